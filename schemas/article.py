@@ -1,0 +1,52 @@
+"""Articles as they arrive: scraped page text kept verbatim, with what is known of their source.
+
+Evidence offsets always index :attr:`Article.text` exactly as loaded; page clutter (weather
+widgets, adverts, comment forms) is recognised by ``extraction.page`` and skipped, never cut out.
+
+A date in a page header ("Friday, April 19, 2024" under a weather widget) is the day the page was
+scraped, not the publication date: ``publication_date`` is set only from metadata or a dateline,
+and ``publication_date_source`` says which.
+
+>>> a = Article(id="seed-000", text="Nov. 14 (UPI) — Iran launched ...")
+>>> a.publication_date is None, a.publication_date_source.value
+(True, 'unknown')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ARTICLE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
+"""Ids double as file names, so they are restricted to a safe alphabet (no '/', no '..' start)."""
+
+
+class DateSource(StrEnum):
+    METADATA = "metadata"  # given with the article (JSONL field, feed, the outlet's page)
+    DATELINE = "dateline"  # stated in the article text ("Nov. 14, 2022 (UPI) —")
+    UNKNOWN = "unknown"  # not stated; relative dates in the text stay unresolved
+
+
+class Article(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ARTICLE_ID_PATTERN)
+    text: str = Field(min_length=1)
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    publication_date: dt.date | None = None
+    publication_date_source: DateSource = DateSource.UNKNOWN
+    publication_date_text: str | None = Field(
+        default=None, description="What the article says of its date, even when partial: 'Nov. 14'."
+    )
+    language: str = "en"
+    source_file: str | None = None
+    notes: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()

@@ -1,0 +1,154 @@
+"""Load articles from plain-text files and JSONL, with errors that name the file, line and field.
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "empty.txt"
+>>> _ = p.write_bytes(b"  \\n")
+>>> load_text_file(p)
+Traceback (most recent call last):
+...
+schemas.loaders.ArticleInputError: ...empty.txt: the file is empty (no text after stripping white space)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from schemas.article import Article
+
+MAX_CHARS = 200_000
+"""Longest article accepted, in characters (about 50k tokens); longer input is refused, not cut."""
+
+
+class ArticleInputError(ValueError):
+    """Input that cannot become an :class:`Article`; the message names the file (and line, field)."""
+
+    def __init__(
+        self, path: str | Path, reason: str, *, line: int | None = None, field: str | None = None
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.field = field
+        self.reason = reason
+        where = self.path + (f":{line}" if line is not None else "")
+        what = f"field '{field}': " if field else ""
+        super().__init__(f"{where}: {what}{reason}")
+
+
+def _safe_id(stem: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "article"
+    return cleaned[:128]
+
+
+def decode_text(data: bytes, path: str | Path, *, max_chars: int = MAX_CHARS) -> str:
+    """Decode article bytes as UTF-8, refusing binary, undecodable, empty or oversized input."""
+    if b"\x00" in data:
+        raise ArticleInputError(path, "looks binary (contains NUL bytes); expected UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleInputError(
+            path, f"is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})"
+        ) from None
+    if not text.strip():
+        raise ArticleInputError(path, "the file is empty (no text after stripping white space)")
+    if len(text) > max_chars:
+        raise ArticleInputError(
+            path, f"is {len(text):,} characters long; the limit is {max_chars:,}"
+        )
+    return text
+
+
+def load_text_file(path: str | Path, *, max_chars: int = MAX_CHARS) -> Article:
+    """One article per plain-text file; its id is the file name without extension."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ArticleInputError(p, f"cannot be read ({exc.strerror or exc})") from None
+    text = decode_text(data, p, max_chars=max_chars)
+    return Article(id=_safe_id(p.stem), text=text, source_file=str(p))
+
+
+def _validation_reason(exc: ValidationError) -> tuple[str | None, str]:
+    err = exc.errors()[0]
+    field = ".".join(str(x) for x in err["loc"]) or None
+    return field, err["msg"]
+
+
+def iter_jsonl(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator[Article | ArticleInputError]:
+    """Yield an :class:`Article` per line, or an :class:`ArticleInputError` for a bad line, so a
+    batch can go on past it. Each line is an object with at least ``id`` and ``text``."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        yield ArticleInputError(p, f"cannot be read ({exc.strerror or exc})")
+        return
+    for lineno, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            yield ArticleInputError(p, "is not valid UTF-8", line=lineno)
+            continue
+        except json.JSONDecodeError as exc:
+            yield ArticleInputError(p, f"is not valid JSON ({exc.msg} at column {exc.colno})", line=lineno)
+            continue
+        if not isinstance(obj, dict):
+            yield ArticleInputError(p, "expected a JSON object", line=lineno)
+            continue
+        text = obj.get("text")
+        if isinstance(text, str):
+            if "\x00" in text:
+                yield ArticleInputError(p, "contains NUL characters", line=lineno, field="text")
+                continue
+            if len(text) > max_chars:
+                yield ArticleInputError(
+                    p, f"is {len(text):,} characters; the limit is {max_chars:,}",
+                    line=lineno, field="text",
+                )
+                continue
+            if not text.strip():
+                yield ArticleInputError(p, "is empty", line=lineno, field="text")
+                continue
+        obj.setdefault("source_file", f"{p}:{lineno}")
+        try:
+            yield Article.model_validate(obj)
+        except ValidationError as exc:
+            field, msg = _validation_reason(exc)
+            yield ArticleInputError(p, msg, line=lineno, field=field)
+
+
+def load_jsonl(path: str | Path, *, max_chars: int = MAX_CHARS) -> list[Article]:
+    """All articles of a JSONL file; the first bad line raises :class:`ArticleInputError`."""
+    out: list[Article] = []
+    for item in iter_jsonl(path, max_chars=max_chars):
+        if isinstance(item, ArticleInputError):
+            raise item
+        out.append(item)
+    return out
+
+
+def iter_paths(paths: list[Path]) -> Iterator[Article | ArticleInputError]:
+    """Articles from files, JSONL files and folders of ``.txt`` files, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            files = sorted(q for q in path.iterdir() if q.suffix in {".txt", ".jsonl"})
+            if not files:
+                yield ArticleInputError(path, "holds no .txt or .jsonl files")
+            yield from iter_paths(files)
+        elif path.suffix == ".jsonl":
+            yield from iter_jsonl(path)
+        elif not path.exists():
+            yield ArticleInputError(path, "does not exist")
+        else:
+            try:
+                yield load_text_file(path)
+            except ArticleInputError as exc:
+                yield exc
