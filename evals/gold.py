@@ -19,9 +19,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from evals.acceptable import AcceptableError, check_acceptable
 from schemas.article import Article
 from schemas.evidence import grounding_context
-from schemas.records import Records
+from schemas.records import Producer, Records
 
 GUIDELINES_VERSION = "1.0"
 
@@ -39,6 +40,34 @@ class GoldProvenance(BaseModel):
     drafted_by: str | None = Field(
         default=None, description="Producer of the draft a person corrected, if any."
     )
+    draft_producer: Producer | None = Field(
+        default=None, description="The model or baseline that made the draft (prompt hash etc.)."
+    )
+    draft_run: str | None = Field(default=None, description="Id of the run that made the draft.")
+
+
+FieldSource = Literal["model", "confirmed", "changed", "added", "rejected"]
+
+
+class FieldProvenance(BaseModel):
+    """Where the value of one field of a gold file came from (written by ``sitrep review``).
+
+    ``model``: the draft's value, not confirmed by a person; ``confirmed``: the draft's value,
+    confirmed by a person; ``changed``: a person changed the draft's value; ``added``: a person
+    gave a value the draft did not have; ``rejected``: a draft value a person removed.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: FieldSource
+    drafted_by: str | None = Field(default=None, description="Producer of the draft value.")
+    run: str | None = Field(default=None, description="Id of the run that drafted the value.")
+    prompt_hash: str | None = None
+    draft_path: str | None = Field(
+        default=None, description="Path of the draft value this one was checked against."
+    )
+    by: str | None = Field(default=None, description="Who confirmed, changed, added or rejected.")
+    at: dt.datetime | None = None
 
 
 class GoldFile(BaseModel):
@@ -50,6 +79,15 @@ class GoldFile(BaseModel):
     records: Records
     acceptable: dict[str, list[Any]] = Field(default_factory=dict)
     notes: str | None = None
+    field_provenance: dict[str, FieldProvenance] = Field(
+        default_factory=dict,
+        description="Per field, keyed like 'acceptable' ('events.E1.casualties.0.best'): where "
+        "its value came from. Empty for gold labelled from scratch outside sitrep review.",
+    )
+    rejected: dict[str, FieldProvenance] = Field(
+        default_factory=dict,
+        description="Fields of draft records or list items a person removed, by draft path.",
+    )
 
 
 class GoldError(ValueError):
@@ -67,15 +105,23 @@ def _fmt(path: Path, exc: ValidationError) -> str:
 def parse_gold(raw: dict[str, Any], article: Article, path: Path) -> GoldFile:
     """Validate a gold object against the schemas and ``article`` (spans, hash, id)."""
     if raw.get("article_id") != article.id:
-        raise GoldError(f"{path}: field 'article_id' is {raw.get('article_id')!r}, "
-                        f"expected {article.id!r}")
+        raise GoldError(
+            f"{path}: field 'article_id' is {raw.get('article_id')!r}, expected {article.id!r}"
+        )
     if raw.get("article_sha256") != article.sha256:
-        raise GoldError(f"{path}: field 'article_sha256' does not match the article text "
-                        f"(the article changed, or the gold belongs to another version)")
+        raise GoldError(
+            f"{path}: field 'article_sha256' does not match the article text "
+            f"(the article changed, or the gold belongs to another version)"
+        )
     try:
-        return GoldFile.model_validate(raw, context=grounding_context(article.text))
+        gold = GoldFile.model_validate(raw, context=grounding_context(article.text))
     except ValidationError as exc:
         raise GoldError(_fmt(path, exc)) from None
+    try:
+        check_acceptable(gold.records, gold.acceptable)
+    except AcceptableError as exc:
+        raise GoldError(f"{path}: field 'acceptable': {exc}") from None
+    return gold
 
 
 def load_gold(path: str | Path, article: Article) -> GoldFile:

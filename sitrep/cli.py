@@ -11,6 +11,7 @@ from enum import StrEnum
 
 import typer
 
+from evals.cli import eval_app
 from sitrep import __version__
 
 app = typer.Typer(
@@ -54,13 +55,18 @@ def schema(
     ),
 ) -> None:
     """Print the JSON Schema of sitrep's records (or of another model with --of)."""
+    from pydantic import BaseModel
+
     from evals.gold import GoldFile
     from schemas import Article, ArticleExtraction, Records
 
-    models = {
+    models: dict[SchemaName, type[BaseModel]] = {
         SchemaName.records: Records,
         SchemaName.extraction: ArticleExtraction,
         SchemaName.article: Article,
         SchemaName.gold: GoldFile,
     }
     typer.echo(json.dumps(models[of].model_json_schema(), indent=2))
+
+
+app.add_typer(eval_app, name="eval")
