@@ -12,6 +12,7 @@ from enum import StrEnum
 import typer
 
 from evals.cli import eval_app
+from labelling.cli import agree, label, review
 from sitrep import __version__
 
 app = typer.Typer(
@@ -70,3 +71,6 @@ def schema(
 
 
 app.add_typer(eval_app, name="eval")
+app.command("label")(label)
+app.command("review")(review)
+app.command("agree")(agree)

@@ -1,0 +1,244 @@
+"""The review page in a real headless Chromium (Debian's ``chromium``, driven by Playwright).
+
+Needs ``apt-get install chromium`` and ``pip install playwright`` (no ``playwright install``: the
+system browser is used). Skipped, saying which is missing, when either is absent. Set
+``SITREP_REVIEW_SCREENSHOT=docs/review.png`` to also write the README's screenshot.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from labelling_support import ARTICLE_ID, RIGHT_INJURED_QUOTE, make_folder
+
+from labelling.server import create_app, running
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("SITREP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REVIEWER = "test-user"
+
+
+def _is_error(message: Any) -> bool:
+    """Console errors, except Chromium's note on the 422 a refused save answers with."""
+    return bool(message.type == "error" and "status of 422" not in message.text)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+    )
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture()
+def page_at(browser: Any, tmp_path: Path) -> Iterator[tuple[Any, Path, list[str]]]:
+    """The review page of a fresh labelling folder, and the JavaScript errors it logs."""
+    folder, _ = make_folder(tmp_path / "lab")
+    app = create_app(folder, reviewer=REVIEWER)
+    with running(app) as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 950}, reduced_motion="reduce")
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text) if _is_error(m) else None)
+        page.goto(url + "#" + ARTICLE_ID)
+        page.wait_for_selector("body[data-ready='1']")
+        try:
+            yield page, tmp_path / "lab", errors
+        finally:
+            page.close()
+
+
+def _select_in_article(page: Any, start: int, end: int) -> None:
+    """Select article characters [start, end) with the mouse, as a person would."""
+    box = page.evaluate(
+        """async ([s, e]) => {
+          const segs = [...document.querySelectorAll('#article .seg')];
+          const at = (cp) => {
+            const g = segs.find((x) => cp >= +x.dataset.s && cp < +x.dataset.e);
+            return [g.firstChild, cp - +g.dataset.s];
+          };
+          const [n1, o1] = at(s);
+          const [n2, o2] = at(e - 1);
+          const r = document.createRange();
+          r.setStart(n1, o1);
+          r.setEnd(n2, o2 + 1);
+          n1.parentElement.scrollIntoView({ block: 'center' });
+          const frame = () => new Promise((ok) => requestAnimationFrame(ok));
+          let last = null;
+          for (let i = 0; i < 100; i++) {  // wait until nothing scrolls any more
+            await frame();
+            const top = r.getClientRects()[0].top;
+            if (top === last) break;
+            last = top;
+          }
+          const rs = [...r.getClientRects()];
+          const a = rs[0], b = rs[rs.length - 1];
+          return [a.left, a.top + a.height / 2, b.right, b.top + b.height / 2];
+        }""",
+        [start, end],
+    )
+    x1, y1, x2, y2 = box
+    page.mouse.move(x1 + 1, y1)
+    page.mouse.down()
+    page.mouse.move(x2 - 1, y2, steps=8)
+    page.mouse.up()
+
+
+def test_correct_a_figure_and_its_evidence_then_save(page_at: Any) -> None:
+    page, lab, errors = page_at
+    text = (lab / "articles" / f"{ARTICLE_ID}.txt").read_text(encoding="utf-8")
+    start = text.index(RIGHT_INJURED_QUOTE)
+    end = start + len(RIGHT_INJURED_QUOTE)
+
+    # Change the injured figure from the draft's 2 to 3 ('several' is 3 by ACLED's convention).
+    best = page.locator('[data-path="events.E1.casualties.1.best"] input')
+    assert best.input_value() == "2"
+    best.fill("3")
+    assert (
+        page.locator('[data-path="events.E1.casualties.1.best"]').get_attribute("data-state")
+        == "edited"
+    )
+
+    # Fix its evidence: focus the evidence field, select the right words, press s.
+    page.click('[data-path="events.E1.casualties.1.evidence"] label')
+    _select_in_article(page, start, end)
+    assert page.evaluate("window.getSelection().toString()") == RIGHT_INJURED_QUOTE
+    page.keyboard.press("s")
+    evidence_row = page.locator('[data-path="events.E1.casualties.1.evidence"]')
+    assert RIGHT_INJURED_QUOTE in evidence_row.inner_text()
+    assert f"[{start}–{end}]" in evidence_row.inner_text()
+    assert page.locator("#article .seg.focus").first.inner_text() in RIGHT_INJURED_QUOTE
+
+    screenshot = os.environ.get("SITREP_REVIEW_SCREENSHOT")
+    if screenshot:  # the README's picture: mid-review, the corrected figure focused
+        page.click('[data-path="events.E1.casualties.1.best"] label')
+        page.evaluate("document.getElementById('toast').classList.remove('show')")
+        page.wait_for_timeout(1500)
+        page.screenshot(path=screenshot)
+
+    # Accept every other field as drafted, then save with the keyboard.
+    page.keyboard.press("Shift+A")
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("body[data-saved]")
+    assert "reviewed by test-user" in page.locator("#status").inner_text()
+
+    gold = json.loads((lab / "gold" / f"{ARTICLE_ID}.json").read_text(encoding="utf-8"))
+    assert gold["provenance"]["status"] == "reviewed"
+    assert gold["provenance"]["labeller"] == REVIEWER
+    figure = gold["records"]["events"][0]["casualties"][1]
+    assert figure["best"] == 3
+    assert figure["evidence"]["quote"] == RIGHT_INJURED_QUOTE
+    assert (figure["evidence"]["start"], figure["evidence"]["end"]) == (start, end)
+    for path in ("events.E1.casualties.1.best", "events.E1.casualties.1.evidence"):
+        prov = gold["field_provenance"][path]
+        assert (prov["source"], prov["by"]) == ("changed", REVIEWER), path
+        assert prov["run"] == "label-20240501T120000Z-abc123"
+    kept = gold["field_provenance"]["events.E1.casualties.0.best"]
+    assert (kept["source"], kept["by"]) == ("confirmed", REVIEWER)
+    assert errors == []
+
+
+def test_invalid_values_are_reported_then_a_record_is_rejected_by_keyboard(page_at: Any) -> None:
+    page, lab, errors = page_at
+    page.on("dialog", lambda dialog: dialog.accept())
+    low = page.locator('[data-path="events.E1.casualties.0.low"] input')
+    low.fill("9")  # above best (2)
+    page.keyboard.press("Control+s")
+    message = page.locator("#messages")
+    message.wait_for(state="visible")
+    assert "not saved: 1 invalid field(s)" in message.inner_text()
+    assert "events.E1.casualties.0" in message.inner_text()
+    assert "low (9) must not exceed best (2)" in message.inner_text()
+    assert not (lab / "gold").exists()
+
+    low.fill("2")
+    # Reject record E2 from the keyboard: focus one of its fields, Escape out of the input, X.
+    page.click('[data-path="events.E2.sub_type"] label')
+    page.keyboard.press("X")
+    assert page.locator('.record[data-path="events.E2"]').count() == 0
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("body[data-saved]")
+    gold = json.loads((lab / "gold" / f"{ARTICLE_ID}.json").read_text(encoding="utf-8"))
+    assert [e["id"] for e in gold["records"]["events"]] == ["E1", "E3"]
+    assert gold["rejected"]["events.E2.sub_type"]["source"] == "rejected"
+    assert gold["rejected"]["events.E2.sub_type"]["by"] == REVIEWER
+    assert gold["field_provenance"]["events.E1.outcome"]["source"] == "model"
+    assert errors == []
+
+
+def test_keyboard_reorder_add_remove_and_diff(page_at: Any) -> None:
+    page, lab, errors = page_at
+
+    def focused() -> str:
+        return str(page.evaluate("document.querySelector('.field.focused').dataset.path"))
+
+    # Move the killed figure below the injured one: focus it, then ].
+    page.click('[data-path="events.E1.casualties.0.best"] label')
+    page.keyboard.press("]")
+    assert focused() == "events.E1.casualties.1.best"  # the focus follows the item
+    kinds = page.locator('[data-path$=".kind"][data-path^="events.E1.casualties."] select')
+    assert [kinds.nth(i).input_value() for i in range(2)] == ["injured", "killed"]
+
+    # Remove the drone (Delete), add a rocket (i, then edit its kind), accept a field (a).
+    page.click('[data-path="events.E1.weapons.1.kind"] label')
+    page.keyboard.press("Delete")
+    page.click('[data-path="events.E1.weapons.0.kind"] label')
+    page.keyboard.press("i")
+    assert focused() == "events.E1.weapons.1.kind"
+    page.select_option('[data-path="events.E1.weapons.1.kind"] select', "rocket")
+    page.keyboard.press("Escape")
+    page.click('[data-path="events.E1.outcome"] label')
+    page.keyboard.press("a")
+    outcome_state = page.locator('[data-path="events.E1.outcome"]').get_attribute("data-state")
+    assert outcome_state == "accepted"
+
+    # The diff lists the changes and nothing else.
+    page.keyboard.press("d")
+    page.wait_for_selector("#diff-dialog[open] table.diff")
+    rows = page.locator("#diff-body tbody tr")
+    listed = {rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())}
+    assert "events.E1.weapons.1.kind" in listed  # the rocket, added
+    assert "events.E1.weapons.1.evidence" in listed  # the drone's evidence, rejected
+    assert not any(p.startswith("events.E1.casualties") for p in listed)  # reordering only
+    page.keyboard.press("Escape")
+
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("body[data-saved]")
+    gold = json.loads((lab / "gold" / f"{ARTICLE_ID}.json").read_text(encoding="utf-8"))
+    e1 = gold["records"]["events"][0]
+    assert [c["kind"] for c in e1["casualties"]] == ["injured", "killed"]
+    assert [w["kind"] for w in e1["weapons"]] == ["missile", "rocket"]
+    prov = gold["field_provenance"]
+    moved = prov["events.E1.casualties.1.best"]
+    assert (moved["source"], moved["draft_path"]) == ("model", "events.E1.casualties.0.best")
+    assert (prov["events.E1.weapons.1.kind"]["source"], prov["events.E1.weapons.1.kind"]["by"]) == (
+        "added",
+        REVIEWER,
+    )
+    assert prov["events.E1.outcome"]["source"] == "confirmed"
+    assert gold["rejected"]["events.E1.weapons.1.kind"]["source"] == "rejected"
+    assert errors == []
