@@ -154,7 +154,7 @@ def test_agree_command(two_labellers: tuple[Path, Path], tmp_path: Path) -> None
     assert "event.standing" in shown.stdout and "Disagreements" in shown.stdout
     missing = runner.invoke(app, ["agree", str(a), str(tmp_path / "nowhere")])
     assert missing.exit_code == 2
-    assert "no gold/ folder" in missing.output
+    assert "neither a labelling folder (with gold/) nor a folder of gold .json files" in missing.output
 
 
 def test_no_common_article_is_an_error(two_labellers: tuple[Path, Path], tmp_path: Path) -> None:
@@ -162,3 +162,16 @@ def test_no_common_article_is_an_error(two_labellers: tuple[Path, Path], tmp_pat
     (tmp_path / "empty" / "gold").mkdir(parents=True)
     with pytest.raises(AgreementInputError, match="no article has reviewed gold in both"):
         agreement(a, tmp_path / "empty")
+
+
+def test_agree_reads_plain_gold_folders_of_the_eval_set() -> None:
+    """The double-labelled eval gold (evals/gold vs evals/gold_second) compares directly."""
+    from pathlib import Path
+
+    from labelling.agree import agreement
+
+    root = Path(__file__).resolve().parents[1] / "evals"
+    report = agreement(root / "gold", root / "gold_second")
+    data = report.as_dict()
+    assert sorted(data["articles"]) == ["001_5d4c6af62367a363", "004_e97ecd4b04c18fb5"]
+    assert 0.0 <= data["events"]["f1"] <= 1.0
