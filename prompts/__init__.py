@@ -1,15 +1,36 @@
 """Versioned prompt templates, kept as files beside this module and hashed wherever used.
 
+A template is a markdown file ``prompts/<id>.md`` split into named sections by marker lines
+``<!-- section: NAME -->``; text before the first marker is a note for maintainers and is never
+sent. The hash covers the whole file, so any edit changes it.
+
 >>> p = load_prompt("extract_v1")
 >>> p.id, p.hash.startswith("sha256:")
 ('extract_v1', True)
+>>> p.fill("date_known", date="2022-11-14", source="metadata")
+"2022-11-14 (from the article's metadata)"
+>>> p.fill("date_known", date="2022-11-14")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+prompts.PromptError: prompts/extract_v1.md, section 'date_known': needs {date}, {source}; ...
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import string
 from dataclasses import dataclass
 from importlib import resources
+
+_SECTION = re.compile(r"^<!-- section: ([a-z][a-z0-9_]*) -->$", re.MULTILINE)
+
+
+class PromptError(KeyError):
+    """A prompt template that is missing, lacks a section, or is filled with the wrong fields."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +42,40 @@ class Prompt:
     def hash(self) -> str:
         return "sha256:" + hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
 
+    @property
+    def file(self) -> str:
+        return f"prompts/{self.id}.md"
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """Each section's text, without the blank lines around it."""
+        marks = list(_SECTION.finditer(self.text))
+        out: dict[str, str] = {}
+        for m, nxt in zip(marks, [*marks[1:], None], strict=True):
+            end = nxt.start() if nxt is not None else len(self.text)
+            out[m.group(1)] = self.text[m.end() : end].strip("\n")
+        return out
+
+    def section(self, name: str) -> str:
+        sections = self.sections
+        if name not in sections:
+            raise PromptError(f"{self.file}: no section {name!r}; sections: {sorted(sections)}")
+        return sections[name]
+
+    def fill(self, name: str, **values: str) -> str:
+        """Section ``name`` with its ``{field}`` placeholders replaced by ``values``.
+
+        The values are inserted as they are (never parsed as template text); the placeholders and
+        the values given must be the same set.
+        """
+        template = self.section(name)
+        wanted = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+        if wanted != set(values):
+            need = ", ".join("{" + f + "}" for f in sorted(wanted)) or "nothing"
+            given = ", ".join("{" + f + "}" for f in sorted(values)) or "nothing"
+            raise PromptError(f"{self.file}, section {name!r}: needs {need}; given {given}")
+        return template.format_map(values)
+
 
 def load_prompt(prompt_id: str) -> Prompt:
     """Read ``prompts/<prompt_id>.md``; unknown ids name the templates that exist."""
@@ -28,5 +83,5 @@ def load_prompt(prompt_id: str) -> Prompt:
     entry = folder / f"{prompt_id}.md"
     if not entry.is_file():
         known = sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".md"))
-        raise KeyError(f"no prompt template {prompt_id!r}; known: {known}")
+        raise PromptError(f"no prompt template {prompt_id!r}; known: {known}")
     return Prompt(prompt_id, entry.read_text(encoding="utf-8"))

@@ -1,0 +1,274 @@
+"""When a request to the model server is worth sending again, how long to wait, and what to say
+when it is not.
+
+Retried (exponential backoff with jitter, bounded by ``max_transport_retries``): HTTP 408, 409,
+429 and 5xx, timeouts and lost connections. A ``Retry-After`` (or ``retry-after-ms``) header is
+honoured as given; one longer than ``max_retry_after`` ends the call at once rather than stall a
+batch. Not retried: 400, 401, 403, 404, 422 and a 429 for an exhausted quota, which no wait fixes;
+the error says what to change. The openai client's own retries are switched off
+(``max_retries=0``) so that attempts are not doubled.
+
+>>> retry_after_seconds({"retry-after": "2"}), retry_after_seconds({"retry-after-ms": "150"})
+(2.0, 0.15)
+>>> retry_after_seconds({"retry-after": "soon"}) is None
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import openai
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+from tenacity.stop import stop_base
+from tenacity.wait import wait_base
+
+from extraction.config import ENV_API_KEY, ENV_MODE, ENV_MODEL, ENV_OPENAI_API_KEY, ExtractionConfig
+from extraction.errors import EndpointError, ExtractionError, TransportError, server_text
+from schemas.records import Usage
+
+logger = logging.getLogger("sitrep.extraction")
+
+RETRYABLE_STATUS = frozenset({408, 409, 429})
+"""Statuses worth retrying besides every 5xx (the set the openai client itself retries)."""
+
+
+def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
+    """The wait a response asks for, from ``retry-after-ms`` or ``retry-after`` (seconds or an
+    HTTP date), or ``None`` when it asks for none or says something unreadable."""
+    if not headers:
+        return None
+    lowered = {k.lower(): v for k, v in headers.items()}
+    raw_ms = lowered.get("retry-after-ms")
+    if raw_ms is not None:
+        try:
+            return max(0.0, float(raw_ms) / 1000.0)
+        except ValueError:
+            pass
+    raw = lowered.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def _headers(exc: BaseException | None) -> Mapping[str, str] | None:
+    if isinstance(exc, openai.APIStatusError):
+        return dict(exc.response.headers)
+    return None
+
+
+def _error_body(exc: openai.APIStatusError) -> dict[str, Any]:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict):
+            return inner
+    return {}
+
+
+def quota_exhausted(exc: BaseException) -> bool:
+    """A 429 that says the account is out of credit (OpenAI's ``insufficient_quota``)."""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code != 429:
+        return False
+    body = _error_body(exc)
+    return "insufficient_quota" in (str(body.get("code")), str(body.get("type")))
+
+
+def is_retryable(exc: BaseException) -> bool:
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        return (status in RETRYABLE_STATUS or status >= 500) and not quota_exhausted(exc)
+    return False
+
+
+class _WaitRetryAfterOrBackoff(wait_base):
+    """The server's Retry-After when it gives one, else exponential backoff with jitter."""
+
+    def __init__(self, config: ExtractionConfig) -> None:
+        self.cap = config.max_retry_after
+        self.backoff = wait_exponential_jitter(
+            initial=config.backoff_initial, max=config.backoff_max, jitter=config.backoff_initial
+        )
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        asked = retry_after_seconds(_headers(exc))
+        if asked is not None:
+            return min(asked, self.cap)
+        return float(self.backoff(retry_state))
+
+
+class _StopWhenAskedToWaitTooLong(stop_base):
+    def __init__(self, cap: float) -> None:
+        self.cap = cap
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        asked = retry_after_seconds(_headers(exc))
+        return asked is not None and asked > self.cap
+
+
+def _log_retry(config: ExtractionConfig) -> Callable[[RetryCallState], None]:
+    def before_sleep(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        what = (
+            f"HTTP {exc.status_code}"
+            if isinstance(exc, openai.APIStatusError)
+            else type(exc).__name__
+        )
+        wait = state.next_action.sleep if state.next_action else 0.0
+        logger.warning(
+            "%s from %s; retrying in %.2fs (attempt %d of %d)",
+            what,
+            config.endpoint,
+            wait,
+            state.attempt_number + 1,
+            config.max_transport_retries + 1,
+        )
+
+    return before_sleep
+
+
+def transport_retrying(config: ExtractionConfig, *, sleep: Callable[[float], None]) -> Retrying:
+    """A fresh tenacity policy for one request (``sleep`` is injectable for tests)."""
+    return Retrying(
+        retry=retry_if_exception(is_retryable),
+        stop=stop_after_attempt(config.max_transport_retries + 1)
+        | _StopWhenAskedToWaitTooLong(config.max_retry_after),
+        wait=_WaitRetryAfterOrBackoff(config),
+        sleep=sleep,
+        before_sleep=_log_retry(config),
+        reraise=True,
+    )
+
+
+def async_transport_retrying(
+    config: ExtractionConfig, *, sleep: Callable[[float], Awaitable[None]]
+) -> AsyncRetrying:
+    """The same policy for the async client."""
+    return AsyncRetrying(
+        retry=retry_if_exception(is_retryable),
+        stop=stop_after_attempt(config.max_transport_retries + 1)
+        | _StopWhenAskedToWaitTooLong(config.max_retry_after),
+        wait=_WaitRetryAfterOrBackoff(config),
+        sleep=sleep,
+        before_sleep=_log_retry(config),
+        reraise=True,
+    )
+
+
+def _said(exc: openai.APIStatusError, secret: str | None) -> str:
+    message = _error_body(exc).get("message")
+    text = message if isinstance(message, str) and message else exc.message
+    return f" Server said: {server_text(text, [secret])}" if text else ""
+
+
+def describe_failure(
+    exc: openai.APIError, config: ExtractionConfig, *, attempts: int, usage: Usage
+) -> ExtractionError:
+    """The sitrep error for a request that failed for good, saying what to fix."""
+    where = config.endpoint
+    common: dict[str, Any] = {
+        "endpoint": where,
+        "model": config.api_model,
+        "attempts": attempts,
+        "usage": usage,
+    }
+    tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+    if isinstance(exc, openai.APITimeoutError):
+        return TransportError(
+            f"{where} did not answer within {config.timeout:g}s ({tries}); raise the timeout "
+            "(timeout= / --timeout) or check that the server is not overloaded",
+            **common,
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return TransportError(
+            f"cannot reach {where} ({tries}): check that the server is running and the base URL "
+            "(SITREP_BASE_URL / --base-url) is right",
+            **common,
+        )
+    if not isinstance(exc, openai.APIStatusError):
+        return TransportError(f"{where}: {server_text(str(exc), [config.secret()])}", **common)
+
+    status = exc.status_code
+    said = _said(exc, config.secret())
+    if status == 429 and quota_exhausted(exc):
+        return EndpointError(
+            f"{where} refused the request: the account has no quota left (HTTP 429 "
+            f"insufficient_quota); check its plan and billing.{said}",
+            status=status,
+            **common,
+        )
+    if status == 429:
+        asked = retry_after_seconds(_headers(exc))
+        if asked is not None and asked > config.max_retry_after:
+            return TransportError(
+                f"{where} rate-limited the request (HTTP 429) and asks to wait {asked:.0f}s, "
+                f"longer than the {config.max_retry_after:g}s sitrep waits; try again later",
+                **common,
+            )
+        return TransportError(
+            f"{where} kept rate-limiting the request (HTTP 429) over {tries}; wait and run "
+            f"again, or send fewer requests at once.{said}",
+            **common,
+        )
+    if status >= 500 or status in RETRYABLE_STATUS:
+        return TransportError(
+            f"{where} failed with HTTP {status} on all {tries}; the server is down or "
+            f"overloaded, try again later.{said}",
+            **common,
+        )
+    if status == 401:
+        key_env = f"{ENV_OPENAI_API_KEY} or {ENV_API_KEY}" if config.on_openai_api else ENV_API_KEY
+        return EndpointError(
+            f"{where} refused the API key (HTTP 401): set a valid key in {key_env}, or pass "
+            f"api_key= / --api-key.{said}",
+            status=status,
+            **common,
+        )
+    if status == 403:
+        return EndpointError(
+            f"{where} denied access (HTTP 403) for model {config.api_model!r}: the key lacks "
+            f"permission for this model or endpoint.{said}",
+            status=status,
+            **common,
+        )
+    if status == 404:
+        return EndpointError(
+            f"{where} has no model {config.api_model!r} (HTTP 404): check the model name "
+            f"({ENV_MODEL} / --model) and that the base URL ends in /v1 (Ollama: run "
+            f"`ollama pull {config.api_model}` first).{said}",
+            status=status,
+            **common,
+        )
+    hint = (
+        f" If the server cannot do tool calls, set {ENV_MODE}=json (mode='json')."
+        if status in (400, 422) and config.mode == "tools"
+        else ""
+    )
+    return EndpointError(
+        f"{where} rejected the request (HTTP {status}).{said}{hint}", status=status, **common
+    )
