@@ -1,0 +1,253 @@
+"""The baseline's building blocks: quantities, casualties, weapons, dates, sentences, mentions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extraction.baseline import extract_baseline
+from extraction.baseline.casualties import find_casualties
+from extraction.baseline.dates import find_dates, resolve
+from extraction.baseline.lexicon import BaselineDataError, SentencesData, WeaponsData, load_data
+from extraction.baseline.locations import choose, locative_places, to_location
+from extraction.baseline.mentions import find_mentions
+from extraction.baseline.numbers import parse_quantity
+from extraction.baseline.sentences import clauses, read_document
+from extraction.baseline.weapons import find_weapons
+from schemas.article import Article
+from schemas.evidence import grounding_context
+from schemas.records import ArticleExtraction
+from schemas.vocab import CasualtyGroup, CasualtyKind, DatePrecision, GeoPrecision, Qualifier
+
+
+@pytest.mark.parametrize(
+    ("hedge", "num", "qualifier", "low", "best", "high"),
+    [
+        ("at least", "13", Qualifier.AT_LEAST, 13, 13, None),
+        ("more than", "180", Qualifier.OVER, 181, 181, None),
+        ("nearly", "100", Qualifier.ABOUT, None, 100, None),
+        ("as many as", "40", Qualifier.UP_TO, None, 40, 40),
+        (None, "58", Qualifier.EXACT, 58, 58, 58),
+        (None, "seven", Qualifier.EXACT, 7, 7, 7),
+        (None, "several", Qualifier.SEVERAL, 2, 3, None),
+        (None, "dozens", Qualifier.DOZENS, 12, 12, None),
+        (None, "hundreds", Qualifier.HUNDREDS, 100, 100, None),
+        (None, "a dozen", Qualifier.EXACT, 12, 12, 12),
+        (None, "numerous", Qualifier.UNKNOWN, None, None, None),
+    ],
+)
+def test_quantities(
+    hedge: str | None,
+    num: str,
+    qualifier: Qualifier,
+    low: int | None,
+    best: int | None,
+    high: int | None,
+) -> None:
+    q = parse_quantity(hedge, num)
+    assert (q.qualifier, q.low, q.best, q.high) == (qualifier, low, best, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("killing at least two people and wounding several others",
+         [("killed", "all", 2, "at_least"), ("injured", "all", 3, "several")]),
+        ("Dozens of protesters have been killed and hundreds injured by police",
+         [("killed", "protesters", 12, "dozens"), ("injured", "protesters", 100, "hundreds")]),
+        ("seven of Mr. al-Kadhimi’s security guards were injured in the attack",
+         [("injured", "security_forces", 7, "exact")]),
+        ("a protester affiliated with the militias was killed",
+         [("killed", "protesters", 1, "exact")]),
+        ("The PDKI said two people were “martyred” and several were injured.",
+         [("killed", "all", 2, "exact"), ("injured", "all", 3, "several")]),
+        ("two blasts that left about 100 people dead and numerous others injured",
+         [("killed", "all", 100, "about"), ("injured", "all", None, "unknown")]),
+        ("Iran has carried out a deadly attack - killing a US citizen",
+         [("killed", "foreign_nationals", 1, "exact")]),
+        ("Over 180 Killed in Anti-Iran Regime Demos in Iraq", [("killed", "all", 181, "over")]),
+        ("The death toll rose to 21 on Friday.", [("killed", "all", 21, "exact")]),
+        ("Five soldiers and three civilians were killed.", [("killed", "civilians", 3, "exact")]),
+    ],
+)  # fmt: skip
+def test_casualty_figures(text: str, expected: list[tuple[str, str, int | None, str]]) -> None:
+    got = [
+        (f.kind.value, f.group.value, f.quantity.best, f.quantity.qualifier.value)
+        for f in find_casualties(text)
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "about a week after Amini was killed in police custody on Sept. 16",
+        "No one was injured in the attack.",
+        "Videos show that most of those killed were unarmed.",
+        "the death of 22-year-old Mahsa Amini",
+        "73 out of 329 seats in parliament",
+    ],
+)
+def test_no_casualty_figure_where_there_is_none(text: str) -> None:
+    assert find_casualties(text) == []
+
+
+def test_casualty_evidence_spans_are_offsets_into_the_text() -> None:
+    text = "Officials said that at least 13 people were killed."
+    (fig,) = find_casualties(text)
+    assert text[fig.start : fig.end] == "at least 13 people were killed"
+    assert (fig.kind, fig.group) == (CasualtyKind.KILLED, CasualtyGroup.ALL)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("at least 73 missiles have now been fired", [("missile", 73, Qualifier.AT_LEAST)]),
+        ("involved two armed drones", [("drone", 2, Qualifier.EXACT)]),
+        (
+            "The missile and drone strikes killed 13",
+            [("missile", None, None), ("drone", None, None)],
+        ),
+        ("fired a number of ballistic missiles", [("ballistic_missile", None, None)]),
+        ("killed 13 people with missiles", [("missile", None, None)]),
+        ("an exchange of gunfire", [("firearm", None, None)]),
+        (
+            "dispatching snipers and firing tear gas",
+            [("sniper", None, None), ("tear_gas", None, None)],
+        ),
+    ],
+)
+def test_weapons(text: str, expected: list[tuple[str, int | None, Qualifier | None]]) -> None:
+    assert [(w.kind.value, w.count, w.qualifier) for w in find_weapons(text)] == expected
+
+
+def test_date_phrases_and_resolution() -> None:
+    text = (
+        "Late on Monday and early on Sunday, on Sept. 24, in late September, last week, Thursday’s"
+    )
+    mentions = find_dates(text)
+    assert [m.phrase for m in mentions] == [
+        "Late on Monday", "early on Sunday", "on Sept. 24", "in late September", "last week",
+        "Thursday’s",
+    ]  # fmt: skip
+    anchor = dt.date(2022, 11, 16)  # a Wednesday
+    resolved = [resolve(m, anchor) for m in mentions]
+    assert [(r.value, r.precision) for r in resolved] == [
+        (dt.date(2022, 11, 14), DatePrecision.DAY),
+        (dt.date(2022, 11, 13), DatePrecision.DAY),
+        (dt.date(2022, 9, 24), DatePrecision.DAY),
+        (dt.date(2022, 9, 1), DatePrecision.MONTH),
+        (dt.date(2022, 11, 9), DatePrecision.WEEK),
+        (dt.date(2022, 11, 10), DatePrecision.DAY),
+    ]
+    unanchored = [resolve(m, None) for m in mentions]
+    assert all(r.value is None and r.precision is DatePrecision.UNRESOLVED for r in unanchored)
+    assert [r.phrase for r in unanchored] == [m.phrase for m in mentions]
+
+
+def test_sentences_keep_abbreviations_and_skip_page_clutter() -> None:
+    text = (
+        "24.7 C\nPort Louis\nSaturday, November 23, 2024\n\nspot_img\n\n"
+        "U.S. State Department spokesman Ned Price spoke on Sept. 24 to IRGC Brig. Gen. Mohammad "
+        "Pakpour. A second sentence follows.\n\nAdvertisement\n\nLEAVE A REPLY"
+    )
+    doc = read_document(text)
+    assert [s.text for s in doc.sentences] == [
+        "U.S. State Department spokesman Ned Price spoke on Sept. 24 to IRGC Brig. Gen. Mohammad "
+        "Pakpour.",
+        "A second sentence follows.",
+    ]
+    x = extract_baseline(Article(id="clutter", text=text))
+    assert x.events == [] and x.warnings == []
+
+
+def test_quotes_are_blanked_for_the_event_rules() -> None:
+    doc = read_document("Iran denied it. “We will strike the base with missiles,” he said.")
+    second = doc.sentences[1]
+    assert "missiles" not in second.plain and second.plain.strip() == "he said."
+    assert len(second.plain) == len(second.text)
+    assert [doc.text[s:e] for s, e in clauses(doc.sentences[0])] == ["Iran denied it."]
+
+
+def test_mentions_resolve_state_or_place_by_context() -> None:
+    doc = read_document(
+        "Iraq protested after drones hit targets in Iraq and called on Iran to stop."
+    )
+    m = find_mentions(doc)
+    assert [(a.text, a.entry.canonical) for a in m.actors] == [("Iraq", "Iraq"), ("Iran", "Iran")]
+    assert [a.start for a in m.actors] == [0, doc.text.rindex("Iran")]
+    assert [(p.text, p.entry.canonical) for p in m.places] == [("Iraq", "Iraq")]
+
+
+def test_lowercase_generic_words_do_not_match_capitalised_aliases() -> None:
+    doc = read_document("The security guards and border guards fled; the Guards fired at Koya.")
+    names = [(a.text, a.entry.canonical) for a in find_mentions(doc).actors]
+    assert names == [("security guards", "Security forces"), ("Guards", "IRGC")]
+
+
+def test_location_prefers_the_specific_place_and_names_only_given_levels() -> None:
+    doc = read_document("Rockets landed near Harir in Erbil province and northeast of Mosul.")
+    refs = locative_places(doc.text, find_mentions(doc).places)
+    loc = to_location(doc.text, choose(refs), refs)
+    assert (loc.place, loc.admin2, loc.admin1, loc.precision) == (
+        "Harir",
+        None,  # the district (Shaqlawa) is not named in the article
+        "Erbil",
+        GeoPrecision.NEAR,
+    )
+    assert loc.evidence is not None and loc.evidence.quote == "near Harir in Erbil province"
+    region = read_document("Drones struck targets in Iraq's Kurdistan Region.")
+    refs = locative_places(region.text, find_mentions(region).places)
+    loc = to_location(region.text, choose(refs), refs)
+    assert (loc.place, loc.admin1, loc.country, loc.precision) == (
+        None,  # a region above governorate level fills no field but the country
+        None,
+        "Iraq",
+        GeoPrecision.REGION,
+    )
+
+
+def test_bad_phrase_list_names_file_and_field(tmp_path: Path) -> None:
+    (tmp_path / "sentences.json").write_text(
+        '{"abbreviations": [], "clause_boundaries": ["(unclosed"]}', encoding="utf-8"
+    )
+    with pytest.raises(
+        BaselineDataError, match=r"sentences.json: field 'clause_boundaries'.*unclosed"
+    ):
+        load_data("sentences.json", SentencesData, folder=tmp_path)
+    (tmp_path / "weapons.json").write_text('{"kinds": [{"kind": "laser"', encoding="utf-8")
+    with pytest.raises(BaselineDataError, match=r"weapons.json:1: not valid JSON"):
+        load_data("weapons.json", WeaponsData, folder=tmp_path)
+    with pytest.raises(BaselineDataError, match=r"missing.json: cannot be read"):
+        load_data("missing.json", WeaponsData, folder=tmp_path)
+
+
+_WORDS = [
+    "Iran", "launched", "missiles", "at", "the", "PDKI", "in", "Koya", "on", "Monday", ",",
+    "killing", "at least", "two", "people", "said", "officials", ".", "“", "”", '"', "drone",
+    "strike", "Erbil", "Baghdad", "the Guards", "claimed", "no one", "responsibility", "shot down",
+    "protesters", "were", "killed", "by", "police", "Sept. 24", "last month", "US", "condemned",
+    "\n\n", "\r\n", "–", "KDP-I", "dozens", "wounded", "Kata'ib Hezbollah", "blamed", "for",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=60))
+def test_any_text_gives_valid_exactly_grounded_records(words: list[str]) -> None:
+    text = " ".join(words)
+    if not text.strip():
+        return
+    article = Article(id="fuzz", text=text, publication_date=dt.date(2022, 11, 16))
+    x = extract_baseline(article)
+    again = ArticleExtraction.model_validate(x.model_dump(), context=grounding_context(text))
+    assert again.events == x.events
+    for e in x.events:
+        ev = e.evidence
+        assert ev is not None and ev.start is not None and ev.end is not None
+        assert text[ev.start : ev.end] == ev.quote
+        for c in e.casualties:
+            assert c.evidence is not None and c.evidence.quote in text
