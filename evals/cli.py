@@ -32,6 +32,7 @@ from evals.goldset import default_gold_dir, load_gold_set
 from evals.harness import ExtractFn, RunResult, rescore_run, run_eval
 from evals.runs import RunError, atomic_write, read_run
 from schemas.article import Article
+from schemas.loaders import ArticleInputError, iter_paths
 from schemas.records import Producer
 
 eval_app = typer.Typer(
@@ -74,12 +75,49 @@ def _gates(texts: Sequence[str]) -> list[Gate]:
         raise _usage(str(exc)) from None
 
 
-def _data(gold_dir: Path | None) -> tuple[list[Article], dict[str, GoldFile]]:
-    articles = load_eval_articles()
+def _articles(articles_dir: Path | None) -> list[Article]:
+    """The bundled eval articles, or the ``.txt``/``.jsonl`` articles of a folder."""
+    if articles_dir is None:
+        return load_eval_articles()
+    if not articles_dir.is_dir():
+        raise _usage(f"{articles_dir}: not a folder of articles")
+    articles: list[Article] = []
+    for item in iter_paths([articles_dir]):
+        if isinstance(item, ArticleInputError):
+            raise _usage(str(item))
+        articles.append(item)
+    return articles
+
+
+def _sources(
+    labels: Path | None, articles_dir: Path | None, gold_dir: Path | None
+) -> tuple[Path | None, Path | None]:
+    """``--labels DIR`` is ``--articles DIR/articles --gold DIR/gold`` (a ``sitrep review``
+    folder); ``--articles`` needs ``--gold``."""
+    if labels is not None:
+        if articles_dir is not None or gold_dir is not None:
+            raise _usage("--labels cannot be combined with --articles or --gold")
+        return labels / "articles", labels / "gold"
+    if articles_dir is not None and gold_dir is None:
+        raise _usage("--articles needs --gold (the folder of gold files for those articles)")
+    return articles_dir, gold_dir
+
+
+def _data(
+    gold_dir: Path | None, articles_dir: Path | None = None
+) -> tuple[list[Article], dict[str, GoldFile]]:
+    articles = _articles(articles_dir)
     try:
         golds = load_gold_set(articles, gold_dir)
     except GoldError as exc:
         raise _usage(str(exc)) from None
+    drafts = sorted(aid for aid, g in golds.items() if g.provenance.status != "reviewed")
+    if drafts:
+        Console(stderr=True, soft_wrap=True).print(
+            f"gold for {', '.join(drafts)} is still a draft (not reviewed): left out of the eval",
+            highlight=False,
+        )
+        golds = {aid: g for aid, g in golds.items() if aid not in drafts}
     if not golds:
         where = gold_dir or default_gold_dir()
         raise _usage(f"{where}: no gold files for the eval articles (<article_id>.json)")
@@ -257,6 +295,17 @@ ToleranceOpt = Annotated[
     Opt("--tolerance", help="Allowed fall for a regression gate (default: scoring.toml)."),
 ]
 GoldOpt = Annotated[Path | None, Opt("--gold", help="Folder of gold files (default: bundled).")]
+ArticlesOpt = Annotated[
+    Path | None,
+    Opt("--articles", help="Folder of .txt/.jsonl articles to use instead of the bundled set."),
+]
+LabelsOpt = Annotated[
+    Path | None,
+    Opt(
+        "--labels",
+        help="A labelling folder (sitrep label/review): its articles/ and reviewed gold/.",
+    ),
+]
 ResamplesOpt = Annotated[int | None, Opt("--resamples", min=1, help="Bootstrap resamples.")]
 SeedOpt = Annotated[int | None, Opt("--seed", help="Bootstrap seed.")]
 
@@ -273,6 +322,8 @@ def eval_run(
     fail_on_regression: RegressionOpt = None,
     tolerance: ToleranceOpt = None,
     gold_dir: GoldOpt = None,
+    articles_dir: ArticlesOpt = None,
+    labels: LabelsOpt = None,
     resamples: ResamplesOpt = None,
     seed: SeedOpt = None,
 ) -> None:
@@ -284,7 +335,8 @@ def eval_run(
     gates = _gates(fail_under or [])
     if fail_on_regression is not None:
         _read(fail_on_regression)  # fail now, before any extraction, if it cannot be read
-    articles, golds = _data(gold_dir)
+    articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
+    articles, golds = _data(gold_dir, articles_dir)
     _, err = _consoles()
     fn, producer, price = _extractor(model, base_url, baseline, err)
     err.print(
@@ -329,6 +381,8 @@ def eval_rescore(
     fail_on_regression: RegressionOpt = None,
     tolerance: ToleranceOpt = None,
     gold_dir: GoldOpt = None,
+    articles_dir: ArticlesOpt = None,
+    labels: LabelsOpt = None,
     resamples: ResamplesOpt = None,
     seed: SeedOpt = None,
 ) -> None:
@@ -339,7 +393,8 @@ def eval_rescore(
     info, _ = _read(run_dir)
     if fail_on_regression is not None:
         _read(fail_on_regression)
-    articles, golds = _data(gold_dir)
+    articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
+    articles, golds = _data(gold_dir, articles_dir)
     _, err = _consoles()
     stored_ids = set(info.dataset.article_ids)
     current = [a for a in articles if a.id in stored_ids]

@@ -23,7 +23,7 @@ def articles_dir() -> Traversable:
 
 
 def load_eval_articles() -> list[Article]:
-    """The eval articles in id order, text from ``<id>.txt`` and metadata from ``metadata.jsonl``."""
+    """The eval articles in id order: text from ``<id>.txt``, metadata from ``metadata.jsonl``."""
     folder = articles_dir()
     meta_file = folder / "metadata.jsonl"
     out: list[Article] = []

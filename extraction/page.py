@@ -3,7 +3,8 @@
 Nothing is cut out of the text: :func:`content_blocks` returns the paragraphs worth reading with
 their offsets in the original text, so evidence found in them indexes the article as loaded.
 
->>> text = "9.2 C\\nLondon\\nFriday, April 19, 2024\\n\\nIran attacked.\\n\\nAdvertisement\\n\\nLEAVE A REPLY"
+>>> text = ("9.2 C\\nLondon\\nFriday, April 19, 2024\\n\\nIran attacked.\\n\\n"
+...         "Advertisement\\n\\nLEAVE A REPLY")
 >>> [(b.start, b.text) for b in content_blocks(text)]
 [(37, 'Iran attacked.')]
 >>> scrape_header_date(text)

@@ -33,14 +33,13 @@ import re
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from evals.gold import GoldError, GoldFile, gold_json, load_gold
 from schemas.article import ARTICLE_ID_PATTERN, Article
 from schemas.evidence import grounding_context
-from schemas.loaders import ArticleInputError, decode_text
+from schemas.loaders import ArticleInputError, decode_text, load_text_file
 
 _ID = re.compile(ARTICLE_ID_PATTERN)
 
@@ -138,29 +137,9 @@ class LabellingFolder:
         return self.article_path(article_id).is_file()
 
     def article(self, article_id: str) -> Article:
-        path = self.article_path(article_id)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ArticleInputError(path, f"cannot be read ({exc.strerror or exc})") from None
-        text = decode_text(data, path)
-        meta: dict[str, Any] = {}
-        meta_path = self.meta_path(article_id)
-        if meta_path.is_file():
-            try:
-                meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ArticleInputError(meta_path, f"cannot be read as JSON ({exc})") from None
-            if not isinstance(meta, dict):
-                raise ArticleInputError(meta_path, "expected a JSON object")
-        meta = {k: v for k, v in meta.items() if k not in {"id", "text"}}
-        meta.setdefault("source_file", f"{ARTICLES}/{article_id}.txt")
-        try:
-            return Article.model_validate({**meta, "id": article_id, "text": text})
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(x) for x in err["loc"])
-            raise ArticleInputError(meta_path, err["msg"], field=field) from None
+        """The article text, byte for byte, with ``<id>.meta.json`` metadata if present."""
+        article = load_text_file(self.article_path(article_id), article_id=article_id)
+        return article.model_copy(update={"source_file": f"{ARTICLES}/{article_id}.txt"})
 
     def draft(self, article_id: str, article: Article | None = None) -> GoldFile | None:
         """The draft, checked leniently: spans given must hold their quote, but evidence the

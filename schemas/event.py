@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -132,8 +133,9 @@ class CasualtyFigure(BaseModel):
     high: int | None = Field(default=None, ge=0)
     qualifier: Qualifier = Qualifier.EXACT
     reported_by: str | None = Field(
-        default=None, description="Who gives the figure: 'the Health Ministry in the Kurdistan "
-        "region'. Null when the article states it without a source."
+        default=None,
+        description="Who gives the figure: 'the Health Ministry in the Kurdistan "
+        "region'. Null when the article states it without a source.",
     )
     evidence: Evidence | None = None
 
@@ -141,7 +143,7 @@ class CasualtyFigure(BaseModel):
     def _ordered(self) -> CasualtyFigure:
         values = [("low", self.low), ("best", self.best), ("high", self.high)]
         given = [(n, v) for n, v in values if v is not None]
-        for (n1, v1), (n2, v2) in zip(given, given[1:], strict=False):
+        for (n1, v1), (n2, v2) in pairwise(given):
             if v1 > v2:
                 raise ValueError(f"{n1} ({v1}) must not exceed {n2} ({v2})")
         return self

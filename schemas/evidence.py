@@ -9,9 +9,9 @@ Validation depends on the pydantic validation context (instructor passes it as `
 - ``{"article_text": ..., "evidence_from": "stored"}`` (the default source): offsets are given and
   must point at the quote, else validation fails naming the field (gold files, stored runs);
 - ``{"article_text": ..., "evidence_from": "model"}``: offsets are ignored and recomputed by
-  :func:`schemas.grounding.align`; a quote that cannot be found fails validation with a message the
-  model can act on (so instructor re-asks), unless ``"on_ungrounded": "flag"``, which keeps the value
-  and marks it ``not_found``.
+  :func:`schemas.grounding.align`; a quote that cannot be found fails validation with a message
+  the model can act on (so instructor re-asks), unless ``"on_ungrounded": "flag"``, which keeps
+  the value and marks it ``not_found``.
 
 >>> text = "Missiles were also launched at the headquarters of the Komala Party."
 >>> ctx = {"article_text": text, "evidence_from": "model"}

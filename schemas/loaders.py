@@ -6,7 +6,7 @@
 >>> load_text_file(p)
 Traceback (most recent call last):
 ...
-schemas.loaders.ArticleInputError: ...empty.txt: the file is empty (no text after stripping white space)
+schemas.loaders.ArticleInputError: ...empty.txt: the file is empty (no text after ...)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ MAX_CHARS = 200_000
 
 
 class ArticleInputError(ValueError):
-    """Input that cannot become an :class:`Article`; the message names the file (and line, field)."""
+    """Input that cannot become an :class:`Article`; the message names the file (line, field)."""
 
     def __init__(
         self, path: str | Path, reason: str, *, line: int | None = None, field: str | None = None
@@ -52,7 +52,7 @@ def decode_text(data: bytes, path: str | Path, *, max_chars: int = MAX_CHARS) ->
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ArticleInputError(
-            path, f"is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})"
+            path, f"is not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r})"
         ) from None
     if not text.strip():
         raise ArticleInputError(path, "the file is empty (no text after stripping white space)")
@@ -63,15 +63,38 @@ def decode_text(data: bytes, path: str | Path, *, max_chars: int = MAX_CHARS) ->
     return text
 
 
-def load_text_file(path: str | Path, *, max_chars: int = MAX_CHARS) -> Article:
-    """One article per plain-text file; its id is the file name without extension."""
+def _sidecar_metadata(path: Path) -> tuple[Path, dict[str, object]]:
+    """``<stem>.meta.json`` beside a text file: title, outlet, url, publication date ..."""
+    meta_path = path.with_name(path.stem + ".meta.json")
+    if not meta_path.is_file():
+        return meta_path, {}
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ArticleInputError(meta_path, f"cannot be read as JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise ArticleInputError(meta_path, "expected a JSON object")
+    return meta_path, {k: v for k, v in meta.items() if k not in {"id", "text"}}
+
+
+def load_text_file(
+    path: str | Path, *, article_id: str | None = None, max_chars: int = MAX_CHARS
+) -> Article:
+    """One article per plain-text file; its id is the file name without extension (or
+    ``article_id``). Metadata, if any, comes from ``<stem>.meta.json`` beside it."""
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise ArticleInputError(p, f"cannot be read ({exc.strerror or exc})") from None
     text = decode_text(data, p, max_chars=max_chars)
-    return Article(id=_safe_id(p.stem), text=text, source_file=str(p))
+    meta_path, meta = _sidecar_metadata(p)
+    meta.setdefault("source_file", str(p))
+    try:
+        return Article.model_validate({**meta, "id": article_id or _safe_id(p.stem), "text": text})
+    except ValidationError as exc:
+        field, msg = _validation_reason(exc)
+        raise ArticleInputError(meta_path if meta else p, msg, field=field) from None
 
 
 def _validation_reason(exc: ValidationError) -> tuple[str | None, str]:
@@ -80,7 +103,9 @@ def _validation_reason(exc: ValidationError) -> tuple[str | None, str]:
     return field, err["msg"]
 
 
-def iter_jsonl(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator[Article | ArticleInputError]:
+def iter_jsonl(
+    path: str | Path, *, max_chars: int = MAX_CHARS
+) -> Iterator[Article | ArticleInputError]:
     """Yield an :class:`Article` per line, or an :class:`ArticleInputError` for a bad line, so a
     batch can go on past it. Each line is an object with at least ``id`` and ``text``."""
     p = Path(path)
@@ -98,7 +123,9 @@ def iter_jsonl(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator[Arti
             yield ArticleInputError(p, "is not valid UTF-8", line=lineno)
             continue
         except json.JSONDecodeError as exc:
-            yield ArticleInputError(p, f"is not valid JSON ({exc.msg} at column {exc.colno})", line=lineno)
+            yield ArticleInputError(
+                p, f"is not valid JSON ({exc.msg} at column {exc.colno})", line=lineno
+            )
             continue
         if not isinstance(obj, dict):
             yield ArticleInputError(p, "expected a JSON object", line=lineno)
@@ -110,8 +137,10 @@ def iter_jsonl(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator[Arti
                 continue
             if len(text) > max_chars:
                 yield ArticleInputError(
-                    p, f"is {len(text):,} characters; the limit is {max_chars:,}",
-                    line=lineno, field="text",
+                    p,
+                    f"is {len(text):,} characters; the limit is {max_chars:,}",
+                    line=lineno,
+                    field="text",
                 )
                 continue
             if not text.strip():

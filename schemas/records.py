@@ -1,8 +1,9 @@
 """What is extracted from one article: the records themselves, and how they were produced.
 
-:class:`Records` is what a model is asked to fill (events and statements). :class:`ArticleExtraction`
-wraps it with the article id, a :class:`Producer` (model or baseline, prompt and schema hashes,
-tokens, attempts) and warnings such as an event dated after the publication date.
+:class:`Records` is what a model is asked to fill (events and statements).
+:class:`ArticleExtraction` wraps it with the article id, a :class:`Producer` (model or baseline,
+prompt and schema hashes, tokens, attempts) and warnings such as an event dated after the
+publication date.
 """
 
 from __future__ import annotations

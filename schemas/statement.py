@@ -25,8 +25,9 @@ class Statement(BaseModel):
 
     id: str = Field(pattern=r"^S\d+$", description="S1, S2, ... unique within the article.")
     speaker: str | None = Field(
-        default=None, description="The person speaking, if named: 'Ned Price'. Null when an "
-        "organisation speaks as a body ('the PDKI said')."
+        default=None,
+        description="The person speaking, if named: 'Ned Price'. Null when an "
+        "organisation speaks as a body ('the PDKI said').",
     )
     role: str | None = Field(default=None, description="The speaker's role: 'spokesman'.")
     organisation: str | None = Field(
@@ -46,8 +47,9 @@ class Statement(BaseModel):
         description="'quote' only when the article quotes the speaker's words; else 'paraphrase'."
     )
     evidence: Evidence | None = Field(
-        default=None, description="The article's words: the quote itself, or the sentence "
-        "that paraphrases the statement."
+        default=None,
+        description="The article's words: the quote itself, or the sentence "
+        "that paraphrases the statement.",
     )
 
     @property

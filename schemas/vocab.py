@@ -63,7 +63,7 @@ _SUBTYPE_TO_TYPE: dict[SubType, EventType] = {
 
 
 class Outcome(StrEnum):
-    """Whether the attack happened as intended (PLOVER's modality, ACLED's disrupted weapons use)."""
+    """Whether the attack happened as intended (PLOVER's modality; ACLED's disrupted weapons)."""
 
     COMPLETED = "completed"
     ATTEMPTED = "attempted"  # carried out but failed (a survived assassination attempt)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from typing import Annotated
 
 import typer
 
@@ -39,21 +40,26 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """sitrep turns news articles about armed attacks into structured, evidence-grounded records."""
 
 
 @app.command()
 def schema(
-    of: SchemaName = typer.Option(
-        SchemaName.records,
-        "--of",
-        help="records: what a model fills; extraction: one article's output with provenance; "
-        "article: the input; gold: a gold file.",
-    ),
+    of: Annotated[
+        SchemaName,
+        typer.Option(
+            "--of",
+            help="records: what a model fills; extraction: one article's output with "
+            "provenance; article: the input; gold: a gold file.",
+        ),
+    ] = SchemaName.records,
 ) -> None:
     """Print the JSON Schema of sitrep's records (or of another model with --of)."""
     from pydantic import BaseModel

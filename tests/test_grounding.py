@@ -33,7 +33,7 @@ def test_planted_quote_is_recovered_exactly(
 
 def test_typography_folding_maps_back_to_original_offsets() -> None:
     text = "Price said: “We call on Iran — now — to stop these attacks.”"
-    a = align('We call on Iran - now - to stop these attacks.', text)
+    a = align("We call on Iran - now - to stop these attacks.", text)
     assert a.status is AlignmentStatus.FUZZY
     assert a.score == 1.0
     assert text[a.start : a.end] == "We call on Iran — now — to stop these attacks."

@@ -58,7 +58,11 @@ def test_jsonl_bad_lines_name_line_and_field(tmp_path: Path) -> None:
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     items = list(iter_jsonl(p))
     assert [type(i).__name__ for i in items] == [
-        "Article", "ArticleInputError", "ArticleInputError", "ArticleInputError", "Article",
+        "Article",
+        "ArticleInputError",
+        "ArticleInputError",
+        "ArticleInputError",
+        "Article",
         "ArticleInputError",
     ]
     errors = [i for i in items if isinstance(i, ArticleInputError)]

@@ -10,8 +10,16 @@ def test_clutter_lines_are_skipped_on_real_articles() -> None:
     arts = {a.id: a for a in load_eval_articles()}
     for article in arts.values():
         kept = [b.text for b in content_blocks(article.text)]
-        for junk in ("LEAVE A REPLY", "Advertisement", "Please enter your comment!", "9.2 C",
-                     "London", "Friday, April 19, 2024", "Exit mobile version", "Source link"):
+        for junk in (
+            "LEAVE A REPLY",
+            "Advertisement",
+            "Please enter your comment!",
+            "9.2 C",
+            "London",
+            "Friday, April 19, 2024",
+            "Exit mobile version",
+            "Source link",
+        ):
             assert junk not in kept, (article.id, junk)
         for b in content_blocks(article.text):
             assert article.text[b.start : b.end] == b.text

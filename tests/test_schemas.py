@@ -74,7 +74,9 @@ def test_records_ids_unique_and_links_resolve() -> None:
 
 def test_model_evidence_is_aligned_not_trusted() -> None:
     ctx = grounding_context(TEXT, evidence_from="model")
-    ev = Evidence.model_validate({"quote": "killing at least 3 people", "start": 0, "end": 5}, context=ctx)
+    ev = Evidence.model_validate(
+        {"quote": "killing at least 3 people", "start": 0, "end": 5}, context=ctx
+    )
     assert TEXT[ev.start : ev.end] == "killing at least 3 people"
     assert ev.alignment is AlignmentStatus.EXACT
 
