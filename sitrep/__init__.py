@@ -1,5 +1,26 @@
-"""sitrep: evidence-grounded records of armed attacks and statements from news articles."""
+"""sitrep: evidence-grounded records of armed attacks and statements from news articles.
+
+The library's entry point is :func:`extract` (and :func:`aextract` for async code): one article in,
+its events and statements out, each value with the span of text that supports it. Where things
+live: fields are defined in ``schemas``, filled in ``extraction`` (a model through instructor, or
+the offline baseline) and scored in ``evals``.
+"""
 
 from __future__ import annotations
 
+from extraction import aextract, extract, resolve_config
+from schemas import Article, ArticleExtraction, Records, iter_jsonl, load_text_file
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "ArticleExtraction",
+    "Records",
+    "__version__",
+    "aextract",
+    "extract",
+    "iter_jsonl",
+    "load_text_file",
+    "resolve_config",
+]

@@ -251,3 +251,25 @@ def test_any_text_gives_valid_exactly_grounded_records(words: list[str]) -> None
         assert text[ev.start : ev.end] == ev.quote
         for c in e.casualties:
             assert c.evidence is not None and c.evidence.quote in text
+
+
+# Synthetic text (not an eval article): speakers named by surname or by role after a full mention.
+_KADHIMI_LEAD = (
+    "BAGHDAD — Two armed drones targeted the residence of Iraqi Prime Minister Mustafa "
+    "al-Kadhimi early on Sunday, officials said.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    ["al-Kadhimi said on Twitter.", "the prime minister said on Twitter."],
+)
+def test_speaker_by_surname_or_role_resolves_to_the_earlier_full_name(attribution: str) -> None:
+    text = _KADHIMI_LEAD + "“The rockets of treason will not undermine us,” " + attribution
+    result = extract_baseline(Article(id="synthetic-speaker", text=text))
+    (statement,) = result.statements
+    assert statement.speaker == "Mustafa al-Kadhimi"
+    assert statement.channel.value == "tweet"
+    assert statement.text_type.value == "quote"
+    assert statement.evidence is not None
+    assert statement.evidence.quote == "The rockets of treason will not undermine us"

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -208,9 +208,14 @@ def _blank_spans(text: str, offset: int, spans: Sequence[tuple[int, int]]) -> st
 
 
 def _names(
-    doc: Document, mentions: Mentions, start: int, end: int
+    doc: Document,
+    mentions: Mentions,
+    start: int,
+    end: int,
+    known: Mapping[str, str] | None = None,
 ) -> list[tuple[int, int, str, str | None]]:
-    """Person names in ``text[start:end]``: (start, end, name, title)."""
+    """Person names in ``text[start:end]``: (start, end, name, title). A lone surname counts
+    when it belongs to a person named in full earlier (``known``: surname -> full name)."""
     spans = [(a.start, a.end) for a in mentions.actors if a.start < end and a.end > start]
     spans += [(p.start, p.end) for p in mentions.places if p.start < end and p.end > start]
     spans += [(start + m.start(), start + m.end()) for m in _roles().finditer(doc.text[start:end])]
@@ -226,7 +231,7 @@ def _names(
         first = re.findall(r"[\w’'()-]+", whole)[0]
         if first.strip("()") in _not_names():
             continue
-        if len(tokens) >= 2 or title:
+        if len(tokens) >= 2 or title or (known is not None and tokens[0] in known):
             s = start + (
                 m.start("title") if title and title in ("Lord", "Sir", "Dame") else m.start("name")
             )
@@ -299,6 +304,20 @@ def _antecedent(
     return None
 
 
+def _role_holder(
+    doc: Document, start: int, end: int, people: _People
+) -> list[tuple[int, int, str, str | None]]:
+    """ "the prime minister said": the one person named earlier with that role, if exactly one."""
+    m = re.search(rf"\bthe\s+(?P<role>{_roles().pattern})\s*$", doc.text[start:end], re.I)
+    if m is None:
+        return []
+    role = m.group("role").lower()
+    holders = sorted({n for n, r in people.role.items() if r.lower() == role})
+    if len(holders) != 1:
+        return []
+    return [(start + m.start(), start + m.end(), holders[0], None)]
+
+
 def _speaker(
     doc: Document,
     mentions: Mentions,
@@ -331,7 +350,9 @@ def _speaker(
         and a.entry.kind is not ActorKind.PEOPLE
         and not _relation_before().search(doc.text[max(0, a.start - 30) : a.start])
     ]
-    names = _names(doc, mentions, start, end)
+    names = _names(doc, mentions, start, end, people.full)
+    if not names and not actors:
+        names = _role_holder(doc, start, end, people)
     unnamed = unnamed_head().match(subject)
     if (
         unnamed
