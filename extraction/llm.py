@@ -120,7 +120,7 @@ class _Call:
         """The keyword arguments for instructor's patched create."""
         cfg = self.config
         return {
-            "response_model": Records,
+            "response_model": _response_model(),
             "context": grounding_context(self.article.text, evidence_from="model"),
             "max_retries": cfg.max_reasks,
             "strict": False,
@@ -158,6 +158,17 @@ class _Call:
 def _ssl_context() -> ssl.SSLContext:
     """The TLS context the http client would build (built once: it takes ~75 ms each time)."""
     return httpx2.create_ssl_context()
+
+
+@functools.cache
+def _response_model() -> type[Records]:
+    """``Records`` wrapped for instructor once. Passed bare, instructor wraps it in a new class
+    on every call, so its schema cache never hits and the JSON Schema is rebuilt each time
+    (~40 ms of CPU a call; see benchmarks/README.md)."""
+    import instructor
+
+    wrapped: type[Records] = instructor.response_schema(Records)
+    return wrapped
 
 
 @functools.cache

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from evals.cli import eval_app
+from extraction.batch_cli import extract_command
 from labelling.cli import agree, label, review
 from sitrep import __version__
 
@@ -76,6 +77,7 @@ def schema(
     typer.echo(json.dumps(models[of].model_json_schema(), indent=2))
 
 
+app.command("extract")(extract_command)
 app.add_typer(eval_app, name="eval")
 app.command("label")(label)
 app.command("review")(review)

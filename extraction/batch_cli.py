@@ -1,0 +1,476 @@
+"""``sitrep extract``: a folder, text files or JSONL in; a resumable results file out.
+
+:func:`run_extract_batch` is the whole command as a function returning the exit code (0: every
+article extracted; 1: some failed, each with an error record; 2: a usage or configuration error,
+or a batch stopped because no call could succeed; 130: interrupted, rerun to continue).
+:func:`extract_command` is the same with typer options, ready to mount:
+``app.command("extract")(extract_command)``.
+
+Progress (done, failed, tokens, cost, ETA) and the summary go to stderr; with ``--out -`` the
+records go to stdout as JSON lines (no resume, completion order).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, cast, get_args
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from extraction.batch import (
+    BatchAborted,
+    BatchProgress,
+    BatchSettings,
+    extract_batch,
+    run_batch,
+)
+from extraction.batch_setup import (
+    default_cache_path,
+    extract_fn_for,
+    identity_for,
+    redactor_for,
+)
+from extraction.batch_summary import BatchSummary, summarize, summary_path, write_summary
+from extraction.cache import CacheError, CacheMode, ResponseCache
+from extraction.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
+from extraction.config import BASELINE_NOTICE, ExtractionConfig, resolve_config
+from extraction.errors import ConfigurationError
+from extraction.pricing import PriceTable, PriceTableError
+from extraction.redaction import Redactor
+from extraction.results import ResultsFileError
+from schemas.loaders import iter_paths
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+STDOUT = "-"
+
+
+def count_items(paths: Sequence[Path]) -> int | None:
+    """How many items the loaders will yield (files, JSONL lines), counted without parsing."""
+    total = 0
+    for path in paths:
+        if path.is_dir():
+            files = [q for q in path.iterdir() if q.suffix in {".txt", ".jsonl"}]
+            sub = count_items(sorted(files)) if files else 1
+            total += sub or 0
+        elif path.suffix == ".jsonl" and path.is_file():
+            with path.open("rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+        else:
+            total += 1
+    return total
+
+
+class _Bar:
+    """A rich progress bar fed by :class:`BatchProgress` updates."""
+
+    def __init__(self, console: Console, total: int | None, enabled: bool) -> None:
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]extract"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("[red]{task.fields[failed]} failed"),
+            TextColumn("{task.fields[tokens]} tok"),
+            TextColumn("{task.fields[cost]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not enabled,
+            transient=False,
+        )
+        self.task = self.progress.add_task(
+            "extract", total=total, failed=0, tokens="0", cost="$0.00"
+        )
+
+    def update(self, p: BatchProgress) -> None:
+        tokens = p.prompt_tokens + p.completion_tokens
+        cost = f"${p.cost_usd:,.4f}" if p.cost_known else "cost unknown"
+        self.progress.update(
+            self.task,
+            completed=p.done + p.skipped,
+            failed=p.failed,
+            tokens=f"{tokens:,}",
+            cost=cost,
+        )
+
+
+def _print_summary(console: Console, summary: BatchSummary, where: Path | None) -> None:
+    table = Table(title="sitrep extract", show_header=False, box=None)
+    table.add_row(
+        "model", f"{summary.model}" + (f" @ {summary.endpoint}" if summary.endpoint else "")
+    )
+    table.add_row(
+        "articles", f"{summary.articles:,} ({summary.ok:,} ok, {summary.failed:,} failed)"
+    )
+    if summary.failed_by_kind:
+        kinds = ", ".join(f"{k}: {n}" for k, n in summary.failed_by_kind.items())
+        table.add_row("failures", kinds)
+    table.add_row("records", f"{summary.events:,} events, {summary.statements:,} statements")
+    run = summary.this_run
+    table.add_row(
+        "this run",
+        f"{run.processed:,} processed, {run.skipped:,} already done, {run.calls:,} calls, "
+        f"{run.cache_hits:,} from cache, {run.seconds:.1f}s",
+    )
+    spent = "unknown (no price for this model)" if run.cost_usd is None else f"${run.cost_usd:.4f}"
+    table.add_row("tokens", f"{run.prompt_tokens:,} in + {run.completion_tokens:,} out; {spent}")
+    total = "unknown" if summary.cost_usd is None else f"${summary.cost_usd:.4f}"
+    table.add_row(
+        "cost of results", f"{total} ({summary.prompt_tokens + summary.completion_tokens:,} tokens)"
+    )
+    table.add_row("results", summary.results + (f" (summary: {where})" if where else ""))
+    console.print(table)
+
+
+def _logging_to(console: Console) -> Iterator[None]:
+    """Route sitrep's log warnings through the console so they do not tear the progress bar, and
+    quiet instructor's own error log: every failure is in the results with its reason."""
+    logger = logging.getLogger("sitrep")
+    handler = RichHandler(console=console, show_path=False, show_time=False, level=logging.WARNING)
+    added = not logger.handlers
+    if added:
+        logger.addHandler(handler)
+    quiet = logging.getLogger("instructor")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        quiet.setLevel(level)
+        if added:
+            logger.removeHandler(handler)
+
+
+def run_extract_batch(
+    paths: Sequence[Path],
+    out: Path | str,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    mode: str | None = None,
+    concurrency: int = 8,
+    rpm: float | None = None,
+    tpm: float | None = None,
+    cache_mode: str = "read-write",
+    cache_path: Path | None = None,
+    prices_path: Path | None = None,
+    chunk_tokens: int = DEFAULT_CHUNK_TOKENS,
+    overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
+    article_timeout: float | None = None,
+    retry_failed: bool = False,
+    overwrite: bool = False,
+    progress: bool = True,
+    notice: bool = True,
+    options: Mapping[str, Any] | None = None,
+    console: Console | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Run ``sitrep extract`` and return its exit code (see the module docstring).
+
+    ``options`` are further extraction settings (``temperature``, ``max_tokens``, ``timeout``,
+    ``max_reasks``, ``max_transport_retries``, ...), as :func:`extraction.config.resolve_config`
+    takes them.
+    """
+    err = console or Console(stderr=True)
+    env = os.environ if environ is None else environ
+    if cache_mode not in get_args(CacheMode):
+        err.print(
+            f"sitrep extract: --cache must be one of {', '.join(get_args(CacheMode))}",
+            soft_wrap=True,
+        )
+        return EXIT_USAGE
+    checked_mode = cast(CacheMode, cache_mode)
+    if not paths:
+        err.print("sitrep extract: give at least one folder, .txt or .jsonl file", soft_wrap=True)
+        return EXIT_USAGE
+    try:
+        cfg = resolve_config(
+            model, base_url=base_url, api_key=api_key, mode=mode, environ=env, **dict(options or {})
+        )
+        prices = PriceTable.load(prices_path)
+        settings = BatchSettings(
+            concurrency=concurrency, rpm=rpm, tpm=tpm, article_timeout=article_timeout
+        )
+        identity = identity_for(cfg, chunk_tokens=chunk_tokens, overlap_tokens=overlap_tokens)
+    except (ConfigurationError, PriceTableError, ValueError) as exc:
+        err.print(f"sitrep extract: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_USAGE
+    if cfg is None and notice:
+        err.print(BASELINE_NOTICE, markup=False, highlight=False, soft_wrap=True)
+    redactor = redactor_for(cfg, env)
+    try:
+        cache = (
+            ResponseCache(cache_path or default_cache_path(env), checked_mode, redactor=redactor)
+            if cfg is not None and cache_mode != "off"
+            else None
+        )
+    except CacheError as exc:
+        err.print(f"sitrep extract: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_USAGE
+    try:
+        return _run(
+            paths,
+            out,
+            cfg,
+            identity,
+            settings,
+            cache,
+            prices,
+            redactor,
+            err,
+            progress=progress,
+            retry_failed=retry_failed,
+            overwrite=overwrite,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _run(
+    paths: Sequence[Path],
+    out: Path | str,
+    cfg: ExtractionConfig | None,
+    identity: Any,
+    settings: BatchSettings,
+    cache: ResponseCache | None,
+    prices: PriceTable,
+    redactor: Redactor,
+    err: Console,
+    *,
+    progress: bool,
+    retry_failed: bool,
+    overwrite: bool,
+) -> int:
+    extract_fn = extract_fn_for(cfg)
+    total = count_items(paths)
+    bar = _Bar(err, total, enabled=progress)
+    logs = _logging_to(err)
+    next(logs)
+    try:
+        with bar.progress:
+            if str(out) == STDOUT:
+                return _to_stdout(
+                    paths, extract_fn, identity, settings, cache, prices, redactor, bar
+                )
+            result = asyncio.run(
+                run_batch(
+                    iter_paths(list(paths)),
+                    extract_fn,
+                    Path(out),
+                    identity=identity,
+                    settings=settings,
+                    cache=cache,
+                    prices=prices,
+                    redactor=redactor,
+                    on_progress=bar.update,
+                    total=total,
+                    retry_failed=retry_failed,
+                    overwrite=overwrite,
+                )
+            )
+    except KeyboardInterrupt:
+        err.print(
+            f"sitrep extract: interrupted; every finished article is saved in {out}. "
+            "Run the same command again to continue where it stopped.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        return EXIT_INTERRUPTED
+    except (BatchAborted, ResultsFileError, CacheError) as exc:
+        err.print(
+            f"sitrep extract: {redactor(str(exc))}", markup=False, highlight=False, soft_wrap=True
+        )
+        return EXIT_USAGE
+    finally:
+        next(logs, None)
+    summary = summarize(
+        result.path,
+        identity=identity,
+        order=result.order,
+        progress=result.progress,
+        prices=prices,
+        completed=result.completed,
+    )
+    where = write_summary(summary, summary_path(result.path))
+    _print_summary(err, summary, where)
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _to_stdout(
+    paths: Sequence[Path],
+    extract_fn: Any,
+    identity: Any,
+    settings: BatchSettings,
+    cache: ResponseCache | None,
+    prices: PriceTable,
+    redactor: Redactor,
+    bar: _Bar,
+) -> int:
+    failed = 0
+
+    async def go() -> None:
+        nonlocal failed
+        async for record in extract_batch(
+            iter_paths(list(paths)),
+            extract_fn,
+            identity=identity,
+            settings=settings,
+            cache=cache,
+            prices=prices,
+            redactor=redactor,
+            on_progress=bar.update,
+        ):
+            failed += record.status != "ok"
+            sys.stdout.write(redactor(record.model_dump_json()) + "\n")
+            sys.stdout.flush()
+
+    asyncio.run(go())
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def extract_command(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Folders of .txt/.jsonl files, .txt files (one article each) or .jsonl files."
+        ),
+    ],
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Results file (JSONL; resumed if it exists), or '-' (the default) for stdout.",
+        ),
+    ] = "-",
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model, e.g. openai/gpt-4.1-mini (default $SITREP_MODEL; none: the offline "
+            "baseline).",
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="OpenAI-compatible endpoint (default $SITREP_BASE_URL)."),
+    ] = None,
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key",
+            help="API key (better: $SITREP_API_KEY or $OPENAI_API_KEY).",
+            show_default=False,
+        ),
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="tools, json, json_schema or md_json.")
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-j", min=1, help="Calls in flight at once.")
+    ] = 8,
+    rpm: Annotated[
+        float | None, typer.Option("--rpm", min=0.001, help="Requests-per-minute cap.")
+    ] = None,
+    tpm: Annotated[
+        float | None, typer.Option("--tpm", min=1, help="Tokens-per-minute cap.")
+    ] = None,
+    cache: Annotated[
+        str, typer.Option("--cache", help="Response cache: read-write, read-only or off.")
+    ] = "read-write",
+    cache_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-path", help="Cache file (default $SITREP_CACHE_DIR or ./.sitrep-cache)."
+        ),
+    ] = None,
+    prices: Annotated[
+        Path | None,
+        typer.Option("--prices", help="Price table JSON (default: the bundled table)."),
+    ] = None,
+    max_tokens: Annotated[
+        int | None, typer.Option("--max-tokens", help="Output token limit per call.")
+    ] = None,
+    temperature: Annotated[float | None, typer.Option("--temperature")] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="Seconds per HTTP request.")
+    ] = None,
+    retries: Annotated[
+        int | None,
+        typer.Option("--retries", help="Retries after 429, 5xx, timeouts and resets."),
+    ] = None,
+    article_timeout: Annotated[
+        float | None,
+        typer.Option("--article-timeout", help="Seconds one article may take in all."),
+    ] = None,
+    chunk_tokens: Annotated[
+        int, typer.Option("--chunk-tokens", min=8, help="Split articles longer than this.")
+    ] = DEFAULT_CHUNK_TOKENS,
+    overlap_tokens: Annotated[
+        int, typer.Option("--overlap-tokens", min=0, help="Overlap between chunks.")
+    ] = DEFAULT_OVERLAP_TOKENS,
+    retry_failed: Annotated[
+        bool,
+        typer.Option(
+            "--retry-failed", help="Try again the articles that failed in an earlier run."
+        ),
+    ] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Start the results file afresh.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Extract records from many articles, resumably: rerun the same command to continue."""
+    options: dict[str, Any] = {}
+    for name, value in (
+        ("max_tokens", max_tokens),
+        ("temperature", temperature),
+        ("timeout", timeout),
+        ("max_transport_retries", retries),
+    ):
+        if value is not None:
+            options[name] = value
+    code = run_extract_batch(
+        inputs,
+        out,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        mode=mode,
+        concurrency=concurrency,
+        rpm=rpm,
+        tpm=tpm,
+        cache_mode=cache,
+        cache_path=cache_path,
+        prices_path=prices,
+        chunk_tokens=chunk_tokens,
+        overlap_tokens=overlap_tokens,
+        article_timeout=article_timeout,
+        retry_failed=retry_failed,
+        overwrite=overwrite,
+        progress=not quiet,
+        options=options,
+    )
+    raise typer.Exit(code)

@@ -1,0 +1,373 @@
+"""The results file of a batch: append-only JSONL, one record per article, safe to resume.
+
+Each :class:`ResultRecord` is written with a single ``write`` and made durable with ``fsync``
+before the article counts as done, so a crash (``kill -9``, Ctrl-C, power loss) loses at most the
+articles still in flight. Reopening the file repairs a torn last line (a write cut short by power
+loss) by truncating it, and reports which articles are already done, so a rerun of the same command
+continues where the last one stopped. When a run completes, :meth:`ResultsFile.finalize` rewrites
+the file atomically (temporary file, ``fsync``, rename) in input order with one record per article:
+an interrupted-and-resumed run ends with the same file as an uninterrupted one.
+
+A record is identified by its ``key`` (the article id; ``@<file>:<line>`` for input that never
+became an article) and ``run_key`` (the configuration that produced it: model, endpoint, prompt,
+schema, parameters).
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "results.jsonl"
+>>> rec = ResultRecord.failure("a1", run_key="r1", kind="input", reason="is empty")
+>>> with ResultsFile(path) as results:
+...     state = results.open()
+...     results.append([rec])
+>>> _ = open(path, "ab").write(b'{"key": "a2", "run')  # a torn line, as a power cut leaves it
+>>> with ResultsFile(path) as results:
+...     state = results.open()
+>>> state.is_done(("a1", "r1")), state.records, state.repaired_bytes
+(True, 1, 18)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import itertools
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from extraction.redaction import Redactor
+from schemas.records import ArticleExtraction, Usage
+
+ErrorKind = Literal[
+    "input",  # the article could not be read: empty, binary, not UTF-8, too long, bad JSONL line
+    "rate_limit",  # 429 after all retries
+    "timeout",  # no answer within the timeout, after all retries
+    "connection",  # connection refused or reset, after all retries
+    "server",  # 5xx after all retries
+    "api",  # another refusal by the endpoint (400, 401, 403, 404, ...)
+    "truncated",  # output cut off by the token limit (finish_reason "length")
+    "unparseable",  # output that is not the JSON asked for
+    "invalid",  # JSON that does not validate against the schema, after re-asks
+    "internal",  # a bug in sitrep: the reason names the exception
+]
+ERROR_KINDS: tuple[str, ...] = get_args(ErrorKind)
+RETRYABLE_KINDS: frozenset[str] = frozenset({"rate_limit", "timeout", "connection", "server"})
+"""Failures that may well succeed if tried again later (``--retry-failed`` retries every failed
+article but input errors)."""
+
+Identity = tuple[str, str]
+"""(record key, run key)."""
+
+_STATUSES = {s: s for s in ("ok", *ERROR_KINDS)}
+
+
+def identity_digest(identity: Identity | bytes) -> bytes:
+    """16 bytes standing for an identity in the per-article sets a batch keeps (a third of the
+    memory of the strings; collisions are negligible at 2**-64 for a billion articles).
+
+    >>> a, b = identity_digest(("a1", "run:x")), identity_digest(("a1", "run:y"))
+    >>> len(a), a == b
+    (16, False)
+    """
+    if isinstance(identity, bytes):
+        return identity
+    key, run_key = identity
+    return hashlib.blake2b(f"{key}\x00{run_key}".encode(), digest_size=16).digest()
+
+
+class ResultsFileError(RuntimeError):
+    """The results file cannot be used; the message names the file (and line)."""
+
+
+class ErrorInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ErrorKind
+    reason: str
+    exception: str | None = Field(default=None, description="Exception class, for bug reports.")
+    attempts: int | None = None
+    retryable: bool = False
+
+
+class ResultRecord(BaseModel):
+    """One line of the results file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(description="The article id, or '@<file>:<line>' for unreadable input.")
+    article_id: str | None = None
+    run_key: str
+    status: Literal["ok", "error"]
+    source: str | None = Field(default=None, description="Where the article came from.")
+    article_sha256: str | None = None
+    extraction: ArticleExtraction | None = None
+    error: ErrorInfo | None = None
+    usage: Usage = Field(default_factory=Usage)
+    cost_usd: float | None = Field(
+        default=None, description="What producing this record cost; null when the price is unknown."
+    )
+    cached: bool = Field(default=False, description="Served from the response cache, at no cost.")
+    calls: int = Field(default=0, description="HTTP calls made for it in the run that wrote it.")
+    chunks: int = 1
+    finished_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def identity(self) -> Identity:
+        return (self.key, self.run_key)
+
+    @classmethod
+    def failure(
+        cls,
+        key: str,
+        *,
+        run_key: str,
+        kind: ErrorKind,
+        reason: str,
+        article_id: str | None = None,
+        **kw: Any,
+    ) -> ResultRecord:
+        return cls(
+            key=key,
+            article_id=article_id,
+            run_key=run_key,
+            status="error",
+            error=ErrorInfo(kind=kind, reason=reason, retryable=kind in RETRYABLE_KINDS),
+            **kw,
+        )
+
+
+@dataclass(slots=True)
+class ResumeState:
+    """What an existing results file already holds."""
+
+    done: dict[bytes, str] = field(default_factory=dict)  # identity digest -> "ok" | error kind
+    run_keys: dict[str, int] = field(default_factory=dict)  # run key -> records
+    records: int = 0
+    repaired_bytes: int = 0
+
+    def is_done(self, identity: Identity | bytes, *, retry_failed: bool = False) -> bool:
+        status = self.done.get(identity_digest(identity))
+        if status is None:
+            return False
+        return not (retry_failed and status not in ("ok", "input"))
+
+
+def _parse_line(line: bytes, path: Path, lineno: int) -> dict[str, Any]:
+    try:
+        obj = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ResultsFileError(f"{path}:{lineno}: not valid JSON ({exc})") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("key"), str):
+        raise ResultsFileError(f"{path}:{lineno}: not a sitrep result record (no 'key')")
+    if not isinstance(obj.get("run_key"), str) or obj.get("status") not in ("ok", "error"):
+        raise ResultsFileError(f"{path}:{lineno}: not a sitrep result record (run_key/status)")
+    return obj
+
+
+def _status_of(obj: dict[str, Any]) -> str:
+    if obj["status"] == "ok":
+        return "ok"
+    error = obj.get("error")
+    kind = error.get("kind") if isinstance(error, dict) else None
+    return _STATUSES.get(kind, "internal") if isinstance(kind, str) else "internal"
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, int, bytes]]:
+    """(offset, line number, line with its newline) for every line of ``path``, streaming."""
+    offset = 0
+    with path.open("rb") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            yield offset, lineno, line
+            offset += len(line)
+
+
+def read_records(path: str | Path) -> Iterator[ResultRecord]:
+    """The records of a results file, validated; a bad line raises naming the file and line."""
+    p = Path(path)
+    for _, lineno, line in iter_lines(p):
+        if not line.strip():
+            continue
+        try:
+            yield ResultRecord.model_validate_json(line)
+        except ValueError as exc:
+            raise ResultsFileError(f"{p}:{lineno}: not a valid result record ({exc})") from None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class ResultsFile:
+    """The results file of one run, held open for appending under an exclusive lock."""
+
+    def __init__(self, path: str | Path, *, redactor: Redactor | None = None) -> None:
+        self.path = Path(path)
+        self._redactor = redactor or Redactor()
+        self._fd: int | None = None
+        self._lock_fd: int | None = None
+        self.lock_path = self.path.with_name(f".{self.path.name}.lock")
+
+    # -- opening and resuming ------------------------------------------------------------------
+
+    def _lock(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ResultsFileError(
+                f"{self.path}: another sitrep run is writing this file (lock {self.lock_path})"
+            ) from None
+        self._lock_fd = fd
+
+    def _remove_stale_temporaries(self) -> None:
+        for stale in self.path.parent.glob(f".{self.path.name}.tmp-*"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+    def open(self, *, overwrite: bool = False) -> ResumeState:
+        """Lock the file, repair a torn tail, and return what it already holds."""
+        self._lock()
+        self._remove_stale_temporaries()
+        if overwrite and self.path.exists():
+            self.path.unlink()
+        state = ResumeState()
+        if self.path.exists():
+            if not self.path.is_file():
+                raise ResultsFileError(f"{self.path}: exists and is not a regular file")
+            state = self._scan()
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        return state
+
+    def _scan(self) -> ResumeState:
+        state = ResumeState()
+        good_end = 0
+        last: tuple[int, int, bytes] | None = None
+        for offset, lineno, line in iter_lines(self.path):
+            if last is not None:  # every line but the last must be a whole record
+                self._account(state, *last)
+                good_end = last[0] + len(last[2])
+            last = (offset, lineno, line)
+        if last is not None:
+            offset, lineno, line = last
+            try:
+                if not line.endswith(b"\n"):
+                    raise ResultsFileError("torn")
+                self._account(state, offset, lineno, line)
+                good_end = offset + len(line)
+            except ResultsFileError:
+                pass  # a torn or garbled last line: the write that a crash cut short
+        size = self.path.stat().st_size
+        if good_end < size:
+            state.repaired_bytes = size - good_end
+            with self.path.open("r+b") as fh:
+                fh.truncate(good_end)
+                fh.flush()
+                os.fsync(fh.fileno())
+        return state
+
+    def _account(self, state: ResumeState, offset: int, lineno: int, line: bytes) -> None:
+        if not line.strip():
+            return
+        obj = _parse_line(line, self.path, lineno)
+        state.done[identity_digest((obj["key"], obj["run_key"]))] = _status_of(obj)
+        state.run_keys[obj["run_key"]] = state.run_keys.get(obj["run_key"], 0) + 1
+        state.records += 1
+
+    # -- appending --------------------------------------------------------------------------
+
+    def encode(self, record: ResultRecord) -> bytes:
+        """The record as one line of JSON, with any secret redacted."""
+        text = record.model_dump_json(exclude_none=False)
+        return (self._redactor(text) + "\n").encode("utf-8")
+
+    def append(self, records: Sequence[ResultRecord]) -> None:
+        """Write ``records`` with one ``write`` and ``fsync`` them: on return they are on disk."""
+        self.append_encoded([self.encode(r) for r in records])
+
+    def append_encoded(self, lines: Sequence[bytes]) -> None:
+        if self._fd is None:
+            raise ResultsFileError(f"{self.path}: not open")
+        data = b"".join(lines)
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        os.fsync(self._fd)
+
+    # -- finishing --------------------------------------------------------------------------
+
+    def finalize(self, order: Iterable[Identity | bytes]) -> bool:
+        """Rewrite the file atomically with the last record of each identity, in ``order``;
+        records not in ``order`` (other configurations, articles no longer in the input) follow in
+        file order, except input errors, which are re-derived from the input on every run.
+        Returns whether the file changed."""
+        if self._fd is None:
+            raise ResultsFileError(f"{self.path}: not open")
+        index: dict[bytes, int] = {}  # identity digest -> offset of its last record
+        input_errors: set[bytes] = set()
+        lines = 0
+        for offset, lineno, line in iter_lines(self.path):
+            if not line.strip():
+                continue
+            obj = _parse_line(line, self.path, lineno)
+            identity = identity_digest((obj["key"], obj["run_key"]))
+            index[identity] = offset
+            if _status_of(obj) == "input":
+                input_errors.add(identity)
+            else:
+                input_errors.discard(identity)
+            lines += 1
+        plan: list[int] = []
+        for wanted in order:
+            at = index.pop(identity_digest(wanted), None)
+            if at is not None:
+                plan.append(at)
+        plan.extend(sorted(o for i, o in index.items() if i not in input_errors))
+        del index
+        if len(plan) == lines and all(a < b for a, b in itertools.pairwise(plan)):
+            return False  # already one record per identity, in order
+        tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
+        with self.path.open("rb") as src, tmp.open("wb") as dst:
+            for offset in plan:
+                src.seek(offset)
+                dst.write(src.readline())
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, self.path)
+        _fsync_dir(self.path.parent)
+        os.close(self._fd)
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        return True
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._lock_fd is not None:
+            # The lock file stays: unlinking it would let a waiting run lock a dead inode.
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> ResultsFile:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,172 @@
+"""Fault tests: the real model path (openai client, instructor, sitrep's retry policy) against the
+loopback server injecting 429 with Retry-After, 500, 503, connection resets, answers slower than
+the timeout, malformed JSON and output cut off by the token limit, plus unreadable inputs. The
+batch must finish with every article either extracted or recorded as failed with its reason:
+nothing lost, nothing duplicated."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from benchmarks.loopback import ThreadedServer
+from extraction.batch_cli import EXIT_FAILED, EXIT_OK, run_extract_batch
+from extraction.results import read_records
+
+OPTIONS = {
+    "timeout": 0.75,
+    "max_transport_retries": 2,
+    "backoff_initial": 0.01,
+    "backoff_max": 0.02,
+    "max_reasks": 1,
+}
+
+# article id -> (fault marker, expected status or error kind)
+SCRIPT = {
+    "plain-1": ("", "ok"),
+    "plain-2": ("", "ok"),
+    "rate-limited-twice": ("FAULT:rate_limit*2", "ok"),
+    "rate-limited-always": ("FAULT:rate_limit*always", "rate_limit"),
+    "error-500-once": ("FAULT:server500*1", "ok"),
+    "error-503-always": ("FAULT:server503*always", "server"),
+    "reset-once": ("FAULT:reset*1", "ok"),
+    "reset-always": ("FAULT:reset*always", "connection"),
+    "slow-once": ("FAULT:slow*1", "ok"),
+    "slow-always": ("FAULT:slow*always", "timeout"),
+    "malformed-once": ("FAULT:malformed*1", "ok"),
+    "malformed-always": ("FAULT:malformed*always", "unparseable"),
+    "truncated-always": ("FAULT:truncated*always", "truncated"),
+}
+BAD_INPUTS = {
+    "empty": b"   \n",
+    "binary": b"PK\x03\x04\x00\x00binary",
+    "latin1": "Caf\xe9 bombed in the capital.".encode("latin-1"),
+    "too-long": b"A drone struck Koya. " * 10_000,  # 210,000 characters
+}
+
+
+def write_inputs(folder: Path) -> None:
+    folder.mkdir()
+    for name, (marker, _) in SCRIPT.items():
+        text = f"A drone struck a market in Koya on Monday, says report {name}.\n\n{marker}\n"
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    for name, data in BAD_INPUTS.items():
+        (folder / f"{name}.txt").write_bytes(data)
+
+
+def run(folder: Path, out: Path, url: str, cache: Path, **kw: object) -> tuple[int, str]:
+    stream = io.StringIO()
+    code = run_extract_batch(
+        [folder],
+        out,
+        model="loopback-model",
+        base_url=url,
+        concurrency=8,
+        cache_path=cache,
+        options=OPTIONS,
+        console=Console(file=stream, width=120),
+        environ={},
+        **kw,  # type: ignore[arg-type]  # keyword arguments of each test
+    )
+    return code, stream.getvalue()
+
+
+@pytest.fixture(scope="module")
+def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path, ThreadedServer]:
+    tmp = tmp_path_factory.mktemp("faults")
+    write_inputs(tmp / "in")
+    with ThreadedServer(slow_seconds=2.0) as server:
+        code, output = run(tmp / "in", tmp / "results.jsonl", server.url, tmp / "cache.sqlite")
+    return code, output, tmp, server
+
+
+def test_every_article_has_exactly_one_record_with_the_expected_outcome(
+    faulty_run: tuple[int, str, Path, ThreadedServer],
+) -> None:
+    code, _, tmp, _ = faulty_run
+    lines = (tmp / "results.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    keys = [r["key"] for r in records]
+    assert len(keys) == len(set(keys)) == len(SCRIPT) + len(BAD_INPUTS)
+    outcome = {
+        r["key"]: r["status"] if r["status"] == "ok" else r["error"]["kind"] for r in records
+    }
+    for name, (_, expected) in SCRIPT.items():
+        assert outcome[name] == expected, (name, records[keys.index(name)].get("error"))
+    for name in BAD_INPUTS:
+        key = next(k for k in keys if k.endswith(f"{name}.txt"))
+        assert outcome[key] == "input"
+    assert code == EXIT_FAILED
+
+
+def test_error_records_say_why_in_words_a_person_can_act_on(
+    faulty_run: tuple[int, str, Path, ThreadedServer],
+) -> None:
+    _, _, tmp, _ = faulty_run
+    reasons = {r.key: r.error.reason for r in read_records(tmp / "results.jsonl") if r.error}
+    assert "HTTP 429" in reasons["rate-limited-always"]
+    assert "HTTP 503" in reasons["error-503-always"]
+    assert "cannot reach" in reasons["reset-always"]
+    assert "did not answer within 0.75s" in reasons["slow-always"]
+    assert "max_tokens" in reasons["truncated-always"]
+    assert "JSON" in reasons["malformed-always"]
+    by_file = {k.rsplit("/", 1)[-1]: v for k, v in reasons.items() if k.startswith("@")}
+    assert "empty" in by_file["empty.txt"]
+    assert "binary" in by_file["binary.txt"]
+    assert "not valid UTF-8" in by_file["latin1.txt"]
+    assert "210,000 characters" in by_file["too-long.txt"]
+
+
+def test_transient_faults_were_retried_and_their_records_count_the_attempts(
+    faulty_run: tuple[int, str, Path, ThreadedServer],
+) -> None:
+    _, _, tmp, server = faulty_run
+    records = {r.key: r for r in read_records(tmp / "results.jsonl")}
+    for name in ("rate-limited-twice", "error-500-once", "reset-once", "slow-once"):
+        extraction = records[name].extraction
+        assert extraction is not None and extraction.producer.attempts >= 2, name
+        assert len(extraction.events) == 1
+    failed = records["error-503-always"].error
+    assert failed is not None and failed.attempts == 3 and failed.retryable
+    faults = server.stats.faults
+    assert faults["rate_limit"] == 2 + 3 and faults["server503"] == 3 and faults["reset"] == 1 + 3
+
+
+def test_the_summary_counts_the_failures_by_kind(
+    faulty_run: tuple[int, str, Path, ThreadedServer],
+) -> None:
+    _, output, tmp, _ = faulty_run
+    summary = json.loads((tmp / "results.summary.json").read_text())
+    expected = Counter(kind for _, kind in SCRIPT.values() if kind != "ok")
+    expected["input"] = len(BAD_INPUTS)
+    assert summary["failed_by_kind"] == dict(sorted(expected.items()))
+    assert summary["ok"] == sum(kind == "ok" for _, kind in SCRIPT.values())
+    assert summary["articles"] == len(SCRIPT) + len(BAD_INPUTS)
+    assert f"{summary['failed']} failed" in output
+
+
+def test_a_warm_rerun_into_a_new_file_makes_no_call_for_what_succeeded(
+    faulty_run: tuple[int, str, Path, ThreadedServer], tmp_path: Path
+) -> None:
+    _, _, tmp, _ = faulty_run
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("plain-1", "plain-2", "rate-limited-twice", "malformed-once"):
+        (folder / f"{name}.txt").write_bytes((tmp / "in" / f"{name}.txt").read_bytes())
+    with ThreadedServer() as server:  # the cache key names the endpoint: one server, one port
+        first, _ = run(folder, tmp_path / "one.jsonl", server.url, tmp_path / "c.sqlite")
+        seen = server.stats.requests
+        second, _ = run(folder, tmp_path / "two.jsonl", server.url, tmp_path / "c.sqlite")
+        assert (first, second) == (EXIT_OK, EXIT_OK)
+        assert seen >= 4 and server.stats.requests == seen
+    one = {r.key: r for r in read_records(tmp_path / "one.jsonl")}
+    two = list(read_records(tmp_path / "two.jsonl"))
+    assert len(two) == 4
+    for record in two:
+        assert record.cached and record.calls == 0
+        assert record.extraction == one[record.key].extraction
