@@ -103,55 +103,53 @@ def _validation_reason(exc: ValidationError) -> tuple[str | None, str]:
     return field, err["msg"]
 
 
+def _jsonl_line(p: Path, lineno: int, line: bytes, max_chars: int) -> Article | ArticleInputError:
+    """One JSONL line as an :class:`Article`, or the error that names the line and field."""
+    try:
+        obj = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        return ArticleInputError(p, "is not valid UTF-8", line=lineno)
+    except json.JSONDecodeError as exc:
+        return ArticleInputError(
+            p, f"is not valid JSON ({exc.msg} at column {exc.colno})", line=lineno
+        )
+    if not isinstance(obj, dict):
+        return ArticleInputError(p, "expected a JSON object", line=lineno)
+    text = obj.get("text")
+    if isinstance(text, str):
+        problem = None
+        if "\x00" in text:
+            problem = "contains NUL characters"
+        elif len(text) > max_chars:
+            problem = f"is {len(text):,} characters; the limit is {max_chars:,}"
+        elif not text.strip():
+            problem = "is empty"
+        if problem:
+            return ArticleInputError(p, problem, line=lineno, field="text")
+    obj.setdefault("source_file", f"{p}:{lineno}")
+    try:
+        return Article.model_validate(obj)
+    except ValidationError as exc:
+        field, msg = _validation_reason(exc)
+        return ArticleInputError(p, msg, line=lineno, field=field)
+
+
 def iter_jsonl(
     path: str | Path, *, max_chars: int = MAX_CHARS
 ) -> Iterator[Article | ArticleInputError]:
     """Yield an :class:`Article` per line, or an :class:`ArticleInputError` for a bad line, so a
-    batch can go on past it. Each line is an object with at least ``id`` and ``text``."""
+    batch can go on past it. Each line is an object with at least ``id`` and ``text``. The file
+    is read a line at a time, so memory does not grow with its size."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        handle = p.open("rb")
     except OSError as exc:
         yield ArticleInputError(p, f"cannot be read ({exc.strerror or exc})")
         return
-    for lineno, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            yield ArticleInputError(p, "is not valid UTF-8", line=lineno)
-            continue
-        except json.JSONDecodeError as exc:
-            yield ArticleInputError(
-                p, f"is not valid JSON ({exc.msg} at column {exc.colno})", line=lineno
-            )
-            continue
-        if not isinstance(obj, dict):
-            yield ArticleInputError(p, "expected a JSON object", line=lineno)
-            continue
-        text = obj.get("text")
-        if isinstance(text, str):
-            if "\x00" in text:
-                yield ArticleInputError(p, "contains NUL characters", line=lineno, field="text")
-                continue
-            if len(text) > max_chars:
-                yield ArticleInputError(
-                    p,
-                    f"is {len(text):,} characters; the limit is {max_chars:,}",
-                    line=lineno,
-                    field="text",
-                )
-                continue
-            if not text.strip():
-                yield ArticleInputError(p, "is empty", line=lineno, field="text")
-                continue
-        obj.setdefault("source_file", f"{p}:{lineno}")
-        try:
-            yield Article.model_validate(obj)
-        except ValidationError as exc:
-            field, msg = _validation_reason(exc)
-            yield ArticleInputError(p, msg, line=lineno, field=field)
+    with handle:
+        for lineno, line in enumerate(handle, start=1):
+            if line.strip():
+                yield _jsonl_line(p, lineno, line, max_chars)
 
 
 def load_jsonl(path: str | Path, *, max_chars: int = MAX_CHARS) -> list[Article]:
