@@ -30,10 +30,11 @@ from evals.gates import Gate, GateResult, check_gates, parse_gate
 from evals.gold import GoldError, GoldFile
 from evals.goldset import default_gold_dir, load_gold_set
 from evals.harness import ExtractFn, RunResult, rescore_run, run_eval
-from evals.runs import RunError, atomic_write, read_run
+from evals.runs import RunError, read_run
 from schemas.article import Article
 from schemas.loaders import ArticleInputError, iter_paths
 from schemas.records import Producer
+from schemas.storage import write_atomic
 
 eval_app = typer.Typer(
     name="eval",
@@ -195,10 +196,10 @@ def _write_reports(
         if fmt is ReportFormat.html:
             path = run.run_dir / "report.html"
             by_id = {a.id: a for a in articles}
-            atomic_write(path, render_html(run.info, run.result, run.lines, golds, by_id))
+            write_atomic(path, render_html(run.info, run.result, run.lines, golds, by_id))
         else:
             path = run.run_dir / "report.md"
-            atomic_write(path, render_run_md(run.info, run.result, gates=gates, diff=diff))
+            write_atomic(path, render_run_md(run.info, run.result, gates=gates, diff=diff))
         out.print(f"report: {path}", highlight=False)
 
 
@@ -467,7 +468,7 @@ def eval_diff(
         if output is None:
             typer.echo(text, nl=False)
         else:
-            atomic_write(output, text)
+            write_atomic(output, text)
             err.print(f"report: {output}", highlight=False)
     else:
         print_diff(out, diff, show_all=show_all)

@@ -20,10 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,7 @@ from evals.failure import ExtractionFailure
 from evals.gold import GoldFile
 from evals.score import EvalResult
 from schemas.records import ArticleExtraction, Producer, ProducerKind
+from schemas.storage import write_atomic
 
 RUN_FILE = "run.json"
 PREDICTIONS_FILE = "predictions.jsonl"
@@ -191,19 +190,6 @@ def gold_info(golds: Iterable[GoldFile]) -> GoldInfo:
     )
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def new_run_dir(out_root: Path, producer: ProducerInfo, now: dt.datetime) -> Path:
     """A fresh ``<out_root>/<UTC timestamp>_<slug>`` directory (suffixed if it exists)."""
     stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -222,8 +208,8 @@ def new_run_dir(out_root: Path, producer: ProducerInfo, now: dt.datetime) -> Pat
 def write_run(run_dir: Path, info: RunInfo, lines: Sequence[PredictionLine]) -> None:
     """Write ``predictions.jsonl`` then ``run.json`` (its presence marks a complete run)."""
     body = "".join(line.model_dump_json() + "\n" for line in lines)
-    atomic_write(run_dir / PREDICTIONS_FILE, body)
-    atomic_write(run_dir / RUN_FILE, info.model_dump_json(indent=2) + "\n")
+    write_atomic(run_dir / PREDICTIONS_FILE, body)
+    write_atomic(run_dir / RUN_FILE, info.model_dump_json(indent=2) + "\n")
 
 
 def read_run(run_dir: str | Path) -> tuple[RunInfo, list[PredictionLine]]:

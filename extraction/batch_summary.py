@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from extraction.batch import BatchProgress, RunIdentity
 from extraction.pricing import PriceTable
 from extraction.redaction import redact_url
 from extraction.results import Identity, identity_digest, iter_lines
+from schemas.storage import write_atomic
 
 
 class PriceUsed(BaseModel):
@@ -167,10 +167,5 @@ def summarize(
 def write_summary(summary: BatchSummary, path: str | Path) -> Path:
     """Write the summary atomically (temporary file, fsync, rename); returns where."""
     target = Path(path)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(summary.model_dump_json(indent=2) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    write_atomic(target, summary.model_dump_json(indent=2) + "\n")
     return target

@@ -28,9 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 
@@ -40,6 +38,7 @@ from evals.gold import GoldError, GoldFile, gold_json, load_gold
 from schemas.article import ARTICLE_ID_PATTERN, Article
 from schemas.evidence import grounding_context
 from schemas.loaders import ArticleInputError, decode_text, load_text_file
+from schemas.storage import write_atomic
 
 _ID = re.compile(ARTICLE_ID_PATTERN)
 
@@ -70,26 +69,6 @@ def check_id(article_id: str) -> str:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old content or the new, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def _stamp(now: dt.datetime | None = None) -> str:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import pytest
 from labelling_support import ARTICLE_ID, make_folder, submission_from_draft
 
 from evals.gold import GoldFile
-from labelling import store
 from labelling.store import GoldConflictError, LabellingFolder, UnsafeIdError, check_id
 from labelling.submission import Submission, build_gold
 
@@ -66,30 +63,6 @@ def test_a_symlinked_subfolder_pointing_outside_is_refused(tmp_path: Path) -> No
     folder = LabellingFolder(tmp_path / "lab")
     with pytest.raises(UnsafeIdError):
         folder.gold_path("a")
-
-
-def test_atomic_write_failure_leaves_the_old_file_and_no_temp(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "gold" / "a.json"
-    store.write_atomic(target, "old\n")
-
-    def broken_replace(src: str, dst: str) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("labelling.store.os.replace", broken_replace)
-    with pytest.raises(OSError, match="No space"):
-        store.write_atomic(target, "new content that must not appear\n")
-    assert target.read_text(encoding="utf-8") == "old\n"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["a.json"]
-
-
-def test_atomic_write_replaces_whole_content(tmp_path: Path) -> None:
-    target = tmp_path / "x.json"
-    store.write_atomic(target, "a much longer first version\n")
-    store.write_atomic(target, "short\n")
-    assert target.read_text(encoding="utf-8") == "short\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
 
 
 def test_reviewed_gold_is_never_silently_replaced(tmp_path: Path) -> None:
@@ -154,20 +127,3 @@ def test_redrafting_needs_replace_and_keeps_the_old_draft(tmp_path: Path) -> Non
     folder.write_draft(draft, replace=True)
     kept = [p for p in (tmp_path / "history").iterdir() if ".draft." in p.name]
     assert len(kept) == 1 and kept[0].read_bytes() == old
-
-
-def test_temp_files_are_created_beside_the_target(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[str] = []
-    real = tempfile.mkstemp
-
-    def spy(*, dir: str, prefix: str, suffix: str) -> tuple[int, str]:
-        fd, name = real(dir=dir, prefix=prefix, suffix=suffix)
-        seen.append(name)
-        return fd, name
-
-    monkeypatch.setattr("labelling.store.tempfile.mkstemp", spy)
-    store.write_atomic(tmp_path / "sub" / "f.json", "x")
-    assert len(seen) == 1 and os.path.dirname(seen[0]) == str(tmp_path / "sub")
-    assert not Path(seen[0]).exists()
