@@ -110,7 +110,7 @@ class _WaitRetryAfterOrBackoff(wait_base):
     def __init__(self, config: ExtractionConfig) -> None:
         self.cap = config.max_retry_after
         self.backoff = wait_exponential_jitter(
-            initial=config.backoff_initial, max=config.backoff_max, jitter=config.backoff_initial
+            multiplier=config.backoff_initial, max=config.backoff_max, jitter=config.backoff_initial
         )
 
     def __call__(self, retry_state: RetryCallState) -> float:
