@@ -102,8 +102,16 @@ def _fmt(path: Path, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def parse_gold(raw: dict[str, Any], article: Article, path: Path) -> GoldFile:
-    """Validate a gold object against the schemas and ``article`` (spans, hash, id)."""
+def parse_gold(
+    raw: dict[str, Any],
+    article: Article,
+    path: Path,
+    *,
+    on_ungrounded: Literal["error", "flag"] = "error",
+) -> GoldFile:
+    """Validate a gold object against the schemas and ``article`` (spans, hash, id). A draft
+    is read with ``on_ungrounded="flag"``: evidence its producer could not ground stays, marked
+    ``not_found``, for the reviewer to fix; given spans must still hold their quote."""
     if raw.get("article_id") != article.id:
         raise GoldError(
             f"{path}: field 'article_id' is {raw.get('article_id')!r}, expected {article.id!r}"
@@ -114,7 +122,8 @@ def parse_gold(raw: dict[str, Any], article: Article, path: Path) -> GoldFile:
             f"(the article changed, or the gold belongs to another version)"
         )
     try:
-        gold = GoldFile.model_validate(raw, context=grounding_context(article.text))
+        ctx = grounding_context(article.text, on_ungrounded=on_ungrounded)
+        gold = GoldFile.model_validate(raw, context=ctx)
     except ValidationError as exc:
         raise GoldError(_fmt(path, exc)) from None
     try:
@@ -124,17 +133,22 @@ def parse_gold(raw: dict[str, Any], article: Article, path: Path) -> GoldFile:
     return gold
 
 
+def read_gold_json(path: Path) -> dict[str, Any]:
+    """The JSON object of a gold (or draft) file; errors name the file and line."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"{path}: cannot be read ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise GoldError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(raw, dict):
+        raise GoldError(f"{path}: expected a JSON object")
+    return raw
+
+
 def load_gold(path: str | Path, article: Article) -> GoldFile:
     p = Path(path)
-    try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GoldError(f"{p}: cannot be read ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise GoldError(f"{p}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-    if not isinstance(raw, dict):
-        raise GoldError(f"{p}: expected a JSON object")
-    return parse_gold(raw, article, p)
+    return parse_gold(read_gold_json(p), article, p)
 
 
 def gold_json(gold: GoldFile) -> str:

@@ -32,11 +32,8 @@ import re
 import threading
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from evals.gold import GoldError, GoldFile, gold_json, load_gold
+from evals.gold import GoldError, GoldFile, gold_json, load_gold, parse_gold, read_gold_json
 from schemas.article import ARTICLE_ID_PATTERN, Article
-from schemas.evidence import grounding_context
 from schemas.loaders import ArticleInputError, decode_text, load_text_file
 from schemas.storage import write_atomic
 
@@ -127,28 +124,7 @@ class LabellingFolder:
         if not path.is_file():
             return None
         article = article or self.article(article_id)
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise GoldError(f"{path}: cannot be read ({exc})") from None
-        except json.JSONDecodeError as exc:
-            raise GoldError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-        if not isinstance(raw, dict):
-            raise GoldError(f"{path}: expected a JSON object")
-        if raw.get("article_sha256") != article.sha256:
-            raise GoldError(
-                f"{path}: field 'article_sha256' does not match {ARTICLES}/"
-                f"{article_id}.txt (the article changed since it was drafted)"
-            )
-        ctx = grounding_context(article.text, on_ungrounded="flag")
-        try:
-            return GoldFile.model_validate(raw, context=ctx)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = ".".join(str(x) for x in first["loc"])
-            raise GoldError(
-                f"{path}: {exc.error_count()} invalid field(s); {loc}: {first['msg']}"
-            ) from None
+        return parse_gold(read_gold_json(path), article, path, on_ungrounded="flag")
 
     def gold(self, article_id: str, article: Article | None = None) -> GoldFile | None:
         path = self.gold_path(article_id)
