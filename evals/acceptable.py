@@ -37,6 +37,7 @@ from pydantic import BaseModel, ValidationError
 from schemas.event import AttackEvent
 from schemas.records import Records
 from schemas.statement import Statement
+from schemas.validation import first_error
 
 _INDEX = re.compile(r"\[(\d+)\]")
 _SECTIONS = ("events", "statements")
@@ -114,9 +115,8 @@ def substitute(record: _M, rel_path: str, value: Any) -> _M:
     try:
         return type(record).model_validate(new)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        raise AcceptableError(f"{loc}: {err['msg']}") from None
+        loc, msg = first_error(exc)
+        raise AcceptableError(f"{loc}: {msg}") from None
 
 
 def _index(records: Records) -> dict[str, dict[str, AttackEvent | Statement]]:

@@ -34,6 +34,7 @@ from evals.gold import GoldFile
 from evals.score import EvalResult
 from schemas.records import ArticleExtraction, Producer, ProducerKind
 from schemas.storage import write_atomic
+from schemas.validation import first_error
 
 RUN_FILE = "run.json"
 PREDICTIONS_FILE = "predictions.jsonl"
@@ -223,9 +224,8 @@ def read_run(run_dir: str | Path) -> tuple[RunInfo, list[PredictionLine]]:
     except OSError as exc:
         raise RunError(f"{run_file}: cannot be read ({exc.strerror or exc})") from None
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        raise RunError(f"{run_file}: field '{loc}': {err['msg']}") from None
+        loc, msg = first_error(exc)
+        raise RunError(f"{run_file}: field '{loc}': {msg}") from None
     lines: list[PredictionLine] = []
     try:
         raw = pred_file.read_text(encoding="utf-8")
@@ -239,9 +239,8 @@ def read_run(run_dir: str | Path) -> tuple[RunInfo, list[PredictionLine]]:
         except json.JSONDecodeError as exc:
             raise RunError(f"{pred_file}:{lineno}: not valid JSON ({exc.msg})") from None
         except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ".".join(str(x) for x in err["loc"])
-            raise RunError(f"{pred_file}:{lineno}: field '{loc}': {err['msg']}") from None
+            loc, msg = first_error(exc)
+            raise RunError(f"{pred_file}:{lineno}: field '{loc}': {msg}") from None
     return info, lines
 
 

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from extraction.errors import ConfigurationError
+from schemas.validation import first_error
 
 ENV_MODEL = "SITREP_MODEL"
 ENV_BASE_URL = "SITREP_BASE_URL"
@@ -218,10 +219,9 @@ def resolve_config(
             {"model": model, "base_url": base_url, "mode": chosen_mode, **options}
         )
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "base_url"
-        where = url_source if field == "base_url" else field
-        raise ConfigurationError(f"extraction setting {where}: {err['msg']}") from None
+        field, msg = first_error(exc)
+        where = url_source if field in ("", "base_url") else field
+        raise ConfigurationError(f"extraction setting {where}: {msg}") from None
 
     key = (api_key or "").strip() or _env(env, ENV_API_KEY)
     if key is None and _is_openai(cfg.base_url):

@@ -47,6 +47,7 @@ from labelling.store import GoldConflictError, LabellingFolder, UnsafeIdError
 from labelling.submission import Submission, SubmissionInvalid, build_gold, diff_rows
 from schemas.loaders import ArticleInputError
 from schemas.records import Records
+from schemas.validation import first_error
 
 STATIC = Path(__file__).parent / "static"
 TOKEN_HEADER = "x-sitrep-token"
@@ -129,9 +130,8 @@ class ReviewApp:
         try:
             return Submission.model_validate_json(body)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = ".".join(str(x) for x in first["loc"])
-            return _error(400, f"malformed request: {loc}: {first['msg']}")
+            loc, msg = first_error(exc)
+            return _error(400, f"malformed request: {loc}: {msg}")
 
     # -- pages -----------------------------------------------------------------------------
     async def index(self, request: Request) -> Response:

@@ -35,6 +35,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from schemas.validation import first_error
 from schemas.vocab import ActorCategory
 
 GAZETTEER_FOLDER = "gazetteer"
@@ -312,9 +313,8 @@ def _check_shared(
 
 def _row_error(source: str, i: int, row: object, exc: ValidationError) -> GazetteerError:
     name = row.get("canonical") if isinstance(row, dict) else None
-    err = exc.errors()[0]
-    loc = ".".join(str(x) for x in err["loc"]) or "entry"
-    return GazetteerError(f"{source}: entries[{i}] ({name!r}): field '{loc}': {err['msg']}")
+    loc, msg = first_error(exc)
+    return GazetteerError(f"{source}: entries[{i}] ({name!r}): field '{loc or 'entry'}': {msg}")
 
 
 def _load_json(text: str, source: str) -> object:
@@ -332,10 +332,8 @@ def parse_actors(
     try:
         doc = _ActorFile.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise GazetteerError(
-            f"{source}: field '{'.'.join(map(str, err['loc']))}': {err['msg']}"
-        ) from None
+        loc, msg = first_error(exc)
+        raise GazetteerError(f"{source}: field '{loc}': {msg}") from None
     if doc.format != ACTORS_FORMAT:
         raise GazetteerError(
             f"{source}: field 'format' is {doc.format!r}, expected {ACTORS_FORMAT!r}"
@@ -369,10 +367,8 @@ def parse_places(
     try:
         doc = _PlaceFile.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise GazetteerError(
-            f"{source}: field '{'.'.join(map(str, err['loc']))}': {err['msg']}"
-        ) from None
+        loc, msg = first_error(exc)
+        raise GazetteerError(f"{source}: field '{loc}': {msg}") from None
     if doc.format != PLACES_FORMAT:
         raise GazetteerError(
             f"{source}: field 'format' is {doc.format!r}, expected {PLACES_FORMAT!r}"

@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from schemas.article import Article
+from schemas.validation import first_error
 
 MAX_CHARS = 200_000
 """Longest article accepted, in characters (about 50k tokens); longer input is refused, not cut."""
@@ -98,9 +99,8 @@ def load_text_file(
 
 
 def _validation_reason(exc: ValidationError) -> tuple[str | None, str]:
-    err = exc.errors()[0]
-    field = ".".join(str(x) for x in err["loc"]) or None
-    return field, err["msg"]
+    field, msg = first_error(exc)
+    return field or None, msg
 
 
 def _jsonl_line(p: Path, lineno: int, line: bytes, max_chars: int) -> Article | ArticleInputError:

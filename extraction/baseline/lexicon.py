@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from schemas.aliases import ActorKind
 from schemas.event import WeaponKind
+from schemas.validation import first_error
 from schemas.vocab import CasualtyGroup, Channel, Outcome, Qualifier, StatementKind, SubType
 
 DATA_PACKAGE = "extraction.baseline"
@@ -268,9 +269,8 @@ def load_data(name: str, model: type[_M], *, folder: Path | None = None) -> _M:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
-        raise BaselineDataError(f"{where}: field '{loc}': {err['msg']}") from None
+        loc, msg = first_error(exc)
+        raise BaselineDataError(f"{where}: field '{loc or '(top level)'}': {msg}") from None
 
 
 @cache
