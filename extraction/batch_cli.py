@@ -13,41 +13,24 @@ records go to stdout as JSON lines (no resume, completion order).
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, cast, get_args
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
-from extraction.batch import (
-    BatchAborted,
-    BatchProgress,
-    BatchSettings,
-    extract_batch,
-    run_batch,
-)
+from extraction.batch import BatchAborted, BatchSettings, extract_batch, run_batch
+from extraction.batch_console import ProgressBar, logging_to, print_summary
 from extraction.batch_setup import (
     default_cache_path,
     extract_fn_for,
     identity_for,
     redactor_for,
 )
-from extraction.batch_summary import BatchSummary, summarize, summary_path, write_summary
+from extraction.batch_summary import summarize, summary_path, write_summary
 from extraction.cache import CacheError, CacheMode, ResponseCache
 from extraction.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
 from extraction.config import BASELINE_NOTICE, ExtractionConfig, resolve_config
@@ -75,88 +58,6 @@ def count_items(paths: Sequence[Path]) -> int | None:
         else:
             total += 1
     return total
-
-
-class _Bar:
-    """A rich progress bar fed by :class:`BatchProgress` updates."""
-
-    def __init__(self, console: Console, total: int | None, enabled: bool) -> None:
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]extract"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("[red]{task.fields[failed]} failed"),
-            TextColumn("{task.fields[tokens]} tok"),
-            TextColumn("{task.fields[cost]}"),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=console,
-            disable=not enabled,
-            transient=False,
-        )
-        self.task = self.progress.add_task(
-            "extract", total=total, failed=0, tokens="0", cost="$0.00"
-        )
-
-    def update(self, p: BatchProgress) -> None:
-        tokens = p.prompt_tokens + p.completion_tokens
-        cost = f"${p.cost_usd:,.4f}" if p.cost_known else "cost unknown"
-        self.progress.update(
-            self.task,
-            completed=p.done + p.skipped,
-            failed=p.failed,
-            tokens=f"{tokens:,}",
-            cost=cost,
-        )
-
-
-def _print_summary(console: Console, summary: BatchSummary, where: Path | None) -> None:
-    table = Table(title="sitrep extract", show_header=False, box=None)
-    table.add_row(
-        "model", f"{summary.model}" + (f" @ {summary.endpoint}" if summary.endpoint else "")
-    )
-    table.add_row(
-        "articles", f"{summary.articles:,} ({summary.ok:,} ok, {summary.failed:,} failed)"
-    )
-    if summary.failed_by_kind:
-        kinds = ", ".join(f"{k}: {n}" for k, n in summary.failed_by_kind.items())
-        table.add_row("failures", kinds)
-    table.add_row("records", f"{summary.events:,} events, {summary.statements:,} statements")
-    run = summary.this_run
-    table.add_row(
-        "this run",
-        f"{run.processed:,} processed, {run.skipped:,} already done, {run.calls:,} calls, "
-        f"{run.cache_hits:,} from cache, {run.seconds:.1f}s",
-    )
-    spent = "unknown (no price for this model)" if run.cost_usd is None else f"${run.cost_usd:.4f}"
-    table.add_row("tokens", f"{run.prompt_tokens:,} in + {run.completion_tokens:,} out; {spent}")
-    total = "unknown" if summary.cost_usd is None else f"${summary.cost_usd:.4f}"
-    table.add_row(
-        "cost of results", f"{total} ({summary.prompt_tokens + summary.completion_tokens:,} tokens)"
-    )
-    table.add_row("results", summary.results + (f" (summary: {where})" if where else ""))
-    console.print(table)
-
-
-def _logging_to(console: Console) -> Iterator[None]:
-    """Route sitrep's log warnings through the console so they do not tear the progress bar, and
-    quiet instructor's own error log: every failure is in the results with its reason."""
-    logger = logging.getLogger("sitrep")
-    handler = RichHandler(console=console, show_path=False, show_time=False, level=logging.WARNING)
-    added = not logger.handlers
-    if added:
-        logger.addHandler(handler)
-    quiet = logging.getLogger("instructor")
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        quiet.setLevel(level)
-        if added:
-            logger.removeHandler(handler)
 
 
 def run_extract_batch(
@@ -263,8 +164,8 @@ def _run(
 ) -> int:
     extract_fn = extract_fn_for(cfg)
     total = count_items(paths)
-    bar = _Bar(err, total, enabled=progress)
-    logs = _logging_to(err)
+    bar = ProgressBar(err, total, enabled=progress)
+    logs = logging_to(err)
     next(logs)
     try:
         with bar.progress:
@@ -313,7 +214,7 @@ def _run(
         completed=result.completed,
     )
     where = write_summary(summary, summary_path(result.path))
-    _print_summary(err, summary, where)
+    print_summary(err, summary, where)
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -325,7 +226,7 @@ def _to_stdout(
     cache: ResponseCache | None,
     prices: PriceTable,
     redactor: Redactor,
-    bar: _Bar,
+    bar: ProgressBar,
 ) -> int:
     failed = 0
 

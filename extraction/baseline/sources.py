@@ -1,4 +1,5 @@
-"""Who a sentence says its facts come from: "according to X", ", X said.", "X said ...".
+"""Who a sentence says its facts come from: "according to X", ", X said.", "X said ...", and
+how a record names that source (``source_name``).
 
 >>> s = "The strikes killed 13, according to the Health Ministry in the Kurdistan region of Iraq."
 >>> src = find_source(s); s[src.start:src.end]
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from extraction.baseline.lexicon import statements_data
+from extraction.baseline.mentions import Mentions
+from extraction.baseline.sentences import Document
 
 _ACCORDING = re.compile(
     r"\baccording\s+to\s+(?P<src>[^,.;“”\"]{2,120}?)(?=\s*[,.;]|\s*$)", re.IGNORECASE
@@ -83,3 +86,15 @@ def unnamed_head() -> re.Pattern[str]:
         rf"(?:[A-Z][\w-]*\s+)?(?:security\s+)?(?:{nouns})\b",
         re.IGNORECASE,
     )
+
+
+def source_name(doc: Document, mentions: Mentions, start: int, end: int) -> str:
+    """How a record names its source: the canonical name of an organisation that speaks (or
+    whose spokesman speaks), else the article's words without a leading article ("officials",
+    "source in the Kurdistan Democratic Party of Iran")."""
+    words = doc.text[start:end].strip(" ,")
+    words = re.sub(r"^(?:the|a|an)\s+", "", words, flags=re.IGNORECASE)
+    if unnamed_head().match(words):
+        return re.sub(r"\s*\([^)]*\)$", "", words)
+    named = [a for a in mentions.actors_in(start, end) if not a.entry.generic]
+    return named[0].entry.canonical if named else words
