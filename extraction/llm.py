@@ -4,8 +4,13 @@ One call sends the prompt's system message and the article as delimited data, as
 :class:`schemas.Records` (tool call or JSON, per ``config.mode``), and validates the answer with a
 grounding context: evidence offsets are recomputed by aligning each quote with the article (never
 taken from the model), and a quote that is not in the article makes instructor re-ask, up to
-``config.max_reasks`` times. If the re-asks run out and grounding was the only fault, the last
-answer is kept with those quotes flagged ``not_found`` and a warning, since it was paid for.
+``config.max_reasks`` times. The context is set around the instructor call with
+:func:`schemas.evidence.grounding` rather than passed as instructor's ``context=``: given a
+context, instructor renders every message as a Jinja template (about 2 ms of CPU a call, and an
+article's ``{{ ... }}`` would be template code); without one it sends the messages as built.
+
+If the re-asks run out and grounding was the only fault, the last answer is kept with those quotes
+flagged ``not_found`` and a warning, since it was paid for.
 
 Each HTTP request goes through the transport policy of :mod:`extraction.retry`; the requests sent
 (re-asks and transport retries alike), the tokens used and the time taken are recorded on the
@@ -33,6 +38,7 @@ import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
@@ -45,11 +51,11 @@ from pydantic import BaseModel, ValidationError
 
 from extraction.config import NO_KEY, ExtractionConfig
 from extraction.errors import ExtractionError, ModelOutputError
-from extraction.messages import build_messages, jinja_literal
+from extraction.messages import build_messages
 from extraction.retry import async_transport_retrying, describe_failure, transport_retrying
 from prompts import Prompt, load_prompt
 from schemas.article import Article
-from schemas.evidence import Evidence, grounding_context
+from schemas.evidence import Evidence, grounding, grounding_context
 from schemas.grounding import AlignmentStatus, align
 from schemas.records import ArticleExtraction, Producer, Records, Usage, schema_hash
 from schemas.statement import Statement
@@ -117,26 +123,30 @@ class _Call:
         return cls(article, config, prompt, system["content"], user["content"])
 
     def request(self) -> dict[str, Any]:
-        """The keyword arguments for instructor's patched create."""
+        """The keyword arguments for instructor's patched create. No ``context=``: validation
+        reads the grounding context from :meth:`grounding` (see the module docstring)."""
         cfg = self.config
         return {
             "response_model": _response_model(),
-            "context": grounding_context(self.article.text, evidence_from="model"),
             "max_retries": cfg.max_reasks,
             "strict": False,
             "model": cfg.api_model,
             "temperature": cfg.temperature,
             "max_tokens": cfg.max_tokens,
             "messages": [
-                {"role": "system", "content": jinja_literal(self.system)},
-                {"role": "user", "content": jinja_literal(self.user)},
+                {"role": "system", "content": self.system},
+                {"role": "user", "content": self.user},
             ],
         }
 
+    def grounding(self) -> AbstractContextManager[dict[str, Any]]:
+        """The grounding context the answers are validated with, for the instructor call."""
+        return grounding(self.article.text, evidence_from="model")
+
     def check_sent(self, messages: Any) -> None:
-        """Refuse to send messages that differ from the ones built (instructor renders messages
-        as templates; the Jinja escaping must have given back the exact bytes). The JSON modes
-        append instructor's schema instructions after them, which is allowed."""
+        """Refuse to send messages that differ from the ones built (instructor would alter them
+        if given a validation context, by rendering them as templates). The JSON modes append
+        instructor's schema instructions after them, which is allowed."""
         ok = (
             isinstance(messages, list)
             and len(messages) >= 2
@@ -148,7 +158,7 @@ class _Call:
         if not ok:
             raise ExtractionError(
                 "internal error: the request prepared by instructor does not carry the messages "
-                "sitrep built (message templating altered them); nothing was sent",
+                "sitrep built (instructor altered them); nothing was sent",
                 endpoint=self.config.endpoint,
                 model=self.config.api_model,
             )
@@ -410,7 +420,8 @@ def _extract(
     )
     warnings: list[str] = []
     try:
-        records = patched(**call.request())
+        with call.grounding():
+            records = patched(**call.request())
     except (InstructorRetryException, IncompleteOutputException, ExtractionError) as exc:
         records, warnings = _records_or_raise(call, meter, exc)
     return _finish(call, meter, records, warnings, started)
@@ -430,7 +441,8 @@ async def _aextract(
     )
     warnings: list[str] = []
     try:
-        records = await patched(**call.request())
+        with call.grounding():
+            records = await patched(**call.request())
     except (InstructorRetryException, IncompleteOutputException, ExtractionError) as exc:
         records, warnings = _records_or_raise(call, meter, exc)
     return _finish(call, meter, records, warnings, started)

@@ -30,7 +30,6 @@ from prompts import Prompt
 from schemas.article import Article, DateSource
 
 _DELIMITER_TAG = re.compile(r"<\s*(/?)\s*(article|metadata)\b[^>]*>", re.IGNORECASE)
-_JINJA_END_RAW = re.compile(r"(\{%[-+]?\s*endraw\s*[-+]?%\})", re.IGNORECASE)
 
 
 def neutralise_tags(text: str) -> str:
@@ -79,25 +78,3 @@ def build_messages(article: Article, prompt: Prompt) -> tuple[dict[str, str], di
         "role": "user",
         "content": user,
     }
-
-
-def jinja_literal(text: str) -> str:
-    """``text`` wrapped so that Jinja renders it back unchanged.
-
-    instructor renders every message as a Jinja template whenever a validation context is passed
-    (the context sitrep needs for grounding), which would let an article's ``{{ ... }}`` or
-    ``{% ... %}`` change or break the request. Wrapping in ``{% raw %}`` blocks (with any
-    ``endraw`` tag in the text emitted as a string expression) keeps the bytes as they are.
-
-    >>> from jinja2.sandbox import SandboxedEnvironment
-    >>> text = "x {{ article_text }} {% endraw %} y"
-    >>> SandboxedEnvironment().from_string(jinja_literal(text)).render(article_text="!") == text
-    True
-    """
-    out: list[str] = []
-    for i, piece in enumerate(_JINJA_END_RAW.split(text)):
-        if i % 2:
-            out.append("{{ " + repr(piece) + " }}")
-        elif piece:
-            out.append("{% raw %}" + piece + "{% endraw %}")
-    return "".join(out)

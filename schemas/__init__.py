@@ -27,7 +27,7 @@ from schemas.event import (
     Weapon,
     WeaponKind,
 )
-from schemas.evidence import Evidence, grounding_context
+from schemas.evidence import Evidence, grounding, grounding_context
 from schemas.grounding import Alignment, AlignmentStatus, align
 from schemas.loaders import ArticleInputError, iter_jsonl, iter_paths, load_jsonl, load_text_file
 from schemas.records import ArticleExtraction, Producer, Records, Usage, schema_hash
@@ -90,6 +90,7 @@ __all__ = [
     "align",
     "canonical_actor",
     "canonical_place",
+    "grounding",
     "grounding_context",
     "iter_jsonl",
     "iter_paths",

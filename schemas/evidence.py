@@ -3,7 +3,9 @@
 Every value sitrep takes from an article points at the text behind it: the quoted excerpt, its
 character offsets into the article, and how the offsets were found (:class:`AlignmentStatus`).
 
-Validation depends on the pydantic validation context (instructor passes it as ``context=``):
+Validation depends on the grounding context: the pydantic validation context passed to the
+validation (``context=``), or, when none is passed, the one :func:`grounding` has set around the
+code that validates (how the model path hands it to instructor's validation):
 
 - no context: the record is plain data, nothing is checked against an article;
 - ``{"article_text": ..., "evidence_from": "stored"}`` (the default source): offsets are given and
@@ -23,10 +25,18 @@ Traceback (most recent call last):
 ...
 pydantic_core._pydantic_core.ValidationError: 1 validation error for Evidence
 ...
+>>> with grounding(text, evidence_from="model"):
+...     Evidence.model_validate({"quote": "Komala Party"}).start
+55
+>>> Evidence.model_validate({"quote": "Komala Party"}).start is None  # outside: plain data
+True
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
@@ -50,6 +60,40 @@ def grounding_context(
     }
 
 
+_GROUNDING: ContextVar[dict[str, Any] | None] = ContextVar("sitrep_grounding", default=None)
+
+
+@contextmanager
+def grounding(
+    article_text: str,
+    *,
+    evidence_from: EvidenceSource = "stored",
+    on_ungrounded: Literal["error", "flag"] = "error",
+) -> Iterator[dict[str, Any]]:
+    """Check evidence against ``article_text`` in every validation inside the block that is
+    given no context of its own (the context is yielded).
+
+    It is held in a :class:`contextvars.ContextVar`: each thread and each asyncio task has its
+    own, so concurrent extractions in one event loop never see each other's article (a task
+    started inside the block inherits it).
+    """
+    context = grounding_context(
+        article_text, evidence_from=evidence_from, on_ungrounded=on_ungrounded
+    )
+    token = _GROUNDING.set(context)
+    try:
+        yield context
+    finally:
+        _GROUNDING.reset(token)
+
+
+def validation_context(info: ValidationInfo) -> dict[str, Any] | None:
+    """The context a validator checks with: the one passed to the validation if any (it always
+    wins), else the one an enclosing :func:`grounding` set; ``None`` if neither is a dict."""
+    context = info.context if info.context is not None else _GROUNDING.get()
+    return context if isinstance(context, dict) else None
+
+
 class Evidence(BaseModel):
     """A verbatim excerpt of the article and where it stands in it."""
 
@@ -69,7 +113,7 @@ class Evidence(BaseModel):
 
     @model_validator(mode="after")
     def _ground(self, info: ValidationInfo) -> Evidence:
-        ctx = info.context if isinstance(info.context, dict) else None
+        ctx = validation_context(info)
         if not ctx or "article_text" not in ctx:
             return self
         text: str = ctx["article_text"]

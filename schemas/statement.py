@@ -15,7 +15,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from schemas.event import EventDate
-from schemas.evidence import Evidence
+from schemas.evidence import Evidence, validation_context
 from schemas.grounding import AlignmentStatus, align
 from schemas.vocab import Channel, StatementKind, TextType
 
@@ -58,7 +58,7 @@ class Statement(BaseModel):
 
     @model_validator(mode="after")
     def _quote_is_in_article(self, info: ValidationInfo) -> Statement:
-        ctx = info.context if isinstance(info.context, dict) else None
+        ctx = validation_context(info)
         if not ctx or "article_text" not in ctx or self.text_type is not TextType.QUOTE:
             return self
         if ctx.get("on_ungrounded") == "flag":

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from jinja2.sandbox import SandboxedEnvironment
 
 import prompts
-from extraction.messages import build_messages, jinja_literal, neutralise_tags
+from extraction.messages import article_data, build_messages, neutralise_tags
 from prompts import Prompt, PromptError, load_prompt
 from schemas.article import Article, DateSource
 
@@ -128,7 +127,11 @@ def test_neutralise_tags_leaves_other_markup() -> None:
     assert neutralise_tags("<b>bold</b> <Article class='x'>") == "<b>bold</b> [article]"
 
 
-@given(st.text(alphabet="{}%#-+ endrawARTICLE'\"\\\nx", max_size=80))
-def test_jinja_literal_renders_back_to_the_same_text(text: str) -> None:
-    rendered = SandboxedEnvironment().from_string(jinja_literal(text)).render(article_text="!")
-    assert rendered == text
+@given(st.text(alphabet="{}%#-+ endrawARTICLE'\"\\\nx", min_size=1, max_size=80))
+def test_template_syntax_in_the_article_reaches_the_user_message_unchanged(text: str) -> None:
+    # Nothing on the way (prompt filling, message building) treats the article as a template.
+    article = _article(f"Drones struck Erbil. {text}", title="{{ title }} {% raw %}")
+    user = _user(article)
+    data = user.split("<article>\n", 1)[1].removesuffix("\n</article>")
+    assert data == article_data(article)
+    assert "title: {{ title }} {% raw %}\n" in user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 
@@ -26,6 +27,7 @@ from schemas import (
     grounding_context,
     schema_hash,
 )
+from schemas.evidence import grounding
 from schemas.grounding import AlignmentStatus
 
 # Synthetic text for unit tests (not an eval article).
@@ -113,6 +115,40 @@ def test_statement_quote_must_be_in_article() -> None:
         Statement.model_validate(bad, context=ctx)
     # a paraphrase need not be verbatim
     Statement.model_validate({**bad, "text_type": "paraphrase"}, context=ctx)
+
+
+def test_grounding_block_checks_validations_given_no_context() -> None:
+    quote = {"id": "S1", "kind": "threat", "text": "We will strike back", "text_type": "quote"}
+    with grounding(TEXT, evidence_from="model") as ctx:
+        assert ctx == grounding_context(TEXT, evidence_from="model")
+        ev = Evidence.model_validate({"quote": "killing at least 3 people"})
+        assert TEXT[ev.start : ev.end] == "killing at least 3 people"
+        with pytest.raises(ValidationError, match="set text_type to 'paraphrase'"):
+            Statement.model_validate(quote)
+        # a context passed to the validation wins over the block's, even one without a text
+        assert Evidence.model_validate({"quote": "Koya", "start": 0}, context={}).start == 0
+        other = grounding_context("Near Koya.", evidence_from="model")
+        assert Evidence.model_validate({"quote": "Koya"}, context=other).start == 5
+    assert Evidence.model_validate({"quote": "not in any article"}).alignment is None
+    assert Statement.model_validate(quote).text == "We will strike back"
+
+
+def test_grounding_block_is_undone_when_validation_fails_inside_it() -> None:
+    with pytest.raises(ValidationError), grounding(TEXT, evidence_from="model"):
+        Evidence.model_validate({"quote": "five soldiers were wounded"})
+    assert Evidence.model_validate({"quote": "five soldiers were wounded"}).start is None
+
+
+def test_concurrent_tasks_each_see_their_own_grounding() -> None:
+    async def ground(text: str) -> int | None:
+        with grounding(text, evidence_from="model"):
+            await asyncio.sleep(0.01)  # the other task sets its own grounding meanwhile
+            return Evidence.model_validate({"quote": "Koya"}).start
+
+    async def both() -> list[int | None]:
+        return list(await asyncio.gather(ground("Koya."), ground("Near Koya.")))
+
+    assert asyncio.run(both()) == [0, 5]
 
 
 def test_statement_kinds_map_to_cameo() -> None:
