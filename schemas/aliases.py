@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -218,8 +218,10 @@ _NON_WORD = re.compile(r"[^\w\s]")
 _REPEATS = re.compile(r"(\w)\1+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(name: str) -> str:
-    """Fold a name to the key it is looked up by.
+    """Fold a name to the key it is looked up by (memoised: the baseline asks for the same
+    few thousand strings again and again).
 
     >>> normalise_name("  The Kata’ib Ḥezbollah ")
     'kataib hezbollah'

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
@@ -118,6 +119,7 @@ class ArticleExtraction(BaseModel):
         return self
 
 
+@cache
 def schema_hash(model: type[BaseModel] = Records) -> str:
     """A stable hash of a model's JSON Schema: it changes when the schema a model fills changes."""
     canonical = json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":"))
