@@ -49,7 +49,9 @@ def server_text(text: str, secrets: Iterable[str | None] = ()) -> str:
 
 
 class ExtractionError(RuntimeError):
-    """Base of sitrep's extraction errors."""
+    """Base of sitrep's extraction errors. ``kind`` names the failure for error records
+    (:data:`extraction.results.ErrorKind`: ``rate_limit``, ``timeout``, ``connection``,
+    ``server``, ``truncated``, ``unparseable``, ``invalid`` ...) where the raiser knows it."""
 
     def __init__(
         self,
@@ -59,6 +61,7 @@ class ExtractionError(RuntimeError):
         model: str | None = None,
         attempts: int = 0,
         usage: Usage | None = None,
+        kind: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -66,6 +69,7 @@ class ExtractionError(RuntimeError):
         self.model = model
         self.attempts = attempts
         self.usage = usage if usage is not None else Usage()
+        self.kind = kind
 
     def __str__(self) -> str:
         return self.message
@@ -99,7 +103,9 @@ class EndpointError(ExtractionError):
         attempts: int = 0,
         usage: Usage | None = None,
     ) -> None:
-        super().__init__(message, endpoint=endpoint, model=model, attempts=attempts, usage=usage)
+        super().__init__(
+            message, endpoint=endpoint, model=model, attempts=attempts, usage=usage, kind="api"
+        )
         self.status = status
 
 
@@ -120,6 +126,9 @@ class ModelOutputError(ExtractionError):
         model: str | None = None,
         attempts: int = 0,
         usage: Usage | None = None,
+        kind: str | None = None,
     ) -> None:
-        super().__init__(message, endpoint=endpoint, model=model, attempts=attempts, usage=usage)
+        super().__init__(
+            message, endpoint=endpoint, model=model, attempts=attempts, usage=usage, kind=kind
+        )
         self.reasons = reasons or []

@@ -2,9 +2,10 @@
 (:data:`extraction.results.ErrorKind`), how many requests it took, the tokens it used, and whether
 it stops the whole batch.
 
-The model path raises :mod:`extraction.errors` exceptions; their messages say which transport
-fault outlasted the retries. Other extraction functions may raise the openai, instructor or
-pydantic exceptions themselves; those are recognised too.
+The model path raises :mod:`extraction.errors` exceptions that declare their ``kind``; that is
+what the record keeps. An :class:`~extraction.errors.ExtractionError` without one (raised by
+other code) is classified from its message, and other extraction functions may raise the openai,
+instructor or pydantic exceptions themselves; those are recognised too.
 
 >>> from extraction.errors import TransportError
 >>> classify(TransportError("http://h/v1 did not answer within 2s (3 attempts)", attempts=3))[:2]

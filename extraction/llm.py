@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import json
 import logging
 import re
 import ssl
@@ -312,8 +313,24 @@ def _salvage(call: _Call, completion: ChatCompletion | None) -> Records | None:
         return None
 
 
+def _last_failure(exc: InstructorRetryException) -> BaseException | None:
+    return exc.failed_attempts[-1].exception if exc.failed_attempts else exc.__cause__
+
+
+def _output_kind(exc: InstructorRetryException) -> str:
+    """``unparseable`` when the last answer was not JSON at all, else ``invalid``."""
+    last = _last_failure(exc)
+    if isinstance(last, json.JSONDecodeError):
+        return "unparseable"
+    if isinstance(last, ValidationError) and any(
+        e["type"] == "json_invalid" for e in last.errors()
+    ):
+        return "unparseable"
+    return "invalid"
+
+
 def _reasons(exc: InstructorRetryException) -> list[str]:
-    last = exc.failed_attempts[-1].exception if exc.failed_attempts else exc.__cause__
+    last = _last_failure(exc)
     if isinstance(last, ValidationError):
         return [
             f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
@@ -336,6 +353,7 @@ def _records_or_raise(call: _Call, meter: _Meter, exc: Exception) -> tuple[Recor
             f"the model stopped at max_tokens={cfg.max_tokens} before finishing the records "
             f"({cfg.endpoint}, model {cfg.api_model!r}); raise max_tokens (max_tokens= / "
             "--max-tokens)",
+            kind="truncated",
             **common,
         ) from None
     if isinstance(exc, InstructorRetryException):
@@ -358,6 +376,7 @@ def _records_or_raise(call: _Call, meter: _Meter, exc: Exception) -> tuple[Recor
             f"({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} request(s)); last "
             f"errors: {'; '.join(reasons[:3]) or 'unknown'}",
             reasons=reasons,
+            kind=_output_kind(exc),
             **common,
         ) from None
     if isinstance(exc, ExtractionError):

@@ -202,16 +202,20 @@ def describe_failure(
         return TransportError(
             f"{where} did not answer within {config.timeout:g}s ({tries}); raise the timeout "
             "(timeout= / --timeout) or check that the server is not overloaded",
+            kind="timeout",
             **common,
         )
     if isinstance(exc, openai.APIConnectionError):
         return TransportError(
             f"cannot reach {where} ({tries}): check that the server is running and the base URL "
             "(SITREP_BASE_URL / --base-url) is right",
+            kind="connection",
             **common,
         )
     if not isinstance(exc, openai.APIStatusError):
-        return TransportError(f"{where}: {server_text(str(exc), [config.secret()])}", **common)
+        return TransportError(
+            f"{where}: {server_text(str(exc), [config.secret()])}", kind="server", **common
+        )
 
     status = exc.status_code
     said = _said(exc, config.secret())
@@ -228,17 +232,20 @@ def describe_failure(
             return TransportError(
                 f"{where} rate-limited the request (HTTP 429) and asks to wait {asked:.0f}s, "
                 f"longer than the {config.max_retry_after:g}s sitrep waits; try again later",
+                kind="rate_limit",
                 **common,
             )
         return TransportError(
             f"{where} kept rate-limiting the request (HTTP 429) over {tries}; wait and run "
             f"again, or send fewer requests at once.{said}",
+            kind="rate_limit",
             **common,
         )
     if status >= 500 or status in RETRYABLE_STATUS:
         return TransportError(
             f"{where} failed with HTTP {status} on all {tries}; the server is down or "
             f"overloaded, try again later.{said}",
+            kind="server",
             **common,
         )
     if status == 401:

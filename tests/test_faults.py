@@ -170,3 +170,28 @@ def test_a_warm_rerun_into_a_new_file_makes_no_call_for_what_succeeded(
     for record in two:
         assert record.cached and record.calls == 0
         assert record.extraction == one[record.key].extraction
+
+
+def test_model_path_errors_declare_their_kind_so_records_do_not_depend_on_wording() -> None:
+    """The kind comes from the raiser, not from the message text."""
+    import httpx2
+    import openai
+
+    from extraction.config import resolve_config
+    from extraction.failures import classify
+    from extraction.retry import describe_failure
+    from schemas.records import Usage
+
+    cfg = resolve_config("m", base_url="http://127.0.0.1:9/v1", environ={})
+    assert cfg is not None
+    request = httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    timeout = describe_failure(
+        openai.APITimeoutError(request=request), cfg, attempts=3, usage=Usage()
+    )
+    assert timeout.kind == "timeout"
+    timeout.message = "reworded by someone later"
+    assert classify(timeout)[:2] == ("timeout", 3)
+    refused = describe_failure(
+        openai.APIConnectionError(request=request), cfg, attempts=2, usage=Usage()
+    )
+    assert classify(refused)[0] == "connection"
