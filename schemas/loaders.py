@@ -12,6 +12,7 @@ schemas.loaders.ArticleInputError: ...empty.txt: the file is empty (no text afte
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -166,10 +167,13 @@ def iter_paths(paths: list[Path]) -> Iterator[Article | ArticleInputError]:
     """Articles from files, JSONL files and folders of ``.txt`` files, in a stable order."""
     for path in paths:
         if path.is_dir():
-            files = sorted(q for q in path.iterdir() if q.suffix in {".txt", ".jsonl"})
-            if not files:
+            # names, not Path objects: a folder of a million articles is held as short strings
+            with os.scandir(path) as entries:
+                names = sorted(e.name for e in entries if e.name.endswith((".txt", ".jsonl")))
+            if not names:
                 yield ArticleInputError(path, "holds no .txt or .jsonl files")
-            yield from iter_paths(files)
+            for name in names:
+                yield from iter_paths([path / name])
         elif path.suffix == ".jsonl":
             yield from iter_jsonl(path)
         elif not path.exists():
