@@ -116,7 +116,7 @@ def test_unknown_mode_is_refused(tmp_path: Path) -> None:
 def test_a_value_holding_the_api_key_is_refused_and_endpoints_are_stored_without_credentials(
     tmp_path: Path,
 ) -> None:
-    key = "sk-live-abcdefghijklmnop"
+    key = "sk-test-abcdefghijklmnop"
     path = tmp_path / "cache.sqlite"
     with ResponseCache(path, redactor=Redactor([key])) as cache:
         with pytest.raises(CacheError, match="contains a secret"):

@@ -179,7 +179,7 @@ def test_overwrite_starts_afresh(tmp_path: Path) -> None:
 
 
 def test_secrets_are_redacted_from_every_record_written(tmp_path: Path) -> None:
-    key = "sk-proj-ABCDEFGHIJKLMNOP"
+    key = "sk-test-ABCDEFGHIJKLMNOP"
     path = tmp_path / "out.jsonl"
     with ResultsFile(path, redactor=Redactor([key])) as results:
         results.open()
