@@ -1,5 +1,6 @@
-"""The synthetic held-out set is a valid labelling folder: every gold file loads against its article
-(schemas, spans, hash), and every article says in its metadata that it is synthetic."""
+"""The synthetic held-out and development sets are valid labelling folders: every gold file loads
+against its article (schemas, spans, hash), and every article says in its metadata that it is
+synthetic."""
 
 from __future__ import annotations
 
@@ -22,3 +23,14 @@ def test_heldout_gold_loads_and_articles_are_marked_synthetic() -> None:
     assert sorted(golds) == [f"synth-0{i}" for i in range(1, 9)]
     assert all(g.provenance.status == "reviewed" for g in golds.values())
     assert sum(len(g.records.events) for g in golds.values()) == 20
+
+
+def test_dev_gold_loads_and_articles_are_marked_synthetic() -> None:
+    folder = FOLDER.parent / "dev_synthetic"
+    items = list(iter_paths([folder / "articles"]))
+    articles = [a for a in items if isinstance(a, Article)]
+    assert len(articles) == len(items) == 10
+    assert all(a.outlet is not None and "synthetic" in a.outlet for a in articles)
+    golds = load_gold_set(articles, folder / "gold")
+    assert sorted(golds) == [f"dev-{i:02d}" for i in range(1, 11)]
+    assert sum(len(g.records.events) for g in golds.values()) == 23
