@@ -273,3 +273,108 @@ def test_speaker_by_surname_or_role_resolves_to_the_earlier_full_name(attributio
     assert statement.text_type.value == "quote"
     assert statement.evidence is not None
     assert statement.evidence.quote == "The rockets of treason will not undermine us"
+
+
+# Synthetic sentences (not eval articles): one general statement-kind cue each.
+_ATTACK_LEAD = (
+    "BAGHDAD — A roadside bomb killed two soldiers near Tikrit on Monday, police said.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("“We will not hesitate to defend our forces,” army spokesman Ali Hassan said.", "threat"),
+        (
+            "“The killers will be hunted down wherever they hide,” army spokesman Ali Hassan said.",
+            "threat",
+        ),
+        ("Militia commander Ali Hassan said the group would now strike the airport.", "threat"),
+        ("The Peshmerga mourned the dead in a statement and pledged to avenge them.", "threat"),
+        (
+            "“This bombing is a crime against innocent people,” army spokesman Ali Hassan said.",
+            "condemnation",
+        ),
+        (
+            "“Baghdad must agree to a joint inquiry into the attack,” army spokesman Ali Hassan "
+            "said.",
+            "demand",
+        ),
+        (
+            "“Six suspects have been arrested and the area is under full control,” army spokesman "
+            "Ali Hassan said.",
+            "report",
+        ),
+        (
+            "“I saw smoke rising over the market and people running,” said witness Ali Hassan.",
+            "report",
+        ),
+        (
+            "“Our soldiers pay with their blood for the failures of the government,” army "
+            "spokesman Ali Hassan said.",
+            "accusation",
+        ),
+    ],
+)
+def test_statement_kind_cues(sentence: str, kind: str) -> None:
+    result = extract_baseline(Article(id="synthetic-kind", text=_ATTACK_LEAD + sentence))
+    lead_end = len(_ATTACK_LEAD)
+    kinds = [s.kind.value for s in result.statements if s.evidence and s.evidence.start >= lead_end]
+    assert kinds == [kind]
+
+
+def test_behind_the_attack_is_an_accusation_by_the_named_body() -> None:
+    # Synthetic: "X told ... that Y were behind the bombing" -> Y accused by X's leading name.
+    text = (
+        _ATTACK_LEAD + "Interior Ministry spokesman Ali Hassan told state television that "
+        "“Daesh terrorist cells” were behind the bombing."
+    )
+    result = extract_baseline(Article(id="synthetic-behind", text=text))
+    (event,) = result.events
+    accused = [(a.perpetrator, a.by) for a in event.attribution if a.kind.value == "accused"]
+    assert accused == [("Islamic State", "Interior Ministry")]
+    assert [s.kind.value for s in result.statements] == ["accusation"]
+
+
+def test_accused_named_inside_quotation_marks() -> None:
+    # Synthetic: the accused may be quoted ('blamed "the Daesh gangs"').
+    text = _ATTACK_LEAD + 'The ministry blamed "the terrorist Daesh gangs" for the attack.'
+    (event,) = extract_baseline(Article(id="synthetic-quoted", text=text)).events
+    assert [(a.kind.value, a.perpetrator) for a in event.attribution] == [
+        ("accused", "Islamic State")
+    ]
+
+
+def test_positions_held_by_an_actor_make_it_a_target_not_a_perpetrator() -> None:
+    # Synthetic: "held by" the army and a militia joined by "and" -> one site, both targets.
+    text = (
+        "Islamic State militants attacked positions held by the Iraqi army and the Hashd "
+        "al-Shaabi in Diyala province on Monday, killing five soldiers, officials said."
+    )
+    (event,) = extract_baseline(Article(id="synthetic-held", text=text)).events
+    assert [p.canonical for p in event.perpetrators] == ["Islamic State"]
+    assert {t.canonical for t in event.targets} == {"Iraqi Army", "PMF"}
+
+
+def test_some_munitions_getting_through_is_no_interception() -> None:
+    # Synthetic: two rockets intercepted but a third landed -> a completed shelling attack.
+    text = (
+        "Three rockets were fired at Erbil airport on Sunday, officials said. Air defences "
+        "intercepted two of the rockets, while a third landed in an empty lot."
+    )
+    (event,) = extract_baseline(Article(id="synthetic-partial", text=text)).events
+    assert event.outcome.value == "completed"
+    assert event.sub_type.value == "shelling_artillery_missile_attack"
+
+
+def test_habitual_violence_is_no_event_and_suicide_bomber_no_aircraft() -> None:
+    # Synthetic: "have since been abducted" is a pattern, not an event; "suicide bomber" is no
+    # aircraft.
+    text = (
+        "A suicide bomber blew himself up in a market in Baghdad on Monday, killing 12 people, "
+        "police said. Dozens of activists have since been abducted, rights groups say."
+    )
+    (event,) = extract_baseline(Article(id="synthetic-pattern", text=text)).events
+    assert event.sub_type.value == "suicide_bomb"
+    assert all(w.kind.value != "aircraft" for w in event.weapons)
+    assert find_weapons("A suicide bomber blew himself up") == []

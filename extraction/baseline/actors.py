@@ -56,6 +56,14 @@ def _relation_before() -> re.Pattern[str]:
 
 
 @cache
+def _holder_before() -> re.Pattern[str]:
+    """ "positions held by the army", "facilities used by the militia": the actor owns what
+    is attacked; it is a target, not the agent of the attack."""
+    words = "|".join(w.replace(" ", r"\s+") for w in events_data().holder_words)
+    return re.compile(rf"\b(?:{words})\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
+
+
+@cache
 def _noun_after_generic() -> re.Pattern[str]:
     nouns = "|".join(events_data().nouns_after_generic_actor)
     return re.compile(rf"^\s+(?:{nouns})\b", re.IGNORECASE)
@@ -146,6 +154,7 @@ def assign_roles(
         for a in candidates
         if a not in mentions
         and _BY_BEFORE.search(clause[max(0, a.start - start - 12) : a.start - start])
+        and not _holder_before().search(clause[max(0, a.start - start - 30) : a.start - start])
     ]
     agent_spans = [(start + m.start(), start + m.end()) for m in _agentive().finditer(visible)]
     perps: list[RoleActor] = []
@@ -156,10 +165,11 @@ def assign_roles(
         after = visible[a.end - start :]
         if _modifier(visible[max(0, rel - 30) : rel], after, a, mentions):
             continue
-        agent = bool(_BY_BEFORE.search(clause[max(0, rel - 12) : rel]))
-        if not agent and _POSSESSIVE_ATTACK.match(after):
+        holder = bool(_holder_before().search(clause[max(0, rel - 30) : rel]))
+        agent = not holder and bool(_BY_BEFORE.search(clause[max(0, rel - 12) : rel]))
+        if not agent and not holder and _POSSESSIVE_ATTACK.match(after):
             agent = True
-        if not agent:
+        if not agent and not holder:
             for vs, _ve in agent_spans:
                 if vs < a.end:
                     continue
@@ -178,7 +188,9 @@ def assign_roles(
         passive = bool(_passive_target().match(after)) or bool(
             re.match(r"^\s*['’]s\s+(?:home|residence|house|headquarters|convoy|car|office)", after)
         )
-        if targets_allowed and (passive or (first_trigger is not None and a.start > first_trigger)):
+        if targets_allowed and (
+            holder or passive or (first_trigger is not None and a.start > first_trigger)
+        ):
             targets.append(RoleActor(a.entry, name, a.start, name_end, person))
     for a in by_agents:
         if a.entry.kind is not ActorKind.PEOPLE and all(p.entry != a.entry for p in perps):

@@ -149,7 +149,9 @@ def _candidate(
         protest = False
     outcome = None
     if cue("outcome_intercepted").search(plain, start, end):
-        outcome = Outcome.INTERCEPTED
+        # "intercepted two of the rockets, while a third landed": some got through, an attack
+        got_through = cue("got_through").search(plain, sentence.start, sentence.end)
+        outcome = Outcome.COMPLETED if got_through else Outcome.INTERCEPTED
     elif cue("outcome_attempted").search(plain, start, end):
         outcome = Outcome.ATTEMPTED
     dates = find_dates(plain, start, end)

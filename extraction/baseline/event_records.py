@@ -176,7 +176,9 @@ def finish(
     event_country = draft.location.country or country
     outcomes = [c.outcome for c in g.cands if c.outcome is not None]
     outcome = (
-        Outcome.INTERCEPTED
+        Outcome.COMPLETED  # one clause saying some got through outweighs "two intercepted"
+        if Outcome.COMPLETED in outcomes
+        else Outcome.INTERCEPTED
         if Outcome.INTERCEPTED in outcomes
         else (outcomes[0] if outcomes else Outcome.COMPLETED)
     )

@@ -149,6 +149,7 @@ class EventsData(_Data):
     agentive_verbs: tuple[str, ...]
     passive_target: tuple[str, ...]
     outcome: dict[Outcome, tuple[str, ...]]
+    got_through: tuple[str, ...]
     recall: tuple[str, ...]
     threat: tuple[str, ...]
     claim: tuple[str, ...]
@@ -165,6 +166,7 @@ class EventsData(_Data):
     subject_gap_words: tuple[str, ...]
     case_free_name_words: tuple[str, ...]
     relation_words: tuple[str, ...]
+    holder_words: tuple[str, ...]
     nouns_after_generic_actor: tuple[str, ...]
     pattern_cues: tuple[str, ...]
     incident_cues: tuple[str, ...]
@@ -174,6 +176,7 @@ class EventsData(_Data):
         "threat",
         "claim",
         "claimed_by",
+        "got_through",
         "unattributed",
         "near_cues",
         "passive_target",
@@ -231,6 +234,13 @@ class StatementsData(_Data):
     clause_verbs: tuple[str, ...]
     relay_words: tuple[str, ...]
     head_roles: tuple[str, ...]
+    narration_cues: tuple[str, ...]
+
+    @field_validator("narration_cues")
+    @classmethod
+    def _valid_narration(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check(v)
+        return v
 
 
 class OffsetRule(_Data):

@@ -58,7 +58,9 @@ def split_sites(
     sentence: int,
 ) -> list[Site]:
     """The sites of one clause: one per named target after the attack word when it names two
-    or more ("the KDPI in Koya, Komala in Zrgwez"), else one at its chosen place."""
+    or more ("the KDPI in Koya, Komala in Zrgwez"), else one at its chosen place. Targets
+    joined by a bare "and" with no place between them share the place after them ("posts of
+    the army and the militia in X": one site)."""
     first = triggers[0] if triggers else None
     named_after = [
         t for t in targets if not t.entry.generic and (first is None or t.start > first.start)
@@ -67,18 +69,24 @@ def split_sites(
         sites: list[Site] = []
         pos = first.end
         bounds = [(m.start(), m.end()) for m in _SPLIT_SITES.finditer(doc.plain, first.end, end)]
-        segments = []
+        segments: list[tuple[int, int, bool]] = []  # start, end, joined to the next by "and"
         for s, e in bounds:
-            segments.append((pos, s))
+            segments.append((pos, s, doc.plain[s:e].strip() == "and"))
             pos = e
-        segments.append((pos, end))
-        for s, e in segments:
-            seg_targets = [t for t in named_after if s <= t.start < e]
+        segments.append((pos, end, False))
+        pending: list[RoleActor] = []  # "the army and the Hashd in Mutaibija": one site
+        for s, e, joined in segments:
+            seg_targets = pending + [t for t in named_after if s <= t.start < e]
             seg_places = [p for p in places if s <= p.mention.start < e]
-            if seg_targets:
+            pending = []
+            if seg_targets and not seg_places and joined:
+                pending = seg_targets
+            elif seg_targets:
                 sites.append(Site(seg_places, seg_targets, [sentence], clauses=[(cand_start, end)]))
             elif seg_places and sites:
                 sites[-1].places.extend(seg_places)
+        if pending:
+            sites.append(Site([], pending, [sentence], clauses=[(cand_start, end)]))
         if len(sites) >= 2:
             return sites
     chosen = choose(places, after=first.start if first else None)

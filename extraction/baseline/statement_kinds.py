@@ -53,10 +53,26 @@ def _analyst() -> re.Pattern[str]:
     return phrase_regex(statements_data().analyst_roles)
 
 
+@cache
+def _narration() -> re.Pattern[str]:
+    return phrase_regex(statements_data().narration_cues)
+
+
+def narrates(text: str) -> bool:
+    """Whether words with no kind cue still tell what happened (a witness's account): a
+    report rather than ``other``.
+
+    >>> narrates("I saw smoke over the market"), narrates("Everyone knows who they are")
+    (True, False)
+    """
+    return bool(_narration().search(text))
+
+
 def statement_kind(doc: Document, d: StatementDraft, linked: Sequence[EventDraft]) -> StatementKind:
     """The statement's kind: the sentence's shape, a stance verb, then cue words in the
     guidelines' precedence (claim, denial, threat, a perpetrator's report of its attack as a
-    claim, demand, accusation, condemnation, justification), an analyst's words, a report."""
+    claim, demand, accusation, condemnation, justification), an analyst's words, a report
+    (report cues, or an eyewitness's narration)."""
     if d.kind_hint is not None:
         return d.kind_hint
     if d.occasion is None:
@@ -85,6 +101,6 @@ def statement_kind(doc: Document, d: StatementDraft, linked: Sequence[EventDraft
     )
     if analyst:
         return StatementKind.ANALYSIS
-    if cues.get(StatementKind.REPORT):
+    if cues.get(StatementKind.REPORT) or narrates(text):
         return StatementKind.REPORT
     return StatementKind.OTHER
