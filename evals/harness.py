@@ -33,6 +33,7 @@ from evals.runs import (
 from evals.score import EvalResult, evaluate
 from schemas.article import Article
 from schemas.records import ArticleExtraction, Producer
+from schemas.version import sitrep_version
 
 ExtractFn = Callable[[Article], ArticleExtraction]
 
@@ -165,15 +166,13 @@ def _info(
     command: list[str] | None,
     rescored_from: str | None = None,
 ) -> RunInfo:
-    from sitrep import __version__
-
     return RunInfo(
         run_id=run_dir.name,
         created_at=now,
         producer=main,
         other_producers=others,
         code_revision=code_revision(),
-        sitrep_version=__version__,
+        sitrep_version=sitrep_version(),
         dataset=_dataset(articles, dataset_id),
         gold=gold_info(golds.values()),
         totals=totals,

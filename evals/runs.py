@@ -35,6 +35,7 @@ from evals.score import EvalResult
 from schemas.records import ArticleExtraction, Producer, ProducerKind
 from schemas.storage import write_atomic
 from schemas.validation import first_error
+from schemas.version import sitrep_version
 
 RUN_FILE = "run.json"
 PREDICTIONS_FILE = "predictions.jsonl"
@@ -155,8 +156,6 @@ def run_slug(name: str, kind: str) -> str:
 
 def code_revision() -> str:
     """The git commit of the code (with ``+dirty`` for uncommitted changes), else the version."""
-    from sitrep import __version__
-
     root = Path(__file__).resolve().parent.parent
     try:
         head = subprocess.run(
@@ -174,7 +173,7 @@ def code_revision() -> str:
             return head.stdout.strip() + dirty
     except (OSError, subprocess.SubprocessError):
         pass
-    return f"sitrep {__version__}"
+    return f"sitrep {sitrep_version()}"
 
 
 def gold_info(golds: Iterable[GoldFile]) -> GoldInfo:

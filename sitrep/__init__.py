@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from extraction import aextract, extract, resolve_config
 from schemas import Article, ArticleExtraction, Records, iter_jsonl, load_text_file
+from schemas.version import sitrep_version
 
-__version__ = "0.1.0"
+__version__ = sitrep_version()
+"""From the installed distribution's metadata: ``pyproject.toml`` is the one place it is set."""
 
 __all__ = [
     "Article",
