@@ -12,6 +12,7 @@ failed to extract; 2 usage or configuration error. The app object is :data:`eval
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 from collections.abc import Sequence
@@ -33,7 +34,7 @@ from evals.harness import ExtractFn, RunResult, rescore_run, run_eval
 from evals.runs import RunError, read_run
 from schemas.article import Article
 from schemas.loaders import ArticleInputError, iter_paths
-from schemas.records import Producer
+from schemas.records import ArticleExtraction, Producer
 from schemas.storage import write_atomic
 
 eval_app = typer.Typer(
@@ -159,7 +160,6 @@ def _extractor(
         fn = cast(ExtractFn, module.extract_baseline)
         return fn, Producer(kind="baseline", name="sitrep-baseline"), None
 
-    from extraction.api import extract
     from extraction.pricing import PriceTable
 
     table = PriceTable.load()
@@ -168,7 +168,7 @@ def _extractor(
         return table.cost(name, prompt_tokens=prompt, completion_tokens=completion)
 
     def run_model(article: Article) -> Any:
-        return extract(article, config=cfg)
+        return _through_cache(article, cfg)
 
     producer = Producer(
         kind="model",
@@ -178,6 +178,28 @@ def _extractor(
         parameters=cfg.parameters(),
     )
     return cast(ExtractFn, run_model), producer, price
+
+
+def _through_cache(article: Article, cfg: Any) -> ArticleExtraction:
+    """One article through the batch path (response cache, retries, chunking): rerunning an eval
+    with the same model, prompt and schema is answered from the cache and calls no model."""
+    from extraction.batch_setup import aextract_many
+    from extraction.errors import ExtractionError
+    from extraction.results import ResultRecord
+
+    async def one() -> list[ResultRecord]:
+        return [record async for record in aextract_many([article], config=cfg, concurrency=1)]
+
+    records = asyncio.run(one())
+    record = records[0] if records else None
+    if record is not None and record.extraction is not None:
+        return record.extraction
+    error = record.error if record is not None else None
+    raise ExtractionError(
+        error.reason if error is not None else "the batch returned no record",
+        kind=error.kind if error is not None else None,
+        attempts=error.attempts or 0 if error is not None else 0,
+    )
 
 
 def _write_reports(

@@ -31,6 +31,7 @@ from extraction.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
 from extraction.config import ENV_API_KEY, ENV_OPENAI_API_KEY, ExtractionConfig, resolve_config
 from extraction.pricing import PriceTable
 from extraction.redaction import Redactor
+from extraction.results import ResultRecord
 from prompts import load_prompt
 from schemas.article import Article
 from schemas.records import ArticleExtraction, schema_hash
@@ -147,7 +148,7 @@ async def aextract_many(
     overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
     on_progress: ProgressFn | None = None,
     **options: Any,
-) -> AsyncIterator[Any]:
+) -> AsyncIterator[ResultRecord]:
     """Records (:class:`~extraction.results.ResultRecord`) of ``items`` as they finish.
 
     ``model``/``base_url``/``api_key``/``options`` resolve as in :func:`extraction.api.extract`

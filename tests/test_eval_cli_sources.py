@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from sitrep.cli import app
@@ -69,3 +70,29 @@ def test_bad_article_in_folder_is_named(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "broken.txt" in result.output and "binary" in result.output
+
+
+def test_model_eval_goes_through_the_response_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second identical `sitrep eval --model` is answered from the cache: no HTTP call.
+    The server is the scripted loopback server of the benchmarks (not a model)."""
+    from benchmarks.loopback import ThreadedServer
+
+    for name in ("SITREP_MODEL", "SITREP_BASE_URL", "SITREP_API_KEY", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SITREP_CACHE_DIR", str(tmp_path / "cache"))
+    labels = _labelling_folder(tmp_path)
+    with ThreadedServer() as server:
+        args = ["eval", "--labels", str(labels), "--model", "scripted-loopback"]
+        args += ["--base-url", server.url, "--resamples", "20"]
+        first = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "a")])
+        assert first.exit_code == 0, first.output
+        calls = server.stats.requests
+        second = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "b")])
+        assert second.exit_code == 0, second.output
+        assert calls >= 1
+        assert server.stats.requests == calls
+    run = _run_json(tmp_path / "b")
+    assert run["producer"]["kind"] == "model"
+    assert run["producer"]["name"] == "scripted-loopback"
