@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from evals.bootstrap import (
+    FloatArray,
     f1_samples,
     interval,
     rate_samples,
@@ -162,6 +163,29 @@ def _flips(article_id: str, a: DocScore, b: DocScore) -> list[Flip]:
     return out
 
 
+def _delta(
+    name: str,
+    kind: Literal["field", "rate"],
+    a: float | None,
+    b: float | None,
+    deltas: FloatArray,
+    level: float,
+    support: int,
+) -> FieldDelta:
+    """B minus A with its paired-bootstrap interval, when both sides have a value."""
+    defined = a is not None and b is not None
+    return FieldDelta(
+        name=name,
+        kind=kind,
+        a=a,
+        b=b,
+        delta=b - a if a is not None and b is not None else None,
+        ci=interval(deltas, level) if defined else None,
+        p_worse=share_below_zero(deltas) if defined else None,
+        support=support,
+    )
+
+
 def diff_runs(
     a_info: RunInfo,
     a_docs: Sequence[DocScore],
@@ -201,19 +225,7 @@ def diff_runs(
         mb = np.array([[c.credit, c.n_gold, c.n_pred] for c in cb], dtype=float).reshape(-1, 3)
         fa, fb = sum_counts(ca).f1, sum_counts(cb).f1
         deltas = f1_samples(mb, idx) - f1_samples(ma, idx)
-        defined = fa is not None and fb is not None
-        fields.append(
-            FieldDelta(
-                name=name,
-                kind="field",
-                a=fa,
-                b=fb,
-                delta=fb - fa if fa is not None and fb is not None else None,
-                ci=interval(deltas, level) if defined else None,
-                p_worse=share_below_zero(deltas) if defined else None,
-                support=sum_counts(ca).n_gold,
-            )
-        )
+        fields.append(_delta(name, "field", fa, fb, deltas, level, sum_counts(ca).n_gold))
     rates: list[FieldDelta] = []
     for name in RATE_NAMES:
         ra, rb = [_rate(d, name) for d in da], [_rate(d, name) for d in db]
@@ -221,19 +233,7 @@ def diff_runs(
         mb = np.array([[c.hits, c.total] for c in rb], dtype=float).reshape(-1, 2)
         va, vb = sum_rates(ra).rate, sum_rates(rb).rate
         deltas = rate_samples(mb, idx) - rate_samples(ma, idx)
-        defined = va is not None and vb is not None
-        rates.append(
-            FieldDelta(
-                name=name,
-                kind="rate",
-                a=va,
-                b=vb,
-                delta=vb - va if va is not None and vb is not None else None,
-                ci=interval(deltas, level) if defined else None,
-                p_worse=share_below_zero(deltas) if defined else None,
-                support=sum_rates(ra).total,
-            )
-        )
+        rates.append(_delta(name, "rate", va, vb, deltas, level, sum_rates(ra).total))
     flips: list[Flip] = []
     articles: list[ArticleChange] = []
     for aid, a, b in zip(shared, da, db, strict=True):

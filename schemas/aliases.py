@@ -153,12 +153,21 @@ class PlaceEntry(BaseModel):
     forms: tuple[str, ...] = ()
 
 
-class _ActorFile(BaseModel):
+class _GazetteerFile(BaseModel):
+    """What both gazetteer files have at the top level."""
+
     model_config = ConfigDict(extra="forbid")
 
     format: str
     shared_aliases: list[str] = Field(default_factory=list)
     entries: list[dict[str, Any]]
+
+
+_FileT = TypeVar("_FileT", bound=_GazetteerFile)
+
+
+class _ActorFile(_GazetteerFile):
+    pass
 
 
 class _PlaceRow(BaseModel):
@@ -178,13 +187,8 @@ class _PlaceRow(BaseModel):
     note: str | None = None
 
 
-class _PlaceFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    format: str
+class _PlaceFile(_GazetteerFile):
     kind_words: dict[PlaceKind, list[str]] = Field(default_factory=lambda: dict(DEFAULT_KIND_WORDS))
-    shared_aliases: list[str] = Field(default_factory=list)
-    entries: list[dict[str, Any]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,20 +330,23 @@ def _load_json(text: str, source: str) -> object:
         raise GazetteerError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg})") from None
 
 
+def _validate_file(raw: object, model: type[_FileT], expected: str, source: str) -> _FileT:
+    """A gazetteer file's top level, checked against its model and format tag."""
+    try:
+        doc = model.model_validate(raw)
+    except ValidationError as exc:
+        loc, msg = first_error(exc)
+        raise GazetteerError(f"{source}: field '{loc}': {msg}") from None
+    if doc.format != expected:
+        raise GazetteerError(f"{source}: field 'format' is {doc.format!r}, expected {expected!r}")
+    return doc
+
+
 def parse_actors(
     text: str, source: str = f"schemas/{GAZETTEER_FOLDER}/{ACTORS_FILE}"
 ) -> tuple[list[ActorEntry], list[str]]:
     """Actor entries and shared aliases from the text of an actors file."""
-    raw = _load_json(text, source)
-    try:
-        doc = _ActorFile.model_validate(raw)
-    except ValidationError as exc:
-        loc, msg = first_error(exc)
-        raise GazetteerError(f"{source}: field '{loc}': {msg}") from None
-    if doc.format != ACTORS_FORMAT:
-        raise GazetteerError(
-            f"{source}: field 'format' is {doc.format!r}, expected {ACTORS_FORMAT!r}"
-        )
+    doc = _validate_file(_load_json(text, source), _ActorFile, ACTORS_FORMAT, source)
     entries: list[ActorEntry] = []
     for i, row in enumerate(doc.entries):
         try:
@@ -365,16 +372,7 @@ def parse_places(
     text: str, source: str = f"schemas/{GAZETTEER_FOLDER}/{PLACES_FILE}"
 ) -> tuple[list[PlaceEntry], list[str]]:
     """Place entries (with their derived forms) and shared aliases from a places file."""
-    raw = _load_json(text, source)
-    try:
-        doc = _PlaceFile.model_validate(raw)
-    except ValidationError as exc:
-        loc, msg = first_error(exc)
-        raise GazetteerError(f"{source}: field '{loc}': {msg}") from None
-    if doc.format != PLACES_FORMAT:
-        raise GazetteerError(
-            f"{source}: field 'format' is {doc.format!r}, expected {PLACES_FORMAT!r}"
-        )
+    doc = _validate_file(_load_json(text, source), _PlaceFile, PLACES_FORMAT, source)
     entries: list[PlaceEntry] = []
     for i, data in enumerate(doc.entries):
         try:

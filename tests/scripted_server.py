@@ -70,6 +70,22 @@ def _as_text(payload: dict[str, Any] | str) -> str:
     return payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
 
 
+def _completion(
+    message: dict[str, Any], *, finish_reason: str, usage: tuple[int, int], model: str, n: int
+) -> Reply:
+    """The chat-completion envelope around one assistant ``message``."""
+    return Reply(
+        body={
+            "id": f"chatcmpl-scripted-{n}",
+            "object": "chat.completion",
+            "created": CREATED,
+            "model": model,
+            "choices": [{"index": 0, "finish_reason": finish_reason, "message": message}],
+            "usage": _usage(*usage),
+        }
+    )
+
+
 def tool_call_reply(
     payload: dict[str, Any] | str,
     *,
@@ -80,32 +96,13 @@ def tool_call_reply(
     n: int = 1,
 ) -> Reply:
     """A chat completion whose answer is a call of tool ``name`` with ``payload`` as arguments."""
-    return Reply(
-        body={
-            "id": f"chatcmpl-scripted-{n}",
-            "object": "chat.completion",
-            "created": CREATED,
-            "model": model,
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": finish_reason,
-                    "message": {
-                        "role": "assistant",
-                        "content": None,
-                        "tool_calls": [
-                            {
-                                "id": f"call_scripted_{n}",
-                                "type": "function",
-                                "function": {"name": name, "arguments": _as_text(payload)},
-                            }
-                        ],
-                    },
-                }
-            ],
-            "usage": _usage(*usage),
-        }
-    )
+    call = {
+        "id": f"call_scripted_{n}",
+        "type": "function",
+        "function": {"name": name, "arguments": _as_text(payload)},
+    }
+    message = {"role": "assistant", "content": None, "tool_calls": [call]}
+    return _completion(message, finish_reason=finish_reason, usage=usage, model=model, n=n)
 
 
 def content_reply(
@@ -117,22 +114,8 @@ def content_reply(
     n: int = 1,
 ) -> Reply:
     """A chat completion whose answer is message content (JSON modes)."""
-    return Reply(
-        body={
-            "id": f"chatcmpl-scripted-{n}",
-            "object": "chat.completion",
-            "created": CREATED,
-            "model": model,
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": finish_reason,
-                    "message": {"role": "assistant", "content": _as_text(payload)},
-                }
-            ],
-            "usage": _usage(*usage),
-        }
-    )
+    message = {"role": "assistant", "content": _as_text(payload)}
+    return _completion(message, finish_reason=finish_reason, usage=usage, model=model, n=n)
 
 
 def error_reply(
