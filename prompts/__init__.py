@@ -17,6 +17,7 @@ prompts.PromptError: prompts/extract_v1.md, section 'date_known': needs {date}, 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import string
@@ -40,7 +41,7 @@ class Prompt:
 
     @property
     def hash(self) -> str:
-        return "sha256:" + hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+        return _digest(self.text)
 
     @property
     def file(self) -> str:
@@ -49,15 +50,10 @@ class Prompt:
     @property
     def sections(self) -> dict[str, str]:
         """Each section's text, without the blank lines around it."""
-        marks = list(_SECTION.finditer(self.text))
-        out: dict[str, str] = {}
-        for m, nxt in zip(marks, [*marks[1:], None], strict=True):
-            end = nxt.start() if nxt is not None else len(self.text)
-            out[m.group(1)] = self.text[m.end() : end].strip("\n")
-        return out
+        return dict(_sections(self.text))
 
     def section(self, name: str) -> str:
-        sections = self.sections
+        sections = _sections(self.text)
         if name not in sections:
             raise PromptError(f"{self.file}: no section {name!r}; sections: {sorted(sections)}")
         return sections[name]
@@ -69,12 +65,35 @@ class Prompt:
         the values given must be the same set.
         """
         template = self.section(name)
-        wanted = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+        wanted = _placeholders(template)
         if wanted != set(values):
             need = ", ".join("{" + f + "}" for f in sorted(wanted)) or "nothing"
             given = ", ".join("{" + f + "}" for f in sorted(values)) or "nothing"
             raise PromptError(f"{self.file}, section {name!r}: needs {need}; given {given}")
         return template.format_map(values)
+
+
+# Parsed once per template text: a prompt is filled for every article of a batch.
+
+
+@functools.lru_cache(maxsize=32)
+def _digest(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=32)
+def _sections(text: str) -> dict[str, str]:
+    marks = list(_SECTION.finditer(text))
+    out: dict[str, str] = {}
+    for m, nxt in zip(marks, [*marks[1:], None], strict=True):
+        end = nxt.start() if nxt is not None else len(text)
+        out[m.group(1)] = text[m.end() : end].strip("\n")
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _placeholders(template: str) -> frozenset[str]:
+    return frozenset(f for _, f, _, _ in string.Formatter().parse(template) if f is not None)
 
 
 def load_prompt(prompt_id: str) -> Prompt:

@@ -182,16 +182,59 @@ def test_config_and_loose_settings_are_not_mixed(seed_article: Article) -> None:
         extract(seed_article, "other", config=cfg)
 
 
-def test_response_model_is_wrapped_once_so_instructor_reuses_its_schema() -> None:
-    """Instructor re-wraps a bare model on every call (rebuilding its JSON Schema each time);
-    sitrep hands it a model wrapped once, which instructor must pass through unchanged."""
+def test_response_model_is_passed_through_by_instructor_and_renders_records_schema() -> None:
+    """sitrep hands instructor ``RecordsAnswer``: instructor must use it as given (not wrap it
+    anew each call), and the tool it renders must be exactly the one it renders for
+    ``Records`` itself, so the envelope changes nothing the model sees."""
+    import instructor
     from instructor.v2.core.response_model import prepare_response_model
+    from instructor.v2.providers.openai.schema import generate_openai_schema
 
-    from extraction.llm import _response_model
-    from schemas.records import Records, schema_hash
+    from extraction.answer import RecordsAnswer
+    from schemas.records import Records
 
-    wrapped = _response_model()
-    assert wrapped is _response_model()
-    assert prepare_response_model(wrapped) is wrapped
-    assert issubclass(wrapped, Records)
-    assert schema_hash(wrapped) == schema_hash(Records)
+    assert prepare_response_model(RecordsAnswer) is RecordsAnswer
+    assert RecordsAnswer.model_fields == {}  # nothing for instructor's type-tree walk to visit
+    rendered = generate_openai_schema(RecordsAnswer)
+    assert rendered == generate_openai_schema(instructor.response_schema(Records))
+    assert rendered["name"] == "Records"
+
+
+def test_records_answer_fails_exactly_as_records_does() -> None:
+    """Validation goes to ``Records`` with the caller's context: the errors instructor re-asks
+    with carry Records' own locations and messages, and the grounding context is honoured."""
+    from pydantic import ValidationError
+
+    from extraction.answer import RecordsAnswer
+    from schemas.evidence import grounding_context
+    from schemas.records import Records
+
+    bad = (
+        '{"events": [{"id": "E1", "sub_type": "air_drone_strike", "evidence": {"quote": "x"},'
+        ' "casualties": [{"kind": "killed", "low": 5, "best": 2}]}]}'
+    )
+    with pytest.raises(ValidationError) as ours:
+        RecordsAnswer.model_validate_json(bad)
+    with pytest.raises(ValidationError) as theirs:
+        Records.model_validate_json(bad)
+    assert ours.value.errors(include_context=False) == theirs.value.errors(include_context=False)
+    assert ours.value.errors()[0]["loc"] == ("events", 0, "casualties", 0)
+    assert ours.value.title == "Records"
+
+    text = "Drones struck Koya on Monday."
+    answer = (
+        '{"events": [{"id": "E1", "sub_type": "air_drone_strike",'
+        ' "evidence": {"quote": "struck Koya"}}]}'
+    )
+    got = RecordsAnswer.model_validate_json(
+        answer, context=grounding_context(text, evidence_from="model")
+    )
+    evidence = got.records.events[0].evidence
+    assert (evidence.start, evidence.end) == (7, 18)
+    ungrounded = answer.replace("struck Koya", "hit Erbil")
+    with pytest.raises(ValidationError, match="not in the article"):
+        RecordsAnswer.model_validate_json(
+            ungrounded, context=grounding_context(text, evidence_from="model")
+        )
+    with pytest.raises(ValueError, match="holds no records"):
+        _ = RecordsAnswer().records
