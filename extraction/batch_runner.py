@@ -60,6 +60,7 @@ class BatchRunner:
         redactor = redactor or Redactor()
         limiter = limiter or RateLimiter(self.settings.rpm, self.settings.tpm)
         self.run_key = identity.run_key
+        self.extract_fn = extract_fn
         caller = Caller(extract_fn, identity, self.settings, cache, redactor, limiter)
         self.articles = ArticleProcessor(caller, identity, self.settings, prices, redactor)
 
@@ -143,3 +144,6 @@ class BatchRunner:
             for left in abandoned:
                 if isinstance(left, Outcome) and on_abandoned is not None:
                     on_abandoned(left)
+            aclose = getattr(self.extract_fn, "aclose", None)  # e.g. the model path's client
+            if aclose is not None:
+                await aclose()

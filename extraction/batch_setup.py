@@ -16,7 +16,7 @@ import os
 import weakref
 from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extraction.batch import (
     BatchSettings,
@@ -35,6 +35,9 @@ from extraction.results import ResultRecord
 from prompts import load_prompt
 from schemas.article import Article
 from schemas.records import ArticleExtraction, schema_hash
+
+if TYPE_CHECKING:
+    import openai
 
 ENV_CACHE_DIR = "SITREP_CACHE_DIR"
 DEFAULT_CACHE_DIR = ".sitrep-cache"
@@ -94,25 +97,47 @@ def extract_fn_for(config: ExtractionConfig | None) -> ExtractFn:
             return extract_baseline(article)
 
         return baseline
+    return ModelExtractFn(config)
 
-    import openai
 
-    from extraction import llm
+class ModelExtractFn:
+    """The model path as a batch calls it: one shared openai client per event loop (one
+    connection pool for every call of the batch; a client is bound to the loop it first ran on).
+    The batch closes the client of its loop when it ends (:meth:`aclose`, called by
+    :class:`~extraction.batch_runner.BatchRunner`).
 
-    clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = (
-        weakref.WeakKeyDictionary()
-    )
+    The client keeps openai's default httpx transport. Its aiohttp transport
+    (``openai.DefaultAioHttpClient``) took 1.5-2 ms less CPU a call on the loopback benchmark, but
+    it reports a connection reset as a connect *timeout*, so a failed article would be recorded
+    with the wrong reason; see ``benchmarks/README.md``."""
 
-    async def model(article: Article) -> ArticleExtraction:
-        # One client (one connection pool, one TLS context) for every call of the batch; one
-        # per event loop, since a client is bound to the loop it first ran on.
+    def __init__(self, config: ExtractionConfig) -> None:
+        self.config = config
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _client(self) -> openai.AsyncOpenAI:
+        import openai
+
+        from extraction import llm
+
         loop = asyncio.get_running_loop()
-        client = clients.get(loop)
+        client = self._clients.get(loop)
         if client is None:
-            client = clients[loop] = openai.AsyncOpenAI(**llm.client_kwargs(config))
-        return await llm.arun_model(article, config, client=client)
+            client = self._clients[loop] = openai.AsyncOpenAI(**llm.client_kwargs(self.config))
+        return client
 
-    return model
+    async def __call__(self, article: Article) -> ArticleExtraction:
+        from extraction import llm
+
+        return await llm.arun_model(article, self.config, client=self._client())
+
+    async def aclose(self) -> None:
+        """Close the client of the running loop, if this batch made one."""
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.close()
 
 
 def default_cache_path(environ: Mapping[str, str] | None = None) -> Path:

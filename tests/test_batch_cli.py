@@ -282,3 +282,50 @@ def test_a_long_article_goes_through_the_model_in_chunks_with_offsets_into_the_w
         assert ev is not None and ev.start is not None and ev.end is not None
         assert text[ev.start : ev.end] == ev.quote
     assert max(e.evidence.start for e in events if e.evidence and e.evidence.start) > 1000
+
+
+def test_the_model_path_closes_its_client_when_the_batch_ends(
+    tmp_path: Path, server: ThreadedServer
+) -> None:
+    """One openai client serves a whole batch (one connection pool); the batch closes it at the
+    end, and the next batch on another event loop gets a fresh one."""
+    import asyncio
+
+    from extraction.batch import run_batch
+    from extraction.batch_setup import ModelExtractFn, identity_for
+    from extraction.config import resolve_config
+    from schemas.article import Article
+
+    config = resolve_config(
+        "loopback-model", base_url=server.url, environ={}, timeout=5.0, max_transport_retries=1
+    )
+    assert config is not None
+    fn = ModelExtractFn(config)
+    seen: list[Any] = []
+
+    async def batch(tag: str) -> int:
+        items = [
+            Article(id=f"{tag}{i}", text=f"A drone struck Koya, report {tag}{i}.") for i in range(3)
+        ]
+        original = fn._client
+
+        def spy() -> Any:
+            client = original()
+            if client not in seen:
+                seen.append(client)
+            return client
+
+        fn._client = spy  # type: ignore[method-assign]  # to see which client each call used
+        try:
+            result = await run_batch(
+                items, fn, tmp_path / f"{tag}.jsonl", identity=identity_for(config)
+            )
+        finally:
+            del fn._client
+        return result.progress.ok
+
+    assert asyncio.run(batch("a")) == 3
+    assert asyncio.run(batch("b")) == 3
+    assert len(seen) == 2  # one client per batch, not one per call
+    assert all(client.is_closed() for client in seen)
+    assert len(fn._clients) == 0
