@@ -57,6 +57,7 @@ from extraction.cache import ResponseCache
 from extraction.pricing import PriceTable
 from extraction.redaction import Redactor
 from extraction.results import Identity, ResultRecord, ResultsFile, ResumeState, identity_digest
+from extraction.run_index import InputOrder
 
 __all__ = [
     "BatchAborted",
@@ -106,7 +107,7 @@ class BatchResult:
     run_key: str
     progress: BatchProgress
     resumed: ResumeState
-    order: list[bytes]  # identity digests, in input order
+    order: InputOrder  # identity digests, in input order (on disk: extraction.run_index)
     completed: bool
 
 
@@ -139,14 +140,19 @@ async def run_batch(
         extract_fn, identity, settings=settings, cache=cache, prices=prices, redactor=redactor
     )
     progress = BatchProgress(total=total)
-    order: list[bytes] = []
 
     def skip(identity_: Identity) -> bool:
-        order.append(identity_digest(identity_))
-        return state.is_done(identity_, retry_failed=retry_failed)
+        digest = identity_digest(identity_)
+        order.index.add_input(digest)
+        return state.is_done(digest, retry_failed=retry_failed)
 
     with ResultsFile(out, redactor=redactor) as results:
         state = results.open(overwrite=overwrite)
+        # Per-article state is on disk (the results file's RunIndex), so memory stays flat; the
+        # index lives as long as the BatchResult, whose ``order`` reads it.
+        index = results.index
+        assert index is not None
+        order = InputOrder(index)
         others = {k: n for k, n in state.run_keys.items() if k != runner.run_key}
         if others and not allow_mixed:
             raise BatchAborted(
@@ -158,7 +164,11 @@ async def run_batch(
         completed = False
         async with ResultsAppender(results, max_pending, progress, on_progress) as appender:
             outcomes = runner.run(
-                items, skip=skip, progress=progress, on_abandoned=appender.abandoned.append
+                items,
+                skip=skip,
+                progress=progress,
+                on_abandoned=appender.abandoned.append,
+                seen=index.map("seen"),
             )
             async with contextlib.aclosing(outcomes):
                 async for outcome in outcomes:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable, MutableMapping
 
 from extraction.batch_article import ArticleProcessor, Item, Outcome, item_key
 from extraction.batch_calls import Caller, ExtractFn
@@ -37,6 +37,7 @@ from extraction.pricing import PriceTable
 from extraction.ratelimit import RateLimiter
 from extraction.redaction import Redactor
 from extraction.results import Identity, identity_digest
+from extraction.run_index import RunIndex
 from schemas.article import Article
 
 
@@ -71,11 +72,16 @@ class BatchRunner:
         skip: Callable[[Identity], bool] | None = None,
         progress: BatchProgress | None = None,
         on_abandoned: Callable[[Outcome], None] | None = None,
+        seen: MutableMapping[bytes, str] | None = None,
     ) -> AsyncGenerator[Outcome, None]:
         """Outcomes in completion order; items whose identity ``skip`` accepts are passed over.
 
         If the iteration stops early (Ctrl-C, an abort), outcomes already finished but not yet
-        taken are handed to ``on_abandoned``, so that a caller can still save what was paid for."""
+        taken are handed to ``on_abandoned``, so that a caller can still save what was paid for.
+
+        ``seen`` remembers the article ids read (digest -> where first read), to mark a repeated
+        one; without it a :class:`~extraction.run_index.RunIndex` on disk holds them, so that
+        memory does not grow with the input."""
         window = self.settings.concurrency * 2
         slots = asyncio.Semaphore(window)
         finished: asyncio.Queue[Outcome | BaseException | None] = asyncio.Queue()
@@ -91,8 +97,13 @@ class BatchRunner:
                 raise
             finished.put_nowait(outcome)
 
+        scratch: RunIndex | None = None
+        if seen is None:
+            scratch = RunIndex()
+            seen = scratch.map("seen")
+        ids: MutableMapping[bytes, str] = seen
+
         async def feed() -> None:
-            seen: dict[bytes, str] = {}  # digest of an article id -> where it was first read
             try:
                 for item in items:
                     key = item_key(item)
@@ -100,11 +111,12 @@ class BatchRunner:
                     if isinstance(item, Article):
                         where = item.source_file or item.id
                         digest = identity_digest((key, ""))
-                        if digest in seen:
-                            duplicate_of = seen[digest]
+                        first = ids.get(digest)
+                        if first is not None:
+                            duplicate_of = first
                             key = "@" + where
                         else:
-                            seen[digest] = where
+                            ids[digest] = where
                     if skip is not None and skip((key, self.run_key)):
                         if progress is not None:
                             progress.skipped += 1
@@ -144,6 +156,8 @@ class BatchRunner:
             for left in abandoned:
                 if isinstance(left, Outcome) and on_abandoned is not None:
                     on_abandoned(left)
+            if scratch is not None:
+                scratch.close()
             aclose = getattr(self.extract_fn, "aclose", None)  # e.g. the model path's client
             if aclose is not None:
                 await aclose()

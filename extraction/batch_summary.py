@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Container
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from extraction.batch import BatchProgress, RunIdentity
 from extraction.pricing import PriceTable
 from extraction.redaction import redact_url
 from extraction.results import Identity, identity_digest, iter_lines
+from extraction.run_index import InputOrder
 from schemas.storage import write_atomic
 
 
@@ -86,8 +87,12 @@ def summarize(
     prices: PriceTable,
     completed: bool,
 ) -> BatchSummary:
-    """Totals over the records of ``order`` in the results file, plus this run's own counts."""
-    wanted = {identity_digest(i) for i in order}
+    """Totals over the records of ``order`` in the results file, plus this run's own counts.
+    ``order`` is best an :class:`~extraction.run_index.InputOrder` (on disk); any other
+    collection of identities is read into a set."""
+    wanted: Container[bytes] = (
+        order if isinstance(order, InputOrder) else {identity_digest(i) for i in order}
+    )
     run_key = identity.run_key
     counts: dict[str, Any] = {"articles": 0, "ok": 0, "failed": 0, "events": 0, "statements": 0}
     by_kind: dict[str, int] = {}

@@ -31,10 +31,9 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
-import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -43,6 +42,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from extraction.redaction import Redactor
+from extraction.run_index import InputOrder, RunIndex
 from schemas.records import ArticleExtraction, Usage
 
 ErrorKind = Literal[
@@ -147,7 +147,8 @@ class ResultRecord(BaseModel):
 class ResumeState:
     """What an existing results file already holds."""
 
-    done: dict[bytes, str] = field(default_factory=dict)  # identity digest -> "ok" | error kind
+    # identity digest -> "ok" | error kind; a batch passes one kept on disk (extraction.run_index)
+    done: MutableMapping[bytes, str] = field(default_factory=dict)
     run_keys: dict[str, int] = field(default_factory=dict)  # run key -> records
     records: int = 0
     repaired_bytes: int = 0
@@ -216,7 +217,9 @@ class ResultsFile:
         self._redactor = redactor or Redactor()
         self._fd: int | None = None
         self._lock_fd: int | None = None
+        self.index: RunIndex | None = None
         self.lock_path = self.path.with_name(f".{self.path.name}.lock")
+        self._index_prefix = f".{self.path.name}.index-"
 
     # -- opening and resuming ------------------------------------------------------------------
 
@@ -233,26 +236,33 @@ class ResultsFile:
         self._lock_fd = fd
 
     def _remove_stale_temporaries(self) -> None:
-        for stale in self.path.parent.glob(f".{self.path.name}.tmp-*"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        for pattern in (f".{self.path.name}.tmp-*", f"{self._index_prefix}*.sqlite"):
+            for stale in self.path.parent.glob(pattern):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
 
     def open(self, *, overwrite: bool = False) -> ResumeState:
-        """Lock the file, repair a torn tail, and return what it already holds."""
+        """Lock the file, repair a torn tail, and return what it already holds.
+
+        Per-article state (what is done, then the input order and the plan of
+        :meth:`finalize`) is kept in :attr:`index`, a :class:`~extraction.run_index.RunIndex`
+        beside the file, so memory does not grow with the number of articles. It is removed once
+        nothing refers to it any more (the :class:`ResumeState` returned here reads it); one a
+        crash leaves behind is removed by the next :meth:`open`."""
         self._lock()
         self._remove_stale_temporaries()
         if overwrite and self.path.exists():
             self.path.unlink()
-        state = ResumeState()
+        self.index = RunIndex(self.path.parent, prefix=self._index_prefix)
+        state = ResumeState(done=self.index.map("done"))
         if self.path.exists():
             if not self.path.is_file():
                 raise ResultsFileError(f"{self.path}: exists and is not a regular file")
-            state = self._scan()
+            self._scan(state)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         return state
 
-    def _scan(self) -> ResumeState:
-        state = ResumeState()
+    def _scan(self, state: ResumeState) -> None:
         good_end = 0
         last: tuple[int, int, bytes] | None = None
         for offset, lineno, line in iter_lines(self.path):
@@ -276,7 +286,6 @@ class ResultsFile:
                 fh.truncate(good_end)
                 fh.flush()
                 os.fsync(fh.fileno())
-        return state
 
     def _account(self, state: ResumeState, offset: int, lineno: int, line: bytes) -> None:
         if not line.strip():
@@ -313,44 +322,79 @@ class ResultsFile:
         """Rewrite the file atomically with the last record of each identity, in ``order``;
         records not in ``order`` (other configurations, articles no longer in the input) follow in
         file order, except input errors, which are re-derived from the input on every run.
-        Returns whether the file changed."""
+        Returns whether the file changed.
+
+        The plan is built in a :class:`~extraction.run_index.RunIndex` (``order``'s own when it
+        is an :class:`~extraction.run_index.InputOrder`), so memory does not grow with the file."""
         if self._fd is None:
             raise ResultsFileError(f"{self.path}: not open")
-        index: dict[bytes, int] = {}  # identity digest -> offset of its last record
-        input_errors: set[bytes] = set()
+        if isinstance(order, InputOrder):
+            index, own = order.index, False
+        else:
+            index, own = RunIndex(self.path.parent, prefix=self._index_prefix), True
+            for wanted in order:
+                index.add_input(identity_digest(wanted))
+        try:
+            lines = self._plan(index)
+            misplaced = index.execute(
+                "SELECT COUNT(*) FROM plan a JOIN plan b ON b.seq = a.seq + 1 "
+                "WHERE b.offset <= a.offset"
+            ).fetchone()[0]
+            planned = index.execute("SELECT COUNT(*) FROM plan").fetchone()[0]
+            if planned == lines and misplaced == 0:
+                return False  # already one record per identity, in order
+            self._rewrite(index.execute("SELECT offset FROM plan ORDER BY seq"))
+        finally:
+            for table in ("plan", "records"):
+                index.execute(f"DROP TABLE IF EXISTS {table}")
+            if own:
+                index.close()
+        return True
+
+    def _plan(self, index: RunIndex) -> int:
+        """Fill ``plan`` with the offsets to copy, in order; returns the number of records."""
+        index.execute(
+            "CREATE TABLE records (digest BLOB PRIMARY KEY, offset INTEGER NOT NULL, "
+            "input_error INTEGER NOT NULL) WITHOUT ROWID"
+        )
+        index.execute("CREATE TABLE plan (seq INTEGER PRIMARY KEY, offset INTEGER NOT NULL)")
         lines = 0
         for offset, lineno, line in iter_lines(self.path):
             if not line.strip():
                 continue
             obj = _parse_line(line, self.path, lineno)
-            identity = identity_digest((obj["key"], obj["run_key"]))
-            index[identity] = offset
-            if _status_of(obj) == "input":
-                input_errors.add(identity)
-            else:
-                input_errors.discard(identity)
+            index.execute(
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
+                (
+                    identity_digest((obj["key"], obj["run_key"])),
+                    offset,
+                    1 if _status_of(obj) == "input" else 0,
+                ),
+            )
             lines += 1
-        plan: list[int] = []
-        for wanted in order:
-            at = index.pop(identity_digest(wanted), None)
-            if at is not None:
-                plan.append(at)
-        plan.extend(sorted(o for i, o in index.items() if i not in input_errors))
-        del index
-        if len(plan) == lines and all(a < b for a, b in itertools.pairwise(plan)):
-            return False  # already one record per identity, in order
+        index.execute(
+            "INSERT INTO plan (offset) SELECT r.offset FROM input i "
+            "JOIN records r ON r.digest = i.digest WHERE i.first = 1 ORDER BY i.seq"
+        )
+        index.execute(
+            "INSERT INTO plan (offset) SELECT offset FROM records WHERE input_error = 0 "
+            "AND digest NOT IN (SELECT digest FROM input) ORDER BY offset"
+        )
+        return lines
+
+    def _rewrite(self, offsets: Iterable[tuple[int]]) -> None:
         tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
         with self.path.open("rb") as src, tmp.open("wb") as dst:
-            for offset in plan:
+            for (offset,) in offsets:
                 src.seek(offset)
                 dst.write(src.readline())
             dst.flush()
             os.fsync(dst.fileno())
         os.replace(tmp, self.path)
         _fsync_dir(self.path.parent)
+        assert self._fd is not None
         os.close(self._fd)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
-        return True
 
     def close(self) -> None:
         if self._fd is not None:

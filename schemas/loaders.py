@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,17 +165,48 @@ def load_jsonl(path: str | Path, *, max_chars: int = MAX_CHARS) -> list[Article]
     return out
 
 
+def sorted_names(folder: Path, suffixes: tuple[str, ...]) -> Iterator[str]:
+    """The names in ``folder`` ending with one of ``suffixes``, in code-point order, streamed.
+
+    They are sorted in a temporary SQLite file rather than in a list, so that a folder of a
+    million articles costs disk, not memory (UTF-8 byte order is code-point order, so the order
+    is ``sorted()``'s).
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("b.txt", "a.txt", "é.txt", "c.md"):
+    ...     _ = (folder / name).write_text("x")
+    >>> list(sorted_names(folder, (".txt",)))
+    ['a.txt', 'b.txt', 'é.txt']
+    """
+    with tempfile.TemporaryDirectory(prefix="sitrep-names-") as tmp:
+        conn = sqlite3.connect(os.path.join(tmp, "names.sqlite"))
+        try:
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute("PRAGMA cache_size=-1024")
+            conn.execute("CREATE TABLE names (name BLOB NOT NULL)")
+            with os.scandir(folder) as entries:
+                conn.executemany(
+                    "INSERT INTO names VALUES (?)",
+                    ((os.fsencode(e.name),) for e in entries if e.name.endswith(suffixes)),
+                )
+            for (name,) in conn.execute("SELECT name FROM names ORDER BY name"):
+                yield os.fsdecode(name)
+        finally:
+            conn.close()
+
+
 def iter_paths(paths: list[Path]) -> Iterator[Article | ArticleInputError]:
     """Articles from files, JSONL files and folders of ``.txt`` files, in a stable order."""
     for path in paths:
         if path.is_dir():
-            # names, not Path objects: a folder of a million articles is held as short strings
-            with os.scandir(path) as entries:
-                names = sorted(e.name for e in entries if e.name.endswith((".txt", ".jsonl")))
-            if not names:
-                yield ArticleInputError(path, "holds no .txt or .jsonl files")
-            for name in names:
+            empty = True
+            for name in sorted_names(path, (".txt", ".jsonl")):
+                empty = False
                 yield from iter_paths([path / name])
+            if empty:
+                yield ArticleInputError(path, "holds no .txt or .jsonl files")
         elif path.suffix == ".jsonl":
             yield from iter_jsonl(path)
         elif not path.exists():
