@@ -6,4 +6,5 @@ import sys
 
 from benchmarks.run import main
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes (spawn) import this module without running it
+    sys.exit(main())

@@ -23,6 +23,8 @@ import re
 import string
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 _SECTION = re.compile(r"^<!-- section: ([a-z][a-z0-9_]*) -->$", re.MULTILINE)
 
@@ -96,11 +98,32 @@ def _placeholders(template: str) -> frozenset[str]:
     return frozenset(f for _, f, _, _ in string.Formatter().parse(template) if f is not None)
 
 
+@functools.cache
+def _folder() -> Traversable:
+    return resources.files(__name__)
+
+
+_LOADED: dict[str, tuple[tuple[int, int], Prompt]] = {}
+
+
 def load_prompt(prompt_id: str) -> Prompt:
-    """Read ``prompts/<prompt_id>.md``; unknown ids name the templates that exist."""
-    folder = resources.files(__name__)
+    """Read ``prompts/<prompt_id>.md``; unknown ids name the templates that exist.
+
+    A template is read again only when its file changes (size or modification time): a batch
+    builds the messages of every article from it."""
+    folder = _folder()
     entry = folder / f"{prompt_id}.md"
     if not entry.is_file():
         known = sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".md"))
         raise PromptError(f"no prompt template {prompt_id!r}; known: {known}")
-    return Prompt(prompt_id, entry.read_text(encoding="utf-8"))
+    stamp = None
+    if isinstance(entry, Path):
+        st = entry.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        cached = _LOADED.get(prompt_id)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+    prompt = Prompt(prompt_id, entry.read_text(encoding="utf-8"))
+    if stamp is not None:
+        _LOADED[prompt_id] = (stamp, prompt)
+    return prompt

@@ -135,3 +135,18 @@ def test_template_syntax_in_the_article_reaches_the_user_message_unchanged(text:
     data = user.split("<article>\n", 1)[1].removesuffix("\n</article>")
     assert data == article_data(article)
     assert "title: {{ title }} {% raw %}\n" in user
+
+
+def test_a_template_is_read_once_and_again_when_its_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prompts, "_folder", lambda: tmp_path)
+    monkeypatch.setattr(prompts, "_LOADED", {})
+    template = tmp_path / "t_v1.md"
+    template.write_text("<!-- section: system -->\nFirst.\n", encoding="utf-8")
+    first = prompts.load_prompt("t_v1")
+    assert prompts.load_prompt("t_v1") is first  # unchanged file: not read again
+    template.write_text("<!-- section: system -->\nSecond version.\n", encoding="utf-8")
+    second = prompts.load_prompt("t_v1")
+    assert second.section("system") == "Second version."
+    assert second.hash != first.hash
