@@ -9,11 +9,16 @@ Layout (every file name is ``<article id>`` plus a fixed suffix; ids are restric
       drafts/<id>.json         a draft: gold format with provenance.status "draft"
       gold/<id>.json           reviewed gold, with per-field provenance
       history/<id>.<kind>.<UTC time>.json   earlier versions of a replaced gold file or draft
+      .sitrep-label.lock       held while a file is checked and written (see below)
 
 Writes are atomic (a temporary file in the same folder, fsync, ``os.replace``, fsync of the folder),
 so a crash leaves the old file or the new one, never a partial one. A reviewed gold file is never
 replaced unless the caller says so explicitly and names the version it replaces; the old version is
 kept in ``history/``. Nothing outside ``DIR`` is ever read or written.
+
+Each check-and-write holds a thread lock and an exclusive ``flock`` on ``DIR/.sitrep-label.lock``,
+so two processes on one folder (two ``sitrep review`` servers, ``sitrep label`` next to a review)
+cannot both pass the "unchanged since loaded" check and then overwrite each other.
 
 >>> import tempfile
 >>> folder = LabellingFolder(tempfile.mkdtemp())
@@ -25,11 +30,15 @@ labelling.store.UnsafeIdError: invalid article id '../etc/passwd': ids are lette
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
+import os
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from evals.gold import GoldError, GoldFile, gold_json, load_gold, parse_gold, read_gold_json
@@ -40,6 +49,7 @@ from schemas.storage import write_atomic
 _ID = re.compile(ARTICLE_ID_PATTERN)
 
 ARTICLES, DRAFTS, GOLD, HISTORY = "articles", "drafts", "gold", "history"
+LOCK_FILE = ".sitrep-label.lock"
 
 
 class UnsafeIdError(ValueError):
@@ -78,6 +88,18 @@ class LabellingFolder:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).resolve()
         self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This process's writers and every other process's, one at a time (see the module)."""
+        with self._lock:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)  # releases the flock
 
     # -- paths -----------------------------------------------------------------------------
     def _path(self, sub: str, article_id: str, suffix: str) -> Path:
@@ -167,7 +189,7 @@ class LabellingFolder:
         """Copy an article in (text verbatim, metadata beside it). An existing article with the
         same id must have the same text: articles are never silently replaced."""
         path = self.article_path(article.id)
-        with self._lock:
+        with self._locked():
             if path.is_file():
                 existing = decode_text(path.read_bytes(), path)
                 if existing != article.text:
@@ -189,7 +211,7 @@ class LabellingFolder:
         if draft.provenance.status != "draft":
             raise ValueError("write_draft expects a gold file with provenance.status 'draft'")
         path = self.draft_path(draft.article_id)
-        with self._lock:
+        with self._locked():
             if path.exists():
                 if not replace:
                     raise FileExistsError(f"{path} exists; pass replace=True (--force) to redraft")
@@ -208,7 +230,7 @@ class LabellingFolder:
         is written.
         """
         path = self.gold_path(gold.article_id)
-        with self._lock:
+        with self._locked():
             current = self.gold_sha256(gold.article_id)
             if current is not None:
                 if base_sha256 != current:

@@ -127,3 +127,34 @@ def test_redrafting_needs_replace_and_keeps_the_old_draft(tmp_path: Path) -> Non
     folder.write_draft(draft, replace=True)
     kept = [p for p in (tmp_path / "history").iterdir() if ".draft." in p.name]
     assert len(kept) == 1 and kept[0].read_bytes() == old
+
+
+def test_another_process_holding_the_folder_lock_holds_back_a_save(tmp_path: Path) -> None:
+    """The check-and-write of a save runs under an flock on the folder's lock file, which
+    another process (here: another open file description, which flock treats alike) can hold;
+    the save waits for it instead of racing it."""
+    import fcntl
+    import os
+    import threading
+
+    from labelling.store import LOCK_FILE
+
+    folder, article = make_folder(tmp_path)
+    draft = folder.draft(ARTICLE_ID)
+    assert draft is not None
+    gold = build_gold(
+        Submission.model_validate(submission_from_draft(folder)),
+        article,
+        draft=draft,
+        previous=None,
+        reviewer="ana",
+    )
+    fd = os.open(tmp_path / LOCK_FILE, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    saver = threading.Thread(target=folder.write_gold, args=(gold,), kwargs={"base_sha256": None})
+    saver.start()
+    saver.join(timeout=0.5)
+    assert saver.is_alive() and not folder.gold_path(ARTICLE_ID).exists()  # waiting for the lock
+    os.close(fd)
+    saver.join(timeout=10)
+    assert not saver.is_alive() and folder.gold_path(ARTICLE_ID).exists()
