@@ -27,9 +27,9 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal, get_args
 
+from extraction.closing import Closing
 from extraction.redaction import Redactor, redact_url
 from schemas.article import Article
 
@@ -111,7 +111,7 @@ CREATE TABLE IF NOT EXISTS responses (
 """
 
 
-class ResponseCache:
+class ResponseCache(Closing):
     """The SQLite response cache. Not thread-safe: use it from one thread (the event loop)."""
 
     def __init__(
@@ -200,14 +200,3 @@ class ResponseCache:
         if self._db is not None:
             self._db.close()
             self._db = None
-
-    def __enter__(self) -> ResponseCache:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -36,11 +36,11 @@ import os
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from extraction.closing import Closing
 from extraction.redaction import Redactor
 from extraction.run_index import InputOrder, RunIndex
 from schemas.records import ArticleExtraction, Usage
@@ -209,7 +209,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-class ResultsFile:
+class ResultsFile(Closing):
     """The results file of one run, held open for appending under an exclusive lock."""
 
     def __init__(self, path: str | Path, *, redactor: Redactor | None = None) -> None:
@@ -404,14 +404,3 @@ class ResultsFile:
             # The lock file stays: unlinking it would let a waiting run lock a dead inode.
             os.close(self._lock_fd)
             self._lock_fd = None
-
-    def __enter__(self) -> ResultsFile:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

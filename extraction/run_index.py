@@ -30,7 +30,8 @@ import tempfile
 import weakref
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from types import TracebackType
+
+from extraction.closing import Closing
 
 _BATCH = 2000  # statements between commits
 
@@ -42,7 +43,7 @@ def _remove(path: str, conn: sqlite3.Connection) -> None:
         os.unlink(path)
 
 
-class RunIndex:
+class RunIndex(Closing):
     """A scratch SQLite file in ``directory`` (the system's temporary folder by default), named
     ``<prefix>XXXXXXXX.sqlite``."""
 
@@ -107,17 +108,6 @@ class RunIndex:
     def close(self) -> None:
         """Remove the file."""
         self._closer()
-
-    def __enter__(self) -> RunIndex:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class InputOrder:
