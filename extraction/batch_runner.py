@@ -160,4 +160,5 @@ class BatchRunner:
                 scratch.close()
             aclose = getattr(self.extract_fn, "aclose", None)  # e.g. the model path's client
             if aclose is not None:
-                await aclose()
+                with contextlib.suppress(Exception):  # a failed close must not mask the outcome
+                    await aclose()
