@@ -1,8 +1,9 @@
 """A loopback OpenAI-compatible server with a fixed injected latency and scripted faults.
 
-It answers ``POST /v1/chat/completions`` after ``latency`` seconds with valid :class:`Records` (a
-tool call when the request offers tools, else JSON content): one event whose evidence quote is the
-article's first sentence, so grounding succeeds. It is plain asyncio (no web framework) so that it
+It answers ``POST /v1/chat/completions`` ``latency`` seconds after the request arrived (its own
+work included in that time) with valid :class:`Records` (a tool call when the request offers
+tools, else JSON content): one event whose evidence quote is the article's first sentence, so
+grounding succeeds. It is plain asyncio (no web framework) so that it
 costs little CPU and can break a connection exactly where a test wants.
 
 Faults are scripted by markers in the article text, so they do not depend on the order in which
@@ -162,6 +163,7 @@ class LoopbackServer:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                arrived = time.monotonic()
                 lines = head.decode("latin-1").split("\r\n")
                 method, path, _ = lines[0].split(" ", 2)
                 headers = {
@@ -169,7 +171,7 @@ class LoopbackServer:
                     for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)
                 }
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
-                keep = await self._handle(method, path, headers, body, writer)
+                keep = await self._handle(method, path, headers, body, writer, arrived)
                 if not keep or headers.get("connection", "").lower() == "close":
                     break
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
@@ -211,7 +213,12 @@ class LoopbackServer:
         headers: dict[str, str],
         body: bytes,
         writer: asyncio.StreamWriter,
+        arrived: float | None = None,
     ) -> bool:
+        """Answer one request ``latency`` seconds after it ``arrived`` (its head was read): the
+        server's own work (parsing, building the answer) happens inside that time rather than on
+        top of it, so the latency a client sees is the injected one, whatever the load."""
+        arrived = time.monotonic() if arrived is None else arrived
         self.stats.requests += 1
         if headers.get("authorization"):
             self.stats.authorization_seen += 1
@@ -235,8 +242,19 @@ class LoopbackServer:
         self._seen[key] += 1
         nth = self._seen[key]
         fault = next((kind for kind, n in faults_in(article) if n is None or nth <= n), None)
+        payload = b""
+        if fault in (None, "malformed", "truncated"):
+            records = self.responder(request, article)
+            arguments = json.dumps(records)
+            finish = "tool_calls" if request.get("tools") else "stop"
+            if fault == "malformed":
+                arguments = arguments.replace('"', "", 3)  # no longer JSON
+            if fault == "truncated":
+                arguments = arguments[: max(1, len(arguments) // 2)]
+                finish = "length"
+            payload = self._completion(request, arguments, finish, len(body))
         if self.latency:
-            await asyncio.sleep(self.latency)
+            await asyncio.sleep(max(0.0, arrived + self.latency - time.monotonic()))
         if fault is not None:
             self.stats.faults[fault] += 1
         if fault == "reset":
@@ -276,15 +294,6 @@ class LoopbackServer:
             self.stats.by_status[status] += 1
             self._send(writer, status, b'{"error": {"message": "upstream failure"}}')
             return True
-        records = self.responder(request, article)
-        arguments = json.dumps(records)
-        finish = "tool_calls" if request.get("tools") else "stop"
-        if fault == "malformed":
-            arguments = arguments.replace('"', "", 3)  # no longer JSON
-        if fault == "truncated":
-            arguments = arguments[: max(1, len(arguments) // 2)]
-            finish = "length"
-        payload = self._completion(request, arguments, finish, len(body))
         self.stats.by_status[200] += 1
         self._send(writer, 200, payload)
         with contextlib.suppress(ConnectionError):
