@@ -60,7 +60,6 @@ class RunIndex(Closing):
         )
         self._conn.execute("CREATE INDEX input_digest ON input (digest)")
         self._pending = 0
-        self._inputs = 0
         self._conn.execute("BEGIN")
 
     def _wrote(self) -> None:
@@ -85,7 +84,6 @@ class RunIndex(Closing):
         self._conn.execute(
             "INSERT INTO input (digest, first) VALUES (?, ?)", (digest, 0 if first else 1)
         )
-        self._inputs += 1
         self._wrote()
 
     def has_input(self, digest: bytes) -> bool:
@@ -101,7 +99,7 @@ class RunIndex(Closing):
 
     @property
     def input_count(self) -> int:
-        return self._inputs
+        return int(self._conn.execute("SELECT COUNT(*) FROM input").fetchone()[0])
 
     # -- lifetime ---------------------------------------------------------------------------
 
@@ -140,7 +138,6 @@ class DigestMap(MutableMapping[bytes, str]):
             f"CREATE TABLE IF NOT EXISTS {name} (digest BLOB PRIMARY KEY, value TEXT NOT NULL) "
             "WITHOUT ROWID"
         )
-        self._len = 0
 
     def __getitem__(self, digest: bytes) -> str:
         row = self._index.execute(
@@ -151,15 +148,11 @@ class DigestMap(MutableMapping[bytes, str]):
         return str(row[0])
 
     def __setitem__(self, digest: bytes, value: str) -> None:
-        before = self._index.execute(
-            f"INSERT OR IGNORE INTO {self._table} (digest, value) VALUES (?, ?)", (digest, value)
-        ).rowcount
-        if before == 0:
-            self._index.execute(
-                f"UPDATE {self._table} SET value = ? WHERE digest = ?", (value, digest)
-            )
-        else:
-            self._len += 1
+        self._index.execute(
+            f"INSERT INTO {self._table} (digest, value) VALUES (?, ?) "
+            "ON CONFLICT (digest) DO UPDATE SET value = excluded.value",
+            (digest, value),
+        )
         self._index._wrote()
 
     def __delitem__(self, digest: bytes) -> None:
@@ -168,7 +161,6 @@ class DigestMap(MutableMapping[bytes, str]):
         ).rowcount
         if gone == 0:
             raise KeyError(digest)
-        self._len -= 1
         self._index._wrote()
 
     def __iter__(self) -> Iterator[bytes]:
@@ -177,4 +169,4 @@ class DigestMap(MutableMapping[bytes, str]):
             yield bytes(digest)
 
     def __len__(self) -> int:
-        return self._len
+        return int(self._index.execute(f"SELECT COUNT(*) FROM {self._table}").fetchone()[0])
