@@ -1,5 +1,5 @@
 """Peak memory of a batch as the number of articles grows: each size runs in a fresh process
-(``python -m benchmarks.memory N``) through :func:`extraction.batch.run_batch` with the results
+(``python -m benchmarks.memory N``) through :func:`extraction.batch.run.run_batch` with the results
 file and a read-write cache, reading a folder of N article files. The extraction is synthetic
 (instant, one event per article) unless ``--model URL`` points it at a loopback server, so the
 figure is the batch machinery's own: input, in-flight window, results, cache, progress."""
@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.workloads import synthetic_extraction, write_folder
-from extraction.batch import BatchSettings, RunIdentity, run_batch
-from extraction.batch_setup import extract_fn_for, identity_for
-from extraction.cache import ResponseCache
+from extraction.batch.cache import ResponseCache
+from extraction.batch.run import BatchSettings, RunIdentity, run_batch
 from extraction.config import resolve_config
+from extraction.pipeline.setup import extract_fn_for, identity_for
 from schemas.article import Article
 from schemas.loaders import iter_paths
 from schemas.records import ArticleExtraction

@@ -19,7 +19,7 @@ from benchmarks.loopback import ThreadedServer
 from benchmarks.tokenizer import counter
 from evals.dataset import load_eval_articles
 from extraction.config import resolve_config
-from extraction.messages import article_data
+from extraction.model.messages import article_data
 from schemas.records import Records
 
 

@@ -1,10 +1,10 @@
 """Throughput of the batch runner against a loopback server with a fixed latency, as a fraction of
 the ideal (``concurrency / latency`` calls a second), and the client's CPU time per call.
 
-Two clients are measured through the same runner (:func:`extraction.batch.run_batch`, with its
+Two clients are measured through the same runner (:func:`extraction.batch.run.run_batch`, with its
 results file, as ``sitrep extract`` runs; no cache):
 
-- ``sitrep``: the real model path (:func:`extraction.batch_setup.extract_fn_for`: openai client,
+- ``sitrep``: the real model path (:func:`extraction.pipeline.setup.extract_fn_for`: openai client,
   instructor, retries, grounding), as ``sitrep extract`` runs it;
 - ``floor``: one shared HTTP client posting the same messages and tools and validating the answer
   with the same grounding, without instructor. It shows what the model path could reach;
@@ -30,10 +30,10 @@ from typing import Any
 import httpx2
 
 from benchmarks.workloads import articles, loopback_process, synthetic_extraction
-from extraction.batch import BatchSettings, ExtractFn, run_batch
-from extraction.batch_setup import extract_fn_for, identity_for
+from extraction.batch.run import BatchSettings, ExtractFn, run_batch
 from extraction.config import ExtractionConfig, resolve_config
-from extraction.messages import build_messages
+from extraction.model.messages import build_messages
+from extraction.pipeline.setup import extract_fn_for, identity_for
 from prompts import load_prompt
 from schemas.article import Article
 from schemas.evidence import grounding_context

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.workloads import articles, loopback_process, server_requests
-from extraction.batch import BatchSettings, run_batch
-from extraction.batch_setup import extract_fn_for, identity_for
-from extraction.cache import ResponseCache
+from extraction.batch.cache import ResponseCache
+from extraction.batch.run import BatchSettings, run_batch
 from extraction.config import resolve_config
+from extraction.pipeline.setup import extract_fn_for, identity_for
 
 
 def measure(n: int = 40, latency: float = 0.01, concurrency: int = 16) -> dict[str, Any]:

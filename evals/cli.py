@@ -160,7 +160,7 @@ def _extractor(
         fn = cast(ExtractFn, module.extract_baseline)
         return fn, Producer(kind="baseline", name="sitrep-baseline"), None
 
-    from extraction.pricing import PriceTable
+    from extraction.batch.pricing import PriceTable
 
     table = PriceTable.load()
 
@@ -183,9 +183,9 @@ def _extractor(
 def _through_cache(article: Article, cfg: Any) -> ArticleExtraction:
     """One article through the batch path (response cache, retries, chunking): rerunning an eval
     with the same model, prompt and schema is answered from the cache and calls no model."""
-    from extraction.batch_setup import aextract_many
+    from extraction.batch.results import ResultRecord
     from extraction.errors import ExtractionError
-    from extraction.results import ResultRecord
+    from extraction.pipeline.setup import aextract_many
 
     async def one() -> list[ResultRecord]:
         return [record async for record in aextract_many([article], config=cfg, concurrency=1)]

@@ -65,7 +65,9 @@ def extract(
     cfg = _config(model, base_url, api_key, config, options)
     if cfg is None:
         return _baseline(article)
-    from extraction.llm import run_model  # heavy imports (openai, instructor) only when needed
+    from extraction.model.openai_compat import (
+        run_model,  # heavy imports (openai, instructor) only when needed
+    )
 
     return run_model(article, cfg)
 
@@ -84,6 +86,6 @@ async def aextract(
     cfg = _config(model, base_url, api_key, config, options)
     if cfg is None:
         return await asyncio.to_thread(_baseline, article)
-    from extraction.llm import arun_model
+    from extraction.model.openai_compat import arun_model
 
     return await arun_model(article, cfg)

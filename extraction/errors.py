@@ -50,7 +50,7 @@ def server_text(text: str, secrets: Iterable[str | None] = ()) -> str:
 
 class ExtractionError(RuntimeError):
     """Base of sitrep's extraction errors. ``kind`` names the failure for error records
-    (:data:`extraction.results.ErrorKind`: ``rate_limit``, ``timeout``, ``connection``,
+    (:data:`extraction.batch.results.ErrorKind`: ``rate_limit``, ``timeout``, ``connection``,
     ``server``, ``truncated``, ``unparseable``, ``invalid`` ...) where the raiser knows it."""
 
     def __init__(

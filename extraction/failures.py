@@ -1,5 +1,6 @@
 """What went wrong with an article, in the words of an error record: the kind of failure
-(:data:`extraction.results.ErrorKind`), how many requests it took, the tokens it used, and whether
+(:data:`extraction.batch.results.ErrorKind`), how many requests it took, the tokens it used, and
+whether
 it stops the whole batch.
 
 The model path raises :mod:`extraction.errors` exceptions that declare their ``kind``; that is
@@ -19,8 +20,8 @@ from typing import cast
 
 from pydantic import ValidationError
 
+from extraction.batch.results import ERROR_KINDS, ErrorKind
 from extraction.errors import ConfigurationError, EndpointError, ExtractionError, ModelOutputError
-from extraction.results import ERROR_KINDS, ErrorKind
 from schemas.loaders import ArticleInputError
 from schemas.records import Usage
 

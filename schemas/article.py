@@ -1,7 +1,8 @@
 """Articles as they arrive: scraped page text kept verbatim, with what is known of their source.
 
 Evidence offsets always index :attr:`Article.text` exactly as loaded; page clutter (weather
-widgets, adverts, comment forms) is recognised by ``extraction.page`` and skipped, never cut out.
+widgets, adverts, comment forms) is recognised by ``extraction.pipeline.page`` and skipped, never
+cut out.
 
 A date in a page header ("Friday, April 19, 2024" under a weather widget) is the day the page was
 scraped, not the publication date: ``publication_date`` is set only from metadata or a dateline,

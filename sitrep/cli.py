@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from evals.cli import eval_app
-from extraction.batch_cli import extract_command
+from extraction.cli.extract import extract_command
 from labelling.cli import agree, label, review
 from sitrep import __version__
 

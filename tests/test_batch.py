@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from extraction.batch import (
+from extraction.batch.cache import ResponseCache
+from extraction.batch.pricing import PriceTable
+from extraction.batch.ratelimit import RateLimiter, TokenBucket
+from extraction.batch.results import ResultRecord, read_records
+from extraction.batch.run import (
     BatchAborted,
     BatchProgress,
     BatchSettings,
@@ -18,12 +22,8 @@ from extraction.batch import (
     extract_batch,
     run_batch,
 )
-from extraction.cache import ResponseCache
 from extraction.errors import EndpointError, ModelOutputError, TransportError
-from extraction.pricing import PriceTable
-from extraction.ratelimit import RateLimiter, TokenBucket
 from extraction.redaction import Redactor
-from extraction.results import ResultRecord, read_records
 from schemas.article import Article
 from schemas.loaders import ArticleInputError
 from schemas.records import ArticleExtraction, Producer, Records, Usage

@@ -15,7 +15,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from benchmarks.loopback import ThreadedServer, default_records
-from extraction.batch_cli import (
+from extraction.batch.results import read_records
+from extraction.cli.extract import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
@@ -23,7 +24,6 @@ from extraction.batch_cli import (
     extract_command,
     run_extract_batch,
 )
-from extraction.results import read_records
 
 OPTIONS = {"timeout": 5.0, "max_transport_retries": 1, "backoff_initial": 0.01}
 
@@ -291,9 +291,9 @@ def test_the_model_path_closes_its_client_when_the_batch_ends(
     end, and the next batch on another event loop gets a fresh one."""
     import asyncio
 
-    from extraction.batch import run_batch
-    from extraction.batch_setup import ModelExtractFn, identity_for
+    from extraction.batch.run import run_batch
     from extraction.config import resolve_config
+    from extraction.pipeline.setup import ModelExtractFn, identity_for
     from schemas.article import Article
 
     config = resolve_config(

@@ -18,14 +18,14 @@ import pytest
 from rich.console import Console
 
 from benchmarks.loopback import ThreadedServer
-from extraction.batch_cli import run_extract_batch
+from extraction.cli.extract import run_extract_batch
 
 ARTICLES = 24
 
 SCRIPT = """
 import sys
 from pathlib import Path
-from extraction.batch_cli import run_extract_batch
+from extraction.cli.extract import run_extract_batch
 folder, out, url, cache = sys.argv[1:5]
 sys.exit(run_extract_batch([Path(folder)], out, model="loopback-model", base_url=url,
                            concurrency=4, cache_path=Path(cache), progress=False,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from benchmarks.loopback import ThreadedServer
-from extraction.batch_cli import EXIT_OK, EXIT_USAGE, run_extract_batch
+from extraction.cli.extract import EXIT_OK, EXIT_USAGE, run_extract_batch
 from extraction.errors import redact
 from extraction.redaction import Redactor
 from prompts import load_prompt

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from extraction.cache import CacheError, ResponseCache, article_hash, cache_key
+from extraction.batch.cache import CacheError, ResponseCache, article_hash, cache_key
 from extraction.redaction import Redactor
 from schemas.article import Article
 

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extraction.chunking import CHARS_PER_TOKEN, merge_extractions, split_text
+from extraction.pipeline.chunking import CHARS_PER_TOKEN, merge_extractions, split_text
 from schemas.article import Article
 from schemas.evidence import grounding_context
 from schemas.records import ArticleExtraction, Producer, Records, Usage

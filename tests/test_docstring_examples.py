@@ -28,7 +28,7 @@ MODULES = _modules()
 
 
 def test_every_package_module_is_found() -> None:
-    assert len(MODULES) > 100 and "extraction.run_index" in MODULES
+    assert len(MODULES) > 100 and "extraction.batch.run_index" in MODULES
 
 
 @pytest.mark.parametrize("name", MODULES)

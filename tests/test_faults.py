@@ -15,8 +15,8 @@ import pytest
 from rich.console import Console
 
 from benchmarks.loopback import ThreadedServer
-from extraction.batch_cli import EXIT_FAILED, EXIT_OK, run_extract_batch
-from extraction.results import read_records
+from extraction.batch.results import read_records
+from extraction.cli.extract import EXIT_FAILED, EXIT_OK, run_extract_batch
 
 OPTIONS = {
     "timeout": 0.75,
@@ -179,7 +179,7 @@ def test_model_path_errors_declare_their_kind_so_records_do_not_depend_on_wordin
 
     from extraction.config import resolve_config
     from extraction.failures import classify
-    from extraction.retry import describe_failure
+    from extraction.model.retry import describe_failure
     from schemas.records import Usage
 
     cfg = resolve_config("m", base_url="http://127.0.0.1:9/v1", environ={})

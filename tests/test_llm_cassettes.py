@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from scripted_server import SCRIPTED_MODEL, Reply, ScriptedServer, error_reply, tool_call_reply
 
 from extraction import ExtractionConfig, resolve_config
-from extraction.llm import run_model
+from extraction.model.openai_compat import run_model
 from prompts import load_prompt
 from schemas.article import Article
 from schemas.evidence import Evidence

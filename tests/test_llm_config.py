@@ -190,7 +190,7 @@ def test_response_model_is_passed_through_by_instructor_and_renders_records_sche
     from instructor.v2.core.response_model import prepare_response_model
     from instructor.v2.providers.openai.schema import generate_openai_schema
 
-    from extraction.answer import RecordsAnswer
+    from extraction.model.answer import RecordsAnswer
     from schemas.records import Records
 
     assert prepare_response_model(RecordsAnswer) is RecordsAnswer
@@ -205,7 +205,7 @@ def test_records_answer_fails_exactly_as_records_does() -> None:
     with carry Records' own locations and messages, and the grounding context is honoured."""
     from pydantic import ValidationError
 
-    from extraction.answer import RecordsAnswer
+    from extraction.model.answer import RecordsAnswer
     from schemas.evidence import grounding_context
     from schemas.records import Records
 

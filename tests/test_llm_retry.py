@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 
-from extraction.retry import retry_after_seconds
+from extraction.model.retry import retry_after_seconds
 
 
 def test_retry_after_in_seconds_and_milliseconds() -> None:

@@ -35,8 +35,8 @@ from extraction import (
     extract,
     resolve_config,
 )
-from extraction.llm import arun_model, client_kwargs, run_model
-from extraction.messages import build_messages
+from extraction.model.messages import build_messages
+from extraction.model.openai_compat import arun_model, client_kwargs, run_model
 from prompts import load_prompt
 from schemas.article import Article, DateSource
 from schemas.evidence import Evidence
@@ -494,7 +494,7 @@ def test_a_request_sitrep_did_not_build_is_never_sent(
     seed_article: Article, change: dict[str, Any], problem: str
 ) -> None:
     from extraction.errors import ExtractionError
-    from extraction.llm import _Call
+    from extraction.model.openai_compat import _Call
 
     call = _Call.build(seed_article, _config("http://127.0.0.1:9/v1"))
     request = {k: v for k, v in call.request().items() if k not in ("response_model", "strict")}

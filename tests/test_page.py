@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evals.dataset import dataset_hash, load_eval_articles
-from extraction.page import clean_text, content_blocks, scrape_header_date
+from extraction.pipeline.page import clean_text, content_blocks, scrape_header_date
 
 
 def test_clutter_lines_are_skipped_on_real_articles() -> None:

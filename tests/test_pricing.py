@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extraction.pricing import Price, PriceTable, PriceTableError, model_aliases
+from extraction.batch.pricing import Price, PriceTable, PriceTableError, model_aliases
 
 
 def test_bundled_table_prices_every_entry_with_non_negative_numbers() -> None:

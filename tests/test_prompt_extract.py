@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import prompts
-from extraction.messages import article_data, build_messages, neutralise_tags
+from extraction.model.messages import article_data, build_messages, neutralise_tags
 from prompts import Prompt, PromptError, load_prompt
 from schemas.article import Article, DateSource
 

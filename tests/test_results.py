@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from extraction.redaction import Redactor
-from extraction.results import (
+from extraction.batch.results import (
     ResultRecord,
     ResultsFile,
     ResultsFileError,
     read_records,
 )
+from extraction.redaction import Redactor
 from schemas.records import ArticleExtraction, Producer
 
 

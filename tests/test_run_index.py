@@ -1,4 +1,4 @@
-"""The on-disk per-article state of a batch (extraction.run_index): mapping semantics, input
+"""The on-disk per-article state of a batch (extraction.batch.run_index): mapping semantics, input
 order, lifetime of the scratch file, and its use by the results file and run_batch."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from extraction.batch import RunIdentity, run_batch
-from extraction.results import ResultRecord, ResultsFile
-from extraction.run_index import DigestMap, InputOrder, RunIndex
+from extraction.batch.results import ResultRecord, ResultsFile
+from extraction.batch.run import RunIdentity, run_batch
+from extraction.batch.run_index import DigestMap, InputOrder, RunIndex
 from schemas.article import Article
 from schemas.records import ArticleExtraction, Producer
 

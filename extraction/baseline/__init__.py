@@ -1,6 +1,7 @@
 """The offline, rule-based extractor: no network, no model, same records as the model path.
 
-It reads only the article's content blocks (``extraction.page``), finds actors and places through
+It reads only the article's content blocks (``extraction.pipeline.page``), finds actors and places
+through
 the curated alias tables (``schemas.aliases``), and fills :class:`schemas.ArticleExtraction` with
 attack events and statements whose every evidence span is exact. Phrase lists live in
 ``extraction/baseline/data/``.

@@ -1,6 +1,7 @@
 """Split an article's content blocks into sentences and clauses, keeping offsets into the text.
 
-Only :func:`extraction.page.content_blocks` are read, so weather widgets, header dates, adverts and
+Only :func:`extraction.pipeline.page.content_blocks` are read, so weather widgets, header dates,
+adverts and
 comment forms never reach the rules. Each sentence also has a ``plain`` copy of its text, of the
 same length, in which quoted speech of four words or more and the dateline are blanked out: the
 event rules read ``plain`` (a quote is somebody's words, not the article's account), the statement
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extraction.baseline.lexicon import sentences_data
-from extraction.page import Block, content_blocks
+from extraction.pipeline.page import Block, content_blocks
 
 MIN_QUOTE_WORDS = 4
 """Quoted pieces shorter than this are scare quotes ("martyred") and stay part of the sentence."""

@@ -16,11 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from extraction.batch import BatchProgress, RunIdentity
-from extraction.pricing import PriceTable
+from extraction.batch.pricing import PriceTable
+from extraction.batch.results import Identity, identity_digest, iter_lines
+from extraction.batch.run import BatchProgress, RunIdentity
+from extraction.batch.run_index import InputOrder
 from extraction.redaction import redact_url
-from extraction.results import Identity, identity_digest, iter_lines
-from extraction.run_index import InputOrder
 from schemas.storage import write_atomic
 
 
@@ -88,7 +88,7 @@ def summarize(
     completed: bool,
 ) -> BatchSummary:
     """Totals over the records of ``order`` in the results file, plus this run's own counts.
-    ``order`` is best an :class:`~extraction.run_index.InputOrder` (on disk); any other
+    ``order`` is best an :class:`~extraction.batch.run_index.InputOrder` (on disk); any other
     collection of identities is read into a set."""
     wanted: Container[bytes] = (
         order if isinstance(order, InputOrder) else {identity_digest(i) for i in order}

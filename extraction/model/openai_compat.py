@@ -12,7 +12,8 @@ article's ``{{ ... }}`` would be template code); without one it sends the messag
 If the re-asks run out and grounding was the only fault, the last answer is kept with those quotes
 flagged ``not_found`` and a warning, since it was paid for.
 
-Each HTTP request goes through the transport policy of :mod:`extraction.retry`; the requests sent
+Each HTTP request goes through the transport policy of :mod:`extraction.model.retry`; the requests
+sent
 (re-asks and transport retries alike), the tokens used and the time taken are recorded on the
 result's :class:`schemas.Producer`, or on the error when the call fails.
 
@@ -56,11 +57,11 @@ from openai.types.chat import ChatCompletion
 from openai.types.chat.completion_create_params import CompletionCreateParamsNonStreaming
 from pydantic import BaseModel, ValidationError
 
-from extraction.answer import RecordsAnswer
 from extraction.config import NO_KEY, ExtractionConfig
 from extraction.errors import ExtractionError, ModelOutputError
-from extraction.messages import build_messages
-from extraction.retry import async_transport_retrying, describe_failure, transport_retrying
+from extraction.model.answer import RecordsAnswer
+from extraction.model.messages import build_messages
+from extraction.model.retry import async_transport_retrying, describe_failure, transport_retrying
 from prompts import Prompt, load_prompt
 from schemas.article import Article
 from schemas.evidence import Evidence, grounding, grounding_context

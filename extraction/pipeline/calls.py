@@ -1,13 +1,15 @@
 """The calls of a batch: never pay twice for the same answer, never exceed the limits.
 
 :meth:`Caller.call` answers one article (or one chunk of a long article) from, in turn, an
-identical call already in flight (single-flight), the :class:`~extraction.cache.ResponseCache`,
+identical call already in flight (single-flight), the
+:class:`~extraction.batch.cache.ResponseCache`,
 or a paid call through the injected ``ExtractFn``: paced by the
-:class:`~extraction.ratelimit.RateLimiter` and with at most ``concurrency`` paid calls in flight.
+:class:`~extraction.batch.ratelimit.RateLimiter` and with at most ``concurrency`` paid calls in
+flight.
 A paid answer is stored in the cache, redacted.
 
 >>> import asyncio
->>> from extraction.ratelimit import RateLimiter
+>>> from extraction.batch.ratelimit import RateLimiter
 >>> from extraction.redaction import Redactor
 >>> from schemas.records import Producer
 >>> paid = []
@@ -30,10 +32,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from extraction.batch_settings import BatchSettings, RunIdentity
-from extraction.cache import ResponseCache
-from extraction.chunking import estimate_tokens
-from extraction.ratelimit import RateLimiter
+from extraction.batch.cache import ResponseCache
+from extraction.batch.ratelimit import RateLimiter
+from extraction.pipeline.chunking import estimate_tokens
+from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.redaction import Redactor
 from schemas.article import Article
 from schemas.records import ArticleExtraction, Usage

@@ -2,7 +2,8 @@
 
 The system message is the prompt template's ``system`` section, the same bytes for every article.
 The user message holds the article's metadata in ``<metadata>`` and its cleaned text
-(:func:`extraction.page.clean_text`) in ``<article>``; tags of those names inside the article are
+(:func:`extraction.pipeline.page.clean_text`) in ``<article>``; tags of those names inside the
+article are
 neutralised so the data cannot close its own delimiters.
 
 >>> from schemas.article import Article
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.page import clean_text
+from extraction.pipeline.page import clean_text
 from prompts import Prompt
 from schemas.article import Article, DateSource
 

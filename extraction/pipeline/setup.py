@@ -18,7 +18,10 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extraction.batch import (
+from extraction.batch.cache import CacheMode, ResponseCache
+from extraction.batch.pricing import PriceTable
+from extraction.batch.results import ResultRecord
+from extraction.batch.run import (
     BatchSettings,
     ExtractFn,
     Item,
@@ -26,12 +29,9 @@ from extraction.batch import (
     RunIdentity,
     extract_batch,
 )
-from extraction.cache import CacheMode, ResponseCache
-from extraction.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
 from extraction.config import ENV_API_KEY, ENV_OPENAI_API_KEY, ExtractionConfig, resolve_config
-from extraction.pricing import PriceTable
+from extraction.pipeline.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
 from extraction.redaction import Redactor
-from extraction.results import ResultRecord
 from prompts import load_prompt
 from schemas.article import Article
 from schemas.records import ArticleExtraction, schema_hash
@@ -104,7 +104,7 @@ class ModelExtractFn:
     """The model path as a batch calls it: one shared openai client per event loop (one
     connection pool for every call of the batch; a client is bound to the loop it first ran on).
     The batch closes the client of its loop when it ends (:meth:`aclose`, called by
-    :class:`~extraction.batch_runner.BatchRunner`).
+    :class:`~extraction.batch.runner.BatchRunner`).
 
     The client keeps openai's default httpx transport. Its aiohttp transport
     (``openai.DefaultAioHttpClient``) took 1.5-2 ms less CPU a call on the loopback benchmark, but
@@ -120,7 +120,7 @@ class ModelExtractFn:
     def _client(self) -> openai.AsyncOpenAI:
         import openai
 
-        from extraction import llm
+        from extraction.model import openai_compat as llm
 
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
@@ -129,7 +129,7 @@ class ModelExtractFn:
         return client
 
     async def __call__(self, article: Article) -> ArticleExtraction:
-        from extraction import llm
+        from extraction.model import openai_compat as llm
 
         return await llm.arun_model(article, self.config, client=self._client())
 
@@ -174,7 +174,7 @@ async def aextract_many(
     on_progress: ProgressFn | None = None,
     **options: Any,
 ) -> AsyncIterator[ResultRecord]:
-    """Records (:class:`~extraction.results.ResultRecord`) of ``items`` as they finish.
+    """Records (:class:`~extraction.batch.results.ResultRecord`) of ``items`` as they finish.
 
     ``model``/``base_url``/``api_key``/``options`` resolve as in :func:`extraction.api.extract`
     (or pass ``config``); with no model configured the offline baseline runs, uncached.

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from extraction.closing import Closing
+from extraction.batch.closing import Closing
 from extraction.redaction import Redactor, redact_url
 from schemas.article import Article
 

@@ -1,13 +1,14 @@
 """One input item of a batch to its record: :meth:`ArticleProcessor.process`.
 
 An unreadable input or a repeated article id becomes an ``input`` error record at once. An article
-is split into chunks (:mod:`extraction.chunking`), each chunk answered by the
-:class:`~extraction.batch_calls.Caller`, the answers merged into one record and priced
-(:mod:`extraction.pricing`). Any failure of the article (a call that failed, the article timeout,
+is split into chunks (:mod:`extraction.pipeline.chunking`), each chunk answered by the
+:class:`~extraction.pipeline.calls.Caller`, the answers merged into one record and priced
+(:mod:`extraction.batch.pricing`). Any failure of the article (a call that failed, the article
+timeout,
 answers that do not merge) becomes an error record with its kind and reason, redacted; only a
 failure that every article would meet raises, as :class:`BatchAborted`.
 
->>> from extraction.ratelimit import RateLimiter
+>>> from extraction.batch.ratelimit import RateLimiter
 >>> from schemas.records import Producer
 >>> async def fake(article):
 ...     return ArticleExtraction(article_id=article.id,
@@ -34,13 +35,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from extraction.batch_calls import Caller
-from extraction.batch_settings import BatchSettings, RunIdentity
-from extraction.chunking import Chunk, chunk_article, merge_extractions, split_text
+from extraction.batch.pricing import PriceTable
+from extraction.batch.results import RETRYABLE_KINDS, ErrorKind, ResultRecord
 from extraction.failures import classify, is_fatal, one_line
-from extraction.pricing import PriceTable
+from extraction.pipeline.calls import Caller
+from extraction.pipeline.chunking import Chunk, chunk_article, merge_extractions, split_text
+from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.redaction import Redactor
-from extraction.results import RETRYABLE_KINDS, ErrorKind, ResultRecord
 from schemas.article import Article
 from schemas.loaders import ArticleInputError
 from schemas.records import ArticleExtraction, Usage

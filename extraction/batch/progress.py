@@ -3,7 +3,7 @@ updated as each record is finished (and, with a results file, once it is on disk
 
 Tokens and cost count what this run paid for: a cache hit counts as done but spends nothing.
 
->>> from extraction.results import ResultRecord
+>>> from extraction.batch.results import ResultRecord
 >>> progress = BatchProgress(total=2)
 >>> ok = ResultRecord(key="a1", run_key="run:x", status="ok", calls=1)
 >>> progress.add(ok, Usage(prompt_tokens=900, completion_tokens=100, total_tokens=1000), 0.002)
@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extraction.results import ResultRecord
+from extraction.batch.results import ResultRecord
 from schemas.records import Usage
 
 

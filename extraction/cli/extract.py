@@ -22,22 +22,22 @@ from typing import Annotated, Any, cast, get_args
 import typer
 from rich.console import Console
 
-from extraction.batch import BatchAborted, BatchSettings, extract_batch, run_batch
-from extraction.batch_console import ProgressBar, logging_to, print_summary
-from extraction.batch_setup import (
+from extraction.batch.cache import CacheError, CacheMode, ResponseCache
+from extraction.batch.pricing import PriceTable, PriceTableError
+from extraction.batch.results import ResultsFileError
+from extraction.batch.run import BatchAborted, BatchSettings, extract_batch, run_batch
+from extraction.batch.summary import summarize, summary_path, write_summary
+from extraction.cli.console import ProgressBar, logging_to, print_summary
+from extraction.config import BASELINE_NOTICE, ExtractionConfig, resolve_config
+from extraction.errors import ConfigurationError
+from extraction.pipeline.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
+from extraction.pipeline.setup import (
     default_cache_path,
     extract_fn_for,
     identity_for,
     redactor_for,
 )
-from extraction.batch_summary import summarize, summary_path, write_summary
-from extraction.cache import CacheError, CacheMode, ResponseCache
-from extraction.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
-from extraction.config import BASELINE_NOTICE, ExtractionConfig, resolve_config
-from extraction.errors import ConfigurationError
-from extraction.pricing import PriceTable, PriceTableError
 from extraction.redaction import Redactor
-from extraction.results import ResultsFileError
 from schemas.loaders import iter_paths
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130

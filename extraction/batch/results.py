@@ -40,9 +40,9 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extraction.closing import Closing
+from extraction.batch.closing import Closing
+from extraction.batch.run_index import InputOrder, RunIndex
 from extraction.redaction import Redactor
-from extraction.run_index import InputOrder, RunIndex
 from schemas.records import ArticleExtraction, Usage
 
 ErrorKind = Literal[
@@ -147,7 +147,8 @@ class ResultRecord(BaseModel):
 class ResumeState:
     """What an existing results file already holds."""
 
-    # identity digest -> "ok" | error kind; a batch passes one kept on disk (extraction.run_index)
+    # identity digest -> "ok" | error kind; a batch passes one kept on disk
+    # (extraction.batch.run_index)
     done: MutableMapping[bytes, str] = field(default_factory=dict)
     run_keys: dict[str, int] = field(default_factory=dict)  # run key -> records
     records: int = 0
@@ -245,7 +246,7 @@ class ResultsFile(Closing):
         """Lock the file, repair a torn tail, and return what it already holds.
 
         Per-article state (what is done, then the input order and the plan of
-        :meth:`finalize`) is kept in :attr:`index`, a :class:`~extraction.run_index.RunIndex`
+        :meth:`finalize`) is kept in :attr:`index`, a :class:`~extraction.batch.run_index.RunIndex`
         beside the file, so memory does not grow with the number of articles. It is removed once
         nothing refers to it any more (the :class:`ResumeState` returned here reads it); one a
         crash leaves behind is removed by the next :meth:`open`."""
@@ -324,8 +325,10 @@ class ResultsFile(Closing):
         file order, except input errors, which are re-derived from the input on every run.
         Returns whether the file changed.
 
-        The plan is built in a :class:`~extraction.run_index.RunIndex` (``order``'s own when it
-        is an :class:`~extraction.run_index.InputOrder`), so memory does not grow with the file."""
+        The plan is built in a :class:`~extraction.batch.run_index.RunIndex` (``order``'s own when
+        it
+        is an :class:`~extraction.batch.run_index.InputOrder`), so memory does not grow with the
+        file."""
         if self._fd is None:
             raise ResultsFileError(f"{self.path}: not open")
         if isinstance(order, InputOrder):

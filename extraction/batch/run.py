@@ -1,10 +1,13 @@
 """Batch extraction: many articles through one endpoint, as fast as it allows, never paying twice.
 
-:func:`extract_batch` is an async iterator of :class:`~extraction.results.ResultRecord`, one per
+:func:`extract_batch` is an async iterator of :class:`~extraction.batch.results.ResultRecord`, one
+per
 input item, in completion order. It keeps at most ``concurrency`` calls in flight (and twice that
 many articles in memory, whatever the size of the input), paces calls to the optional requests-
-and tokens-per-minute limits, answers from the :class:`~extraction.cache.ResponseCache` when it can,
-splits long articles (:mod:`extraction.chunking`), prices every record (:mod:`extraction.pricing`)
+and tokens-per-minute limits, answers from the :class:`~extraction.batch.cache.ResponseCache` when
+it can,
+splits long articles (:mod:`extraction.pipeline.chunking`), prices every record
+(:mod:`extraction.batch.pricing`)
 and turns every failure of one article into an error record with its reason, so the batch goes on.
 Only failures that no article can escape (a refused API key, an unknown model, an exhausted quota)
 stop it, with :class:`BatchAborted`.
@@ -14,14 +17,14 @@ made durable as it arrives, and the finished file is rewritten in input order.
 
 This module holds those two entry points; the layers beneath them, each in its own module:
 
-- :mod:`extraction.batch_settings`: :class:`RunIdentity` (what keys the records) and
+- :mod:`extraction.pipeline.settings`: :class:`RunIdentity` (what keys the records) and
   :class:`BatchSettings` (concurrency, rate limits, article timeout);
-- :mod:`extraction.batch_progress`: :class:`BatchProgress`, the running counts;
-- :mod:`extraction.batch_calls`: one call, from an identical call in flight, the cache, or a paid
+- :mod:`extraction.batch.progress`: :class:`BatchProgress`, the running counts;
+- :mod:`extraction.pipeline.calls`: one call, from an identical call in flight, the cache, or a paid
   call paced to the limits;
-- :mod:`extraction.batch_article`: one input item to its record (chunks, merge, price, failure);
-- :mod:`extraction.batch_runner`: :class:`BatchRunner`, the bounded window over the input;
-- :mod:`extraction.batch_appender`: the group commit of records into the results file.
+- :mod:`extraction.pipeline.article`: one input item to its record (chunks, merge, price, failure);
+- :mod:`extraction.batch.runner`: :class:`BatchRunner`, the bounded window over the input;
+- :mod:`extraction.batch.appender`: the group commit of records into the results file.
 
 The extraction itself is injected (``ExtractFn``), so anything async that maps an
 :class:`~schemas.article.Article` to an :class:`~schemas.records.ArticleExtraction` can be batched:
@@ -47,17 +50,23 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from extraction.batch_appender import ResultsAppender
-from extraction.batch_article import BatchAborted, Item, Outcome, item_key
-from extraction.batch_calls import ExtractFn
-from extraction.batch_progress import BatchProgress, ProgressFn
-from extraction.batch_runner import BatchRunner
-from extraction.batch_settings import BatchSettings, RunIdentity
-from extraction.cache import ResponseCache
-from extraction.pricing import PriceTable
+from extraction.batch.appender import ResultsAppender
+from extraction.batch.cache import ResponseCache
+from extraction.batch.pricing import PriceTable
+from extraction.batch.progress import BatchProgress, ProgressFn
+from extraction.batch.results import (
+    Identity,
+    ResultRecord,
+    ResultsFile,
+    ResumeState,
+    identity_digest,
+)
+from extraction.batch.run_index import InputOrder
+from extraction.batch.runner import BatchRunner
+from extraction.pipeline.article import BatchAborted, Item, Outcome, item_key
+from extraction.pipeline.calls import ExtractFn
+from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.redaction import Redactor
-from extraction.results import Identity, ResultRecord, ResultsFile, ResumeState, identity_digest
-from extraction.run_index import InputOrder
 
 __all__ = [
     "BatchAborted",
@@ -107,7 +116,7 @@ class BatchResult:
     run_key: str
     progress: BatchProgress
     resumed: ResumeState
-    order: InputOrder  # identity digests, in input order (on disk: extraction.run_index)
+    order: InputOrder  # identity digests, in input order (on disk: extraction.batch.run_index)
     completed: bool
 
 

@@ -2,12 +2,12 @@
 
 Records wait in a queue; one writer drains all of them into one ``write`` + ``fsync`` (in a
 worker thread, off the event loop) and only then counts them as done, so a record counts in
-:class:`~extraction.batch_progress.BatchProgress` once it is durable. On Ctrl-C or an aborted
+:class:`~extraction.batch.progress.BatchProgress` once it is durable. On Ctrl-C or an aborted
 batch, whatever was queued is still written: it was paid for.
 
 >>> import asyncio, tempfile
 >>> from pathlib import Path
->>> from extraction.results import ResultRecord, ResultsFile, read_records
+>>> from extraction.batch.results import ResultRecord, ResultsFile, read_records
 >>> from schemas.records import Usage
 >>> async def save(results, progress):
 ...     async with ResultsAppender(results, 16, progress, None) as appender:
@@ -28,9 +28,9 @@ import asyncio
 import contextlib
 from typing import Any
 
-from extraction.batch_article import Outcome
-from extraction.batch_progress import BatchProgress, ProgressFn
-from extraction.results import ResultsFile
+from extraction.batch.progress import BatchProgress, ProgressFn
+from extraction.batch.results import ResultsFile
+from extraction.pipeline.article import Outcome
 
 _Pending = tuple[bytes, Outcome, BatchProgress, ProgressFn | None]
 

@@ -2,10 +2,10 @@
 completion order, with at most ``concurrency`` paid calls in flight and at most twice that many
 articles in memory (in flight, or finished and not yet taken), whatever the size of the input.
 
-It reads the input lazily, keys each item (:func:`~extraction.batch_article.item_key`), marks a
+It reads the input lazily, keys each item (:func:`~extraction.pipeline.article.item_key`), marks a
 repeated article id as a duplicate of where it was first read, passes over the items a resumed
 run has already done (``skip``), and hands each of the others to the
-:class:`~extraction.batch_article.ArticleProcessor`. If the iteration stops early, the outcomes
+:class:`~extraction.pipeline.article.ArticleProcessor`. If the iteration stops early, the outcomes
 already paid for are handed to ``on_abandoned`` rather than lost.
 
 >>> import asyncio
@@ -28,16 +28,16 @@ import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, Callable, Iterable, MutableMapping
 
-from extraction.batch_article import ArticleProcessor, Item, Outcome, item_key
-from extraction.batch_calls import Caller, ExtractFn
-from extraction.batch_progress import BatchProgress
-from extraction.batch_settings import BatchSettings, RunIdentity
-from extraction.cache import ResponseCache
-from extraction.pricing import PriceTable
-from extraction.ratelimit import RateLimiter
+from extraction.batch.cache import ResponseCache
+from extraction.batch.pricing import PriceTable
+from extraction.batch.progress import BatchProgress
+from extraction.batch.ratelimit import RateLimiter
+from extraction.batch.results import Identity, identity_digest
+from extraction.batch.run_index import RunIndex
+from extraction.pipeline.article import ArticleProcessor, Item, Outcome, item_key
+from extraction.pipeline.calls import Caller, ExtractFn
+from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.redaction import Redactor
-from extraction.results import Identity, identity_digest
-from extraction.run_index import RunIndex
 from schemas.article import Article
 
 
@@ -80,7 +80,7 @@ class BatchRunner:
         taken are handed to ``on_abandoned``, so that a caller can still save what was paid for.
 
         ``seen`` remembers the article ids read (digest -> where first read), to mark a repeated
-        one; without it a :class:`~extraction.run_index.RunIndex` on disk holds them, so that
+        one; without it a :class:`~extraction.batch.run_index.RunIndex` on disk holds them, so that
         memory does not grow with the input."""
         window = self.settings.concurrency * 2
         slots = asyncio.Semaphore(window)

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from extraction.cache import article_hash, cache_key
-from extraction.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
+from extraction.batch.cache import article_hash, cache_key
+from extraction.pipeline.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
 from extraction.redaction import redact_url
 from schemas.article import Article
 

@@ -1,6 +1,6 @@
 """What a batch remembers per article, kept on disk so that its memory stays flat however long the
 input is: :class:`RunIndex`, a scratch SQLite file, and :class:`DigestMap`, one table of it seen
-as a mapping from a 16-byte identity digest (:func:`extraction.results.identity_digest`) to a
+as a mapping from a 16-byte identity digest (:func:`extraction.batch.results.identity_digest`) to a
 string.
 
 A batch of N articles needs four such things: the article ids already read (to mark a repeated id),
@@ -31,7 +31,7 @@ import weakref
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
-from extraction.closing import Closing
+from extraction.batch.closing import Closing
 
 _BATCH = 2000  # statements between commits
 
@@ -110,7 +110,7 @@ class RunIndex(Closing):
 
 class InputOrder:
     """The identities a batch read, in input order, as a collection (``in``, iteration,
-    ``len``) backed by a :class:`RunIndex`; what :class:`~extraction.batch.BatchResult` hands
+    ``len``) backed by a :class:`RunIndex`; what :class:`~extraction.batch.run.BatchResult` hands
     the summary."""
 
     def __init__(self, index: RunIndex) -> None:

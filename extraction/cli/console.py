@@ -1,9 +1,9 @@
 """What ``sitrep extract`` shows on the console (stderr): a progress bar fed by
-:class:`~extraction.batch_progress.BatchProgress` updates, the summary table of a finished batch,
+:class:`~extraction.batch.progress.BatchProgress` updates, the summary table of a finished batch,
 and sitrep's log warnings routed through the same console so they do not tear the bar.
 
 >>> import io
->>> from extraction.batch_progress import BatchProgress
+>>> from extraction.batch.progress import BatchProgress
 >>> console = Console(file=io.StringIO(), width=100)
 >>> bar = ProgressBar(console, total=4, enabled=False)
 >>> bar.update(BatchProgress(total=4, done=2, failed=1, prompt_tokens=1200, completion_tokens=34))
@@ -31,8 +31,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from extraction.batch_progress import BatchProgress
-from extraction.batch_summary import BatchSummary
+from extraction.batch.progress import BatchProgress
+from extraction.batch.summary import BatchSummary
 
 
 class ProgressBar:

@@ -1,0 +1,1 @@
+"""The command-line layer of extraction (typer and rich live here only)."""
