@@ -2,6 +2,7 @@
 
     sitrep eval [--model M] [--base-url URL] [--out DIR] [--report html|md]
                 [--fail-under FIELD.METRIC=VALUE ...] [--fail-on-regression RUN_DIR]
+                [--dataset muc4|polnear --path DIR [--split SPLIT] [--heldout]]
     sitrep eval rescore RUN_DIR [--out DIR] [--report html|md] [--fail-under ...]
     sitrep eval diff RUN_A RUN_B [--report md] [--fail-on-regression]
 
@@ -26,6 +27,7 @@ from rich.console import Console
 from evals.config import load_config
 from evals.console import print_diff, print_gates, print_result
 from evals.dataset import dataset_hash, load_eval_articles
+from evals.datasets.base import DatasetError, LoadedDataset
 from evals.diff import RunDiff, diff_runs
 from evals.gates import Gate, GateResult, check_gates, parse_gate
 from evals.gold import GoldError, GoldFile
@@ -129,6 +131,28 @@ def _data(
             f"no gold for {', '.join(without)}: left out of the eval", highlight=False
         )
     return [a for a in articles if a.id in golds], golds
+
+
+def _public(
+    dataset: str | None,
+    path: Path | None,
+    split: str | None,
+    heldout: bool,
+    sources: tuple[Path | None, ...],
+) -> tuple[LoadedDataset | None, tuple[str, ...]]:
+    """A public data set (``--dataset``) and the fields it does not label, or ``None``."""
+    if dataset is None:
+        if path is not None or split is not None or heldout:
+            raise _usage("--path, --split and --heldout go with --dataset (e.g. --dataset muc4)")
+        return None, ()
+    if any(s is not None for s in sources):
+        raise _usage("--dataset cannot be combined with --labels, --articles or --gold")
+    from evals.datasets.run import load_for_eval
+
+    try:
+        return load_for_eval(dataset, path, split, heldout)
+    except DatasetError as exc:
+        raise _usage(str(exc)) from None
 
 
 def _read(run_dir: Path) -> tuple[Any, Any]:
@@ -235,9 +259,18 @@ def _finish(
     articles: Sequence[Article],
     *,
     errors_fail: bool,
+    public: LoadedDataset | None = None,
+    resamples: int | None = None,
+    seed: int | None = None,
 ) -> None:
     out, err = _consoles()
     print_result(out, run.info, run.result)
+    if public is not None:
+        from evals.datasets.run import print_figures, score_dataset
+
+        figures, path = score_dataset(run, public, resamples=resamples, seed=seed)
+        print_figures(out, figures)
+        out.print(f"data-set figures: {path}", highlight=False)
     out.print(f"run: {run.run_dir}", highlight=False)
     gate_results = check_gates(run.result, gates)
     print_gates(out, gate_results)
@@ -330,6 +363,27 @@ LabelsOpt = Annotated[
     ),
 ]
 ResamplesOpt = Annotated[int | None, Opt("--resamples", min=1, help="Bootstrap resamples.")]
+DatasetOpt = Annotated[
+    str | None,
+    Opt(
+        "--dataset",
+        help="Score on a public data set from your local copy (muc4, polnear) instead of the "
+        "bundled articles; needs --path.",
+    ),
+]
+PathOpt = Annotated[Path | None, Opt("--path", help="Folder of your local copy of the --dataset.")]
+SplitOpt = Annotated[
+    str | None,
+    Opt("--split", help="Split of the --dataset (muc4: dev, tst1, tst2; polnear: test)."),
+]
+HeldoutOpt = Annotated[
+    bool,
+    Opt(
+        "--heldout",
+        help="Allow a split reserved for held-out measurement (muc4 tst3/tst4, polnear "
+        "train/dev). Only for the final measurement, never for development.",
+    ),
+]
 SeedOpt = Annotated[int | None, Opt("--seed", help="Bootstrap seed.")]
 
 
@@ -349,6 +403,10 @@ def eval_run(
     labels: LabelsOpt = None,
     resamples: ResamplesOpt = None,
     seed: SeedOpt = None,
+    dataset: DatasetOpt = None,
+    data_path: PathOpt = None,
+    split: SplitOpt = None,
+    heldout: HeldoutOpt = False,
 ) -> None:
     """Extract the eval articles, score them against gold and store the run.
 
@@ -358,8 +416,12 @@ def eval_run(
     gates = _gates(fail_under or [])
     if fail_on_regression is not None:
         _read(fail_on_regression)  # fail now, before any extraction, if it cannot be read
-    articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
-    articles, golds = _data(gold_dir, articles_dir)
+    public, unscored = _public(dataset, data_path, split, heldout, (labels, articles_dir, gold_dir))
+    if public is not None:
+        articles, golds = public.articles, public.golds
+    else:
+        articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
+        articles, golds = _data(gold_dir, articles_dir)
     _, err = _consoles()
     fn, producer, price = _extractor(model, base_url, baseline, err)
     err.print(
@@ -379,6 +441,8 @@ def eval_run(
         on_article=lambda a, line: err.print(
             f"  {a.id}: {'ok' if line.extraction else 'FAILED'}", highlight=False
         ),
+        dataset_id=public.dataset_id if public is not None else "evals/articles",
+        unscored_fields=unscored,
     )
     _finish(
         run,
@@ -389,6 +453,9 @@ def eval_run(
         golds,
         articles,
         errors_fail=True,
+        public=public,
+        resamples=resamples,
+        seed=seed,
     )
 
 
@@ -408,6 +475,10 @@ def eval_rescore(
     labels: LabelsOpt = None,
     resamples: ResamplesOpt = None,
     seed: SeedOpt = None,
+    dataset: DatasetOpt = None,
+    data_path: PathOpt = None,
+    split: SplitOpt = None,
+    heldout: HeldoutOpt = False,
 ) -> None:
     """Re-score a stored run against the current gold, with no model call.
 
@@ -416,8 +487,12 @@ def eval_rescore(
     info, _ = _read(run_dir)
     if fail_on_regression is not None:
         _read(fail_on_regression)
-    articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
-    articles, golds = _data(gold_dir, articles_dir)
+    public, unscored = _public(dataset, data_path, split, heldout, (labels, articles_dir, gold_dir))
+    if public is not None:
+        articles, golds = public.articles, public.golds
+    else:
+        articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
+        articles, golds = _data(gold_dir, articles_dir)
     _, err = _consoles()
     stored_ids = set(info.dataset.article_ids)
     current = [a for a in articles if a.id in stored_ids]
@@ -435,6 +510,7 @@ def eval_rescore(
         resamples=resamples,
         seed=seed,
         command=_command(ctx),
+        unscored_fields=unscored,
     )
     _finish(
         run,
@@ -445,6 +521,9 @@ def eval_rescore(
         golds,
         articles,
         errors_fail=False,
+        public=public,
+        resamples=resamples,
+        seed=seed,
     )
 
 

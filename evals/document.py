@@ -183,9 +183,10 @@ def score_document(
     )
     gold_ops = _operation_pairs(gold.records.events, {e.id: e.id for e in gold.records.events})
     pred_ops = _operation_pairs(events, rename)
-    tally.counts["event.operation"] = FieldCounts(
-        credit=len(gold_ops & pred_ops), n_gold=len(gold_ops), n_pred=len(pred_ops)
-    )
+    if "event.operation" not in unscored:
+        tally.counts["event.operation"] = FieldCounts(
+            credit=len(gold_ops & pred_ops), n_gold=len(gold_ops), n_pred=len(pred_ops)
+        )
 
     mapped = [
         s.model_copy(update={"about_events": [rename.get(i, f"~{i}") for i in s.about_events]})

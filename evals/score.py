@@ -12,7 +12,7 @@ mean stands beside them, with ``n`` documents and a bootstrap interval resamplin
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -144,7 +144,7 @@ def summarise(
     resamples: int | None = None,
     seed: int | None = None,
     unscored: Sequence[str] = (),
-    unscored_fields: Sequence[str] = (),
+    unscored_fields: Iterable[str] = (),
 ) -> EvalResult:
     """Tables, intervals and confusion matrices from per-document scores."""
     cfg = config or load_config()

@@ -94,7 +94,7 @@ def parse_ann(text: str, where: str) -> AnnDocument:
             doc.spans[ident] = _span(ident, body, where, lineno)
         elif ident.startswith("E"):
             doc.events.append(_event(ident, body, where, lineno))
-        elif not ident[:1] in ("A", "R", "#", "N", "M", "*"):
+        elif ident[:1] not in ("A", "R", "#", "N", "M", "*"):
             raise DatasetError(
                 f"{where}:{lineno}: not a brat standoff line (expected T, E, A, R, N or # "
                 f"then a tab), got {line[:60]!r}"

@@ -20,6 +20,7 @@ from evals.datasets.muc_keys import KeyFormatError, Template, read_key_file
 from evals.datasets.muc_texts import read_messages
 from evals.datasets.ree import gold_entities
 from schemas.article import Article
+from schemas.event import AttackEvent
 from schemas.records import Records
 
 NAME = "muc4"
@@ -75,7 +76,7 @@ def check_split(split: str, heldout: bool) -> None:
 
 def gold_for(article: Article, templates: list[Template]) -> tuple[Records, dict[str, Any]]:
     """The gold events of one message and their acceptable alternatives."""
-    events = []
+    events: list[AttackEvent] = []
     acceptable: dict[str, list[Any]] = {}
     for t in templates:
         mapped = template_event(t, f"E{len(events) + 1}")

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from evals.datasets.muc_keys import Filler, Template
+from evals.datasets.muc_keys import Template
 from schemas.event import (
     Actor,
     AttackEvent,
@@ -35,7 +35,7 @@ SLOT_INSTRUMENT_TYPE, SLOT_PERP_IND, SLOT_PERP_ORG = 7, 9, 10
 SLOT_PHYS_ID, SLOT_PHYS_TYPE = 12, 13
 SLOT_HUM_NAME, SLOT_HUM_DESC, SLOT_HUM_TYPE, SLOT_HUM_NUMBER, SLOT_HUM_EFFECT = 18, 19, 20, 21, 23
 
-_MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+_MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 _DATE = re.compile(r"(\d{1,2}) ([A-Z]{3}) (\d{2})")
 _LEVEL = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 
@@ -55,7 +55,12 @@ class MappedEvent:
 
 
 def _title(name: str) -> str:
-    return " ".join(w.capitalize() if w.isalpha() else w for w in name.split())
+    """Place names from the upper-case keys, title-cased for reports (compared case-blind).
+
+    >>> _title('"SANTO TOMAS" PRESIDENTIAL FARM')
+    '"Santo Tomas" Presidential Farm'
+    """
+    return " ".join(name.title().split())
 
 
 def _day(d: str, m: str, y: str) -> dt.date | None:
@@ -130,11 +135,20 @@ def _locations(t: Template) -> list[Location]:
     return out
 
 
-def _actors(fillers: list[Filler]) -> list[Actor]:
+def _actors(
+    mentions: list[tuple[str, ...]], field: str, acceptable: dict[str, list[Any]]
+) -> list[Actor]:
+    """One actor per entity, named by its first string as the key writes it (upper case; names
+    are compared case-blind); its other strings are acceptable names
+    (``events.E1.perpetrators.0``)."""
     out: list[Actor] = []
-    for f in fillers:
-        if f.strings:
-            out.append(Actor(name=_title(f.strings[0])))
+    for names in mentions:
+        if not names:
+            continue
+        others = list(dict.fromkeys(names[1:]))
+        if others:
+            acceptable[f"{field}.{len(out)}"] = others
+        out.append(Actor(name=names[0]))
     return out
 
 
@@ -235,8 +249,10 @@ def template_event(t: Template, event_id: str) -> MappedEvent | None:
     sub_types = _sub_types(t, incident)
     date, phrase = _date(" ".join(t.raw.get(SLOT_DATE, [])).lstrip("?").strip())
     locations = _locations(t)
-    targets = [Actor(name=_title(f.strings[0])) for f in t.fillers(SLOT_PHYS_ID) if f.strings]
-    targets += [Actor(name=_title(mentions[0])) for mentions in _human_targets(t)]
+    acceptable: dict[str, list[Any]] = {}
+    perpetrators = [f.strings for f in t.fillers(SLOT_PERP_IND) + t.fillers(SLOT_PERP_ORG)]
+    targets = [f.strings for f in t.fillers(SLOT_PHYS_ID)] + _human_targets(t)
+    prefix = f"events.{event_id}"
     event = AttackEvent(
         id=event_id,
         sub_type=sub_types[0],
@@ -244,12 +260,11 @@ def template_event(t: Template, event_id: str) -> MappedEvent | None:
         standing=Standing(stage["standing"]),
         date=date if phrase is not None else EventDate(),
         location=locations[0] if locations else Location(),
-        perpetrators=_actors(t.fillers(SLOT_PERP_IND)) + _actors(t.fillers(SLOT_PERP_ORG)),
-        targets=targets,
+        perpetrators=_actors(perpetrators, f"{prefix}.perpetrators", acceptable),
+        targets=_actors(targets, f"{prefix}.targets", acceptable),
         weapons=_weapons(t),
         casualties=casualties(t),
     )
-    acceptable: dict[str, list[Any]] = {}
     if sub_types[1:]:
         acceptable[f"events.{event_id}.sub_type"] = [s.value for s in sub_types[1:]]
     other_outcomes = [m["stages"][s]["outcome"] for s in stages[1:]]

@@ -181,8 +181,7 @@ def read_key_file(path: str | Path) -> list[Template]:
         if m is None:
             if current is None or slot is None:
                 raise KeyFormatError(
-                    f"{p}:{lineno}: expected a slot line 'NN. LABEL  VALUE' "
-                    f"(got {stripped[:60]!r})"
+                    f"{p}:{lineno}: expected a slot line 'NN. LABEL  VALUE' (got {stripped[:60]!r})"
                 )
             value = stripped
         else:

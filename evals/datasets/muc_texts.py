@@ -19,7 +19,7 @@ from schemas.article import Article, DateSource
 
 _HEADER = re.compile(r"^((?:DEV|TST\d+)-MUC\d-\d{4})\b")
 _DATELINE = re.compile(r"\b(\d{1,2}) ([A-Z]{3})[A-Z]* (\d{2,4})\b")
-_MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+_MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 
 
 def parse_dateline(text: str) -> dt.date | None:

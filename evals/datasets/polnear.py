@@ -1,7 +1,8 @@
 """PolNeAR (political news attribution relations) from a local copy, as sitrep statements.
 
 ``--path`` is a folder holding the split folders (``data/`` of ``networkdynamics/PolNeAR``, or the
-repository root): ``<split>/text/<article>.txt`` and ``<split>/attributions/<article>_<annotator>.ann``.
+repository root): ``<split>/text/<article>.txt`` and
+``<split>/attributions/<article>_<annotator>.ann``.
 Development split: ``test``; ``train`` and ``dev`` are held out (read only with ``heldout=True``).
 
 Each attribution (a brat event with Source, Cue and Content) is one gold statement: the
@@ -61,7 +62,7 @@ def direct_quote(content: str) -> str | None:
     if len(body) < 3 or body[0] not in _OPEN or body[-1] not in _CLOSE:
         return None
     inner = body[1:-1]
-    if any(ch in inner for ch in "\"“”"):
+    if any(ch in inner for ch in '"“”'):
         return None  # two quotations with words of the article between them
     words = inner.strip().rstrip(_TRAILING)
     return words or None
