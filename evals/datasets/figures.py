@@ -9,9 +9,9 @@ bootstrap interval over documents like the harness's (same resamples and seed):
   prediction has a figure of that kind inside the gold's range; predicted: events with such a
   figure;
 - ``ree.<Role>`` and ``ree``: role-filler entities (:mod:`evals.datasets.ree`), MUC-4 only;
-- ``quotes_with_speaker``: gold direct quotes aligned with a predicted quote whose words match
-  (token F1 at least ``quote.match_f1``) and whose speaker or organisation names the gold's
-  source; ``quotes_found``: the same without the speaker.
+- ``quotes_with_speaker``: gold direct quotes and predicted quotes aligned one-to-one by their
+  words (maximum token F1; a pair needs at least ``quote.match_f1``), counting the pairs whose
+  predicted speaker or organisation names the gold's source; ``quotes_found``: all the pairs.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
+from scipy.optimize import linear_sum_assignment
 
 from evals.bootstrap import (
     f1_samples,
@@ -132,22 +133,20 @@ def _speaker_named(gold: Statement, pred: Statement) -> bool:
     return by_person or by_body
 
 
-def quote_counts(
-    gold: GoldFile, pred: ArticleExtraction | None, score: DocScore, cfg: ScoringConfig
-) -> PerDoc:
+def quote_counts(gold: GoldFile, pred: ArticleExtraction | None, cfg: ScoringConfig) -> PerDoc:
+    """Gold and predicted quotes aligned one-to-one by their words (token F1, at least
+    ``quote.match_f1``), whatever the rest of the statement says."""
     out: PerDoc = {}
-    g_by = {s.id: s for s in gold.records.statements}
-    p_by = {s.id: s for s in pred.statements} if pred else {}
-    n_gold = sum(s.text_type is TextType.QUOTE for s in g_by.values())
-    n_pred = sum(s.text_type is TextType.QUOTE for s in p_by.values())
+    golds = [s for s in gold.records.statements if s.text_type is TextType.QUOTE]
+    preds = [s for s in pred.statements if s.text_type is TextType.QUOTE] if pred else []
     found = right = 0
-    for pair in score.alignment.statements:
-        g, p = g_by[pair.gold_id], p_by[pair.pred_id]
-        if g.text_type is not TextType.QUOTE or p.text_type is not TextType.QUOTE:
-            continue
-        if token_f1(g.text, p.text) >= cfg.quote.match_f1:
-            found += 1
-            right += _speaker_named(g, p)
+    if golds and preds:
+        f1 = np.array([[token_f1(g.text, p.text) for p in preds] for g in golds])
+        for i, j in zip(*linear_sum_assignment(-f1), strict=True):
+            if f1[i, j] >= cfg.quote.match_f1:
+                found += 1
+                right += _speaker_named(golds[i], preds[j])
+    n_gold, n_pred = len(golds), len(preds)
     _add(out, "quotes_found", found, n_gold, n_pred)
     _add(out, "quotes_with_speaker", right, n_gold, n_pred)
     return out
@@ -201,7 +200,7 @@ def dataset_figures(
         if extra:
             counts.update(ree_doc_counts(extra.get(score.article_id, {}), pred))
         if with_quotes:
-            counts.update(quote_counts(gold, pred, score, cfg))
+            counts.update(quote_counts(gold, pred, cfg))
         per_doc.append(counts)
     b = cfg.bootstrap
     idx = resample_indices(
