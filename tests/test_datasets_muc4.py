@@ -53,9 +53,7 @@ def test_split_as_articles_and_gold() -> None:
     assert first.publication_date == dt.date(1991, 3, 12)
     assert first.text.lstrip().startswith("VALDORIA, 12 MAR 91 --")
     assert data.golds["DEV-MUC3-0002"].records.events == []  # empty template: no event
-    assert all(
-        g.article_sha256 == data.golds[a.id].article_sha256 == a.sha256 for a in data.articles
-    )
+    assert all(data.golds[a.id].article_sha256 == a.sha256 for a in data.articles)
 
 
 def test_attack_template_mapping() -> None:
