@@ -104,12 +104,12 @@ def test_bombing_alternatives_dropped_and_threatened_templates() -> None:
 
 def test_ree_gold_entities_merge_templates_and_need_the_text() -> None:
     data = load("muc4", MUC, "dev")
-    ents = data.extra["DEV-MUC3-0003"]
+    ents = data.role_fillers["DEV-MUC3-0003"]
     assert ents["PerpOrg"] == [{"red dawn front"}]
     assert ents["PerpInd"] == [{"urban guerrillas"}]  # the optional ARSON filler counts
     assert ents["Target"] == [{"la estrella bank", "bank"}, {"bus"}, {"airport"}]
     assert ents["Weapon"] == [{"car bomb"}]
-    first = data.extra["DEV-MUC3-0001"]
+    first = data.role_fillers["DEV-MUC3-0001"]
     assert first["PerpOrg"] == [{"red dawn front"}]  # "RDF" is not in the text
     assert first["Victim"] == [{"juan perez"}]
 

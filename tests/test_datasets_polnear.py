@@ -36,6 +36,19 @@ def test_attributions_become_statements_with_speaker_and_quote() -> None:
     ]
 
 
+def test_pronoun_sources_get_the_names_of_their_coreference_chain(tmp_path: Path) -> None:
+    data = load("polnear", POLNEAR)
+    assert data.speaker_names == {ARTICLE: {"S4": ["Marcus Hale"]}}  # "he added"
+    root = _copy(tmp_path)
+    shutil.rmtree(root / "test" / "corenlp")
+    assert load("polnear", root).speaker_names == {}  # optional
+    xml = root / "test" / "corenlp"
+    xml.mkdir()
+    (xml / f"{ARTICLE}.txt.xml").write_text("<root><document>", encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"\.txt\.xml: not a readable CoreNLP XML file"):
+        load("polnear", root)
+
+
 def test_direct_quote_needs_the_whole_content_quoted() -> None:
     assert direct_quote('"Stop," ') == "Stop"
     assert direct_quote("“One.” and “two.”") is None

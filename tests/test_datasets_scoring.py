@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from evals.cli import eval_app
 from evals.config import load_config
 from evals.datasets import DATASETS, load
-from evals.datasets.figures import FIGURES_FILE, DatasetFigures
+from evals.datasets.figures import FIGURES_FILE, DatasetFigures, speaker_named
 from evals.harness import run_eval
 from evals.runs import read_run
 from evals.specs import event_similarity
@@ -128,9 +128,16 @@ def test_cli_polnear_quotes_with_speaker(monkeypatch: pytest.MonkeyPatch, tmp_pa
             ),
             Statement(
                 id="S2",
-                speaker="Dana Whitlow",  # the gold's source is "he" (Marcus Hale)
+                speaker="Hale",  # the gold's source is "he", coreferent with Marcus Hale
                 kind=StatementKind.OTHER,
                 text="Nobody has seen the costings",
+                text_type=TextType.QUOTE,
+            ),
+            Statement(
+                id="S3",
+                speaker="Marcus Hale",  # not a direct quote in the gold: a paraphrase
+                kind=StatementKind.OTHER,
+                text="his party would vote against it",
                 text_type=TextType.QUOTE,
             ),
         ]
@@ -145,8 +152,9 @@ def test_cli_polnear_quotes_with_speaker(monkeypatch: pytest.MonkeyPatch, tmp_pa
     (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]
     figures = json.loads((run_dir / FIGURES_FILE).read_text())
     rows = {r["name"]: r for r in figures["rows"]}
-    assert (rows["quotes_found"]["credit"], rows["quotes_found"]["n_gold"]) == (2, 2)
-    assert rows["quotes_with_speaker"]["credit"] == 1  # Whitlow's quote; "he" is not Whitlow
+    found = rows["quotes_found"]
+    assert (found["credit"], found["n_gold"], found["n_pred"]) == (2, 2, 3)
+    assert rows["quotes_with_speaker"]["credit"] == 2
     assert [n for n in rows if n.startswith("ree")] == []
 
 
@@ -171,3 +179,29 @@ def test_cli_usage_errors(
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
     assert not any(tmp_path.iterdir())  # nothing ran
+
+
+@pytest.mark.parametrize(
+    ("source", "speaker", "organisation", "right"),
+    [
+        ("Edward Alden of the Council on Foreign Relations", "Edward Alden", None, True),
+        ("Steger, now an economics professor", "Debra Steger", None, True),
+        ("a smiling Clinton", "Hillary Clinton", None, True),
+        ("Rep. Jerry Nadler, a Democrat and a Clinton ally", "Hillary Clinton", None, False),
+        ("Donald Trump's son", "Donald Trump", None, False),
+        ("The Post", None, "Washington Post", True),
+        ("the newspaper", "Hillary Clinton", "Washington Post", False),
+    ],
+)
+def test_speaker_names_the_source(
+    source: str, speaker: str | None, organisation: str | None, right: bool
+) -> None:
+    pred = Statement(
+        id="S1",
+        speaker=speaker,
+        organisation=organisation,
+        kind=StatementKind.OTHER,
+        text="x",
+        text_type=TextType.QUOTE,
+    )
+    assert speaker_named(source, [], pred) is right

@@ -29,14 +29,16 @@ class HeldOutError(DatasetError):
 class LoadedDataset:
     """One split of a public data set, ready for :func:`evals.harness.run_eval`.
 
-    ``extra`` holds per-article gold the sitrep records cannot carry (MUC-4 role-filler
-    entities), by article id, for the data set's own figures."""
+    Beside the records, by article id, what they cannot carry, for the data set's own figures:
+    ``role_fillers`` (MUC-4 role-filler entities, role -> entities as mention sets) and
+    ``speaker_names`` (PolNeAR: statement id -> other names of a pronoun source)."""
 
     name: str
     split: str
     articles: list[Article]
     golds: dict[str, GoldFile]
-    extra: dict[str, Any] = field(default_factory=dict)
+    role_fillers: dict[str, dict[str, list[set[str]]]] = field(default_factory=dict)
+    speaker_names: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def dataset_id(self) -> str:

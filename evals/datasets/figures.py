@@ -16,6 +16,7 @@ bootstrap interval over documents like the harness's (same resamples and seed):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from evals.datasets.ree import ROLES, predicted_entities, ree_counts
 from evals.document import DocScore
 from evals.gold import GoldFile
 from evals.metrics import FieldCounts, Interval
-from evals.names import names_match
+from evals.names import names_match, normalise_name
 from evals.tokens import token_f1
 from schemas.event import AttackEvent
 from schemas.records import ArticleExtraction
@@ -125,15 +126,49 @@ def event_counts(
     return out
 
 
-def _speaker_named(gold: Statement, pred: Statement) -> bool:
-    if not gold.speaker:
-        return False
-    by_person = bool(pred.speaker) and names_match(gold.speaker, pred.speaker, "person")
-    by_body = bool(pred.organisation) and names_match(gold.speaker, pred.organisation, "actor")
-    return by_person or by_body
+_HEAD_END = re.compile(r",|\(|\s[—–-]\s|\s(?:of|from|at|who|with|in|for)\s")
 
 
-def quote_counts(gold: GoldFile, pred: ArticleExtraction | None, cfg: ScoringConfig) -> PerDoc:
+def source_head(source: str) -> str:
+    """The head of a source phrase: its words up to the first comma, bracket, dash or
+    post-modifying preposition or relative pronoun.
+
+    >>> source_head("Edward Alden of the Council on Foreign Relations")
+    'Edward Alden'
+    >>> source_head("Steger, now an economics professor")
+    'Steger'
+    """
+    return _HEAD_END.split(source, maxsplit=1)[0].strip()
+
+
+def _names_person(source: str, name: str) -> bool:
+    head = source_head(source)
+    if names_match(source, name, "person") or names_match(head, name, "person"):
+        return True
+    last = head.split()[-1] if head.split() else ""
+    return last[:1].isupper() and normalise_name(last) == normalise_name(name.split()[-1])
+
+
+def speaker_named(source: str | None, other_names: Sequence[str], pred: Statement) -> bool:
+    """Whether a predicted statement names the gold source: its speaker is the person the source
+    phrase heads (whole name, or the surname ending the head: "a smiling Clinton"), or its
+    organisation is the body the head names (its words in order: "The Post" and "Washington
+    Post"); ``other_names`` (a pronoun source's coreferent names) count as the source."""
+    forms = [s for s in (source, *other_names) if s]
+    for form in forms:
+        if pred.speaker and _names_person(form, pred.speaker):
+            return True
+        if pred.organisation and names_match(source_head(form), pred.organisation, "phrase"):
+            return True
+    return False
+
+
+def quote_counts(
+    gold: GoldFile,
+    pred: ArticleExtraction | None,
+    cfg: ScoringConfig,
+    other_names: Mapping[str, list[str]] | None = None,
+) -> PerDoc:
     """Gold and predicted quotes aligned one-to-one by their words (token F1, at least
     ``quote.match_f1``), whatever the rest of the statement says."""
     out: PerDoc = {}
@@ -145,7 +180,8 @@ def quote_counts(gold: GoldFile, pred: ArticleExtraction | None, cfg: ScoringCon
         for i, j in zip(*linear_sum_assignment(-f1), strict=True):
             if f1[i, j] >= cfg.quote.match_f1:
                 found += 1
-                right += _speaker_named(golds[i], preds[j])
+                names = (other_names or {}).get(golds[i].id, [])
+                right += speaker_named(golds[i].speaker, names, preds[j])
     n_gold, n_pred = len(golds), len(preds)
     _add(out, "quotes_found", found, n_gold, n_pred)
     _add(out, "quotes_with_speaker", right, n_gold, n_pred)
@@ -179,28 +215,33 @@ def dataset_figures(
     docs: Sequence[DocScore],
     golds: Mapping[str, GoldFile],
     predictions: Mapping[str, ArticleExtraction],
-    extra: Mapping[str, Any],
+    role_fillers: Mapping[str, Mapping[str, Any]] | None = None,
+    speaker_names: Mapping[str, Mapping[str, list[str]]] | None = None,
     *,
     config: ScoringConfig | None = None,
     resamples: int | None = None,
     seed: int | None = None,
 ) -> DatasetFigures:
-    """The figures of one scored run (see the module docstring). ``extra`` holds the REE gold
-    entities by article id (MUC-4); without it the REE rows are left out."""
+    """The figures of one scored run (see the module docstring). ``role_fillers`` holds the REE
+    gold entities by article id (MUC-4; without them the REE rows are left out);
+    ``speaker_names`` other names of a gold statement's source, by article and statement id."""
+    role_fillers = role_fillers or {}
+    speaker_names = speaker_names or {}
     cfg = config or load_config()
     with_events = any(g.records.events for g in golds.values())
     with_quotes = any(g.records.statements for g in golds.values())
-    names = figure_names(with_events, bool(extra), with_quotes)
+    names = figure_names(with_events, bool(role_fillers), with_quotes)
     per_doc: list[PerDoc] = []
     for score in docs:
         gold, pred = golds[score.article_id], predictions.get(score.article_id)
         counts: PerDoc = {}
         if with_events:
             counts.update(event_counts(gold, pred, score, cfg))
-        if extra:
-            counts.update(ree_doc_counts(extra.get(score.article_id, {}), pred))
+        if role_fillers:
+            counts.update(ree_doc_counts(role_fillers.get(score.article_id, {}), pred))
         if with_quotes:
-            counts.update(quote_counts(gold, pred, cfg))
+            others = speaker_names.get(score.article_id, {})
+            counts.update(quote_counts(gold, pred, cfg, others))
         per_doc.append(counts)
     b = cfg.bootstrap
     idx = resample_indices(

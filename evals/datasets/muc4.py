@@ -87,7 +87,7 @@ def gold_for(article: Article, templates: list[Template]) -> tuple[Records, dict
 
 
 def load(path: str | Path, split: str = DEFAULT_SPLIT, *, heldout: bool = False) -> LoadedDataset:
-    """One MUC-4 split: every message, its gold events, and its REE role fillers (``extra``)."""
+    """One MUC-4 split: every message, its gold events, and its REE role fillers."""
     check_split(split, heldout)
     folder = split_dir(Path(path), split)
     text_files, key_files = _files(folder, split)
@@ -107,7 +107,7 @@ def load(path: str | Path, split: str = DEFAULT_SPLIT, *, heldout: bool = False)
             f"{t.path}:{t.line}: key for message {stray[0]}, which no text file of {folder} holds"
         )
     golds = {}
-    extra: dict[str, Any] = {}
+    fillers: dict[str, dict[str, list[set[str]]]] = {}
     for a in articles:
         templates = by_message.get(a.id)
         if not templates:
@@ -126,5 +126,5 @@ def load(path: str | Path, split: str = DEFAULT_SPLIT, *, heldout: bool = False)
             )
         except ValueError as exc:
             raise DatasetError(f"{templates[0].path}:{templates[0].line}: {exc}") from None
-        extra[a.id] = gold_entities(templates, a.text)
-    return LoadedDataset(NAME, split, articles, golds, extra)
+        fillers[a.id] = gold_entities(templates, a.text)
+    return LoadedDataset(NAME, split, articles, golds, role_fillers=fillers)

@@ -9,6 +9,8 @@ Each attribution (a brat event with Source, Cue and Content) is one gold stateme
 source's words are the speaker, the content the text. A content wholly inside quotation marks
 is a direct quote (``text_type`` quote, the marks stripped); any other content is a paraphrase.
 Several annotators labelled some articles: the file whose annotator suffix sorts first is used.
+A source written as a pronoun also counts as the names of its CoreNLP coreference chain when the
+copy has ``<split>/corenlp/<article>.txt.xml`` (:mod:`evals.datasets.corenlp_coref`).
 PolNeAR labels no statement kind, organisation, role, channel, date or events, and no attack
 events, so those fields are not scored (:data:`UNSCORED`).
 
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from evals.datasets.base import DatasetError, HeldOutError, LoadedDataset, make_gold
 from evals.datasets.brat import AnnDocument, read_ann
+from evals.datasets.corenlp_coref import pronoun_names, read_chains
 from schemas.article import Article, DateSource
 from schemas.records import Records
 from schemas.statement import Statement
@@ -117,9 +120,11 @@ def _article(path: Path) -> Article:
     )
 
 
-def statements(doc: AnnDocument, text: str) -> list[Statement]:
-    """One statement per attribution with a content span, in the order of the file."""
+def statements(doc: AnnDocument, text: str) -> tuple[list[Statement], dict[str, tuple[int, int]]]:
+    """One statement per attribution with a content span, in the order of the file, and the
+    character span of each statement's source (by statement id)."""
     out: list[Statement] = []
+    sources: dict[str, tuple[int, int]] = {}
     for ev in doc.events:
         if not ev.type.startswith("Attribution"):
             continue
@@ -130,7 +135,10 @@ def statements(doc: AnnDocument, text: str) -> list[Statement]:
         if not content:
             continue
         source_ref = ev.role("Source")
-        source = doc.spans[source_ref].text(text).strip() if source_ref in doc.spans else ""
+        span = doc.spans.get(source_ref) if source_ref else None
+        source = span.text(text).strip() if span is not None else ""
+        if span is not None and source:
+            sources[f"S{len(out) + 1}"] = (span.fragments[0][0], span.fragments[-1][1])
         quote = direct_quote(content)
         out.append(
             Statement(
@@ -141,7 +149,7 @@ def statements(doc: AnnDocument, text: str) -> list[Statement]:
                 text_type=TextType.QUOTE if quote else TextType.PARAPHRASE,
             )
         )
-    return out
+    return out, sources
 
 
 def annotator_files(folder: Path, article_id: str) -> list[Path]:
@@ -157,6 +165,7 @@ def load(path: str | Path, split: str = DEFAULT_SPLIT, *, heldout: bool = False)
     if not texts:
         raise DatasetError(f"{folder / 'text'}: no .txt articles")
     articles, golds = [], {}
+    speaker_names: dict[str, dict[str, list[str]]] = {}
     for text_file in texts:
         article = _article(text_file)
         anns = annotator_files(folder / "attributions", article.id)
@@ -164,10 +173,17 @@ def load(path: str | Path, split: str = DEFAULT_SPLIT, *, heldout: bool = False)
             continue
         doc = read_ann(anns[0], len(article.text))
         annotator = anns[0].stem.rsplit("_", 1)[-1]
+        said, sources = statements(doc, article.text)
         try:
-            records = Records(statements=statements(doc, article.text))
+            records = Records(statements=said)
         except ValueError as exc:
             raise DatasetError(f"{anns[0]}: {exc}") from None
+        coref = folder / "corenlp" / f"{article.id}.txt.xml"
+        if coref.is_file() and sources:
+            names = pronoun_names(read_chains(coref), article.text, list(sources.values()))
+            by_statement = {sid: names[span] for sid, span in sources.items() if span in names}
+            if by_statement:
+                speaker_names[article.id] = by_statement
         articles.append(article)
         golds[article.id] = make_gold(
             article,
@@ -180,4 +196,4 @@ def load(path: str | Path, split: str = DEFAULT_SPLIT, *, heldout: bool = False)
         raise DatasetError(
             f"{folder / 'attributions'}: no '<article>_<annotator>.ann' file for any article"
         )
-    return LoadedDataset(NAME, split, articles, golds)
+    return LoadedDataset(NAME, split, articles, golds, speaker_names=speaker_names)

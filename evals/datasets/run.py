@@ -49,7 +49,8 @@ def score_dataset(
         run.result.docs,
         loaded.golds,
         predictions,
-        loaded.extra,
+        loaded.role_fillers,
+        loaded.speaker_names,
         resamples=resamples if resamples is not None else run.result.scoring.resamples,
         seed=seed if seed is not None else run.result.scoring.seed,
     )
