@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from evals.datasets import DatasetError, HeldOutError, load
-from evals.datasets.muc_keys import KeyFormatError, parse_filler, read_key_file
+from evals.datasets.muc4_events import template_event
+from evals.datasets.muc_keys import KeyFormatError, Template, parse_filler, read_key_file
 from schemas.vocab import CasualtyKind, DatePrecision, Outcome, Qualifier, Standing, SubType
 
 MUC = Path(__file__).parent / "fixtures" / "datasets" / "muc4"
@@ -159,3 +160,48 @@ def test_message_without_key_and_key_without_message(tmp_path: Path) -> None:
         DatasetError, match=r"key-dev-0001\.muc4:\d+: key for message DEV-MUC3-0003"
     ):
         load("muc4", root, "dev")
+
+
+def _one_template(tmp_path: Path, slot: int, value: str) -> Template:
+    lines = KEY.read_text().splitlines()
+    end = lines.index("", 1)
+    template = lines[1:end]
+    at = next(i for i, ln in enumerate(template) if ln.startswith(f"{slot}."))
+    template[at] = template[at][:36] + value
+    path = tmp_path / "key-one"
+    path.write_text("\n".join(template) + "\n")
+    (t,) = read_key_file(path)
+    return t
+
+
+@pytest.mark.parametrize(
+    ("value", "places"),
+    [
+        ("VALDORIA: ALTA (CITY) - BAJA (CITY)", ["Alta", "Baja"]),
+        ("(VALDORIA: ALTA (CITY)) / (VALDORIA: BAJA (TOWN))", ["Alta", "Baja"]),
+        ("? VALDORIA: ALTA (NEIGHBORHOOD)", ["Alta"]),
+    ],
+)
+def test_location_alternatives(tmp_path: Path, value: str, places: list[str]) -> None:
+    mapped = template_event(_one_template(tmp_path, 3, value), "E1")
+    assert mapped is not None
+    assert mapped.event.location.place == places[0]
+    others = mapped.acceptable.get("events.E1.location", [])
+    assert [o["place"] for o in others] == places[1:]
+
+
+@pytest.mark.parametrize(
+    ("value", "day", "precision"),
+    [
+        ("26 DEC 89 - 30 DEC 89", dt.date(1989, 12, 28), DatePrecision.WEEK),
+        ("01 DEC 89 - 30 DEC 89", dt.date(1989, 12, 30), DatePrecision.MONTH),
+        ("- 08 JAN 90", dt.date(1990, 1, 8), DatePrecision.MONTH),
+        ("31 SEP 89", None, DatePrecision.UNRESOLVED),
+    ],
+)
+def test_key_dates(
+    tmp_path: Path, value: str, day: dt.date | None, precision: DatePrecision
+) -> None:
+    mapped = template_event(_one_template(tmp_path, 2, value), "E1")
+    assert mapped is not None
+    assert (mapped.event.date.value, mapped.event.date.precision) == (day, precision)

@@ -101,6 +101,20 @@ def _split_top(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip() not in ("", "-", "*")]
 
 
+def _unwrap(text: str) -> str:
+    """Without a leading ``?`` and brackets around the whole: ``(EL SALVADOR: X (CITY))``."""
+    body = text.strip().lstrip("?").strip()
+    while body.startswith("(") and body.endswith(")") and _split_top(body[1:-1]) != []:
+        inner = body[1:-1]
+        depth = 0
+        for ch in inner:
+            depth += (ch == "(") - (ch == ")")
+            if depth < 0:
+                return body  # the first bracket closes before the end: not a wrapper
+        body = inner.strip()
+    return body
+
+
 def parse_location(text: str) -> Location | None:
     """``EL SALVADOR: SAN MIGUEL (DEPARTMENT): SAN LUIS DE LA REINA (TOWN)`` -> country, admin1,
     place (names title-cased; the finest named level sets the place).
@@ -109,9 +123,7 @@ def parse_location(text: str) -> Location | None:
     >>> loc.country, loc.admin1, loc.admin2, loc.place
     ('El Salvador', 'San Miguel', None, 'San Luis De La Reina')
     """
-    body = text.strip().lstrip("?").strip()
-    while body.startswith("(") and body.endswith(")"):
-        body = body[1:-1].strip()
+    body = _unwrap(text)
     segments = [s.strip() for s in body.split(":") if s.strip()]
     if not segments:
         return None
@@ -125,13 +137,25 @@ def parse_location(text: str) -> Location | None:
     return Location(**found)
 
 
+def _between(part: str) -> list[str]:
+    """``C: A (CITY) - B (CITY)`` (between two places) -> ``C: A (CITY)``, ``C: B (CITY)``."""
+    head, _, last = part.strip().rpartition(":")
+    ends = [e.strip() for e in last.split(" - ") if e.strip()]
+    if len(ends) < 2:
+        return [part]
+    return [f"{head}: {e}" if head else e for e in ends]
+
+
 def _locations(t: Template) -> list[Location]:
+    """The key's locations, the first the gold's: alternatives (``/``), then each end of a
+    stretch between two places (``A (CITY) - B (CITY)``)."""
     raw = " ".join(t.raw.get(SLOT_LOCATION, []))
     out = []
     for part in _split_top(raw):
-        loc = parse_location(part)
-        if loc is not None:
-            out.append(loc)
+        for one in _between(_unwrap(part)):
+            loc = parse_location(one)
+            if loc is not None and loc not in out:
+                out.append(loc)
     return out
 
 
