@@ -265,14 +265,16 @@ def _finish(
 ) -> None:
     out, err = _consoles()
     print_result(out, run.info, run.result)
+    figure_values: dict[str, float | None] = {}
     if public is not None:
         from evals.datasets.run import print_figures, score_dataset
 
         figures, path = score_dataset(run, public, resamples=resamples, seed=seed)
         print_figures(out, figures)
         out.print(f"data-set figures: {path}", highlight=False)
+        figure_values = figures.gate_values()
     out.print(f"run: {run.run_dir}", highlight=False)
-    gate_results = check_gates(run.result, gates)
+    gate_results = check_gates(run.result, gates, figure_values)
     print_gates(out, gate_results)
     failed = [g for g in gate_results if not g.passed]
     diff: RunDiff | None = None
@@ -317,7 +319,8 @@ def _command(ctx: typer.Context) -> list[str]:
 
 FAIL_UNDER_HELP = (
     "Fail (exit 1) when a figure is below a minimum: FIELD.METRIC=VALUE, e.g. event.f1=0.5, "
-    "statement.kind.p=0.6, grounding.evidence.rate=0.9. Repeatable."
+    "statement.kind.p=0.6, grounding.evidence.rate=0.9; with --dataset also its figures, e.g. "
+    "dataset.ree.f1=0.3. Repeatable."
 )
 
 

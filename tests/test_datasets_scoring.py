@@ -5,6 +5,7 @@ data set does not label, the data-set figures, held-out refusal. Producers are s
 from __future__ import annotations
 
 import json
+import re
 import sys
 import types
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from evals.cli import eval_app
 from evals.config import load_config
 from evals.datasets import DATASETS, load
 from evals.datasets.figures import FIGURES_FILE, DatasetFigures, speaker_named
+from evals.gates import parse_gate
 from evals.harness import run_eval
 from evals.runs import read_run
 from evals.specs import event_similarity
@@ -205,3 +207,22 @@ def test_speaker_names_the_source(
         text_type=TextType.QUOTE,
     )
     assert speaker_named(source, [], pred) is right
+
+
+def test_gates_on_data_set_figures(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    data = load("muc4", FIXTURES / "muc4", "dev")
+    app = _cli(monkeypatch, gold_copy(data))
+    base = ["eval", "--dataset", "muc4", "--path", str(FIXTURES / "muc4"), "--resamples", "20"]
+    passing = CliRunner().invoke(
+        app, [*base, "--out", str(tmp_path / "a"), "--fail-under", "dataset.killed_right.r=1"]
+    )
+    assert passing.exit_code == 0, passing.output
+    assert "gate dataset.killed_right.r >= 1.000: 1.000 pass" in passing.output
+    # the gold's organisations carry no actor category, so they count as PerpInd: REE < 1
+    failing = CliRunner().invoke(
+        app, [*base, "--out", str(tmp_path / "b"), "--fail-under", "dataset.ree.f1=0.99"]
+    )
+    assert failing.exit_code == 1
+    assert "FAIL" in failing.output
+    with pytest.raises(ValueError, match=re.escape("expected dataset.<figure>.<p|r|f1>")):
+        parse_gate("dataset.nothing.f1=0.5")

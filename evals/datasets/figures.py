@@ -76,6 +76,16 @@ class DatasetFigures(BaseModel):
     n_docs: int
     rows: list[FigureRow]
 
+    def gate_values(self) -> dict[str, float | None]:
+        """Every figure by its gate key: ``dataset.ree.f1``, ``dataset.ree.p``, ..."""
+        out: dict[str, float | None] = {}
+        for r in self.rows:
+            for short, value in (("p", r.precision), ("r", r.recall), ("f1", r.f1)):
+                out[f"dataset.{r.name}.{short}"] = value
+            out[f"dataset.{r.name}.precision"] = r.precision
+            out[f"dataset.{r.name}.recall"] = r.recall
+        return out
+
     def row(self, name: str) -> FigureRow:
         for r in self.rows:
             if r.name == name:
