@@ -66,6 +66,10 @@ def normalise_mention(text: str) -> str:
     return " ".join(_ARTICLES.sub(" ", text.lower().translate(_PUNCT)).split())
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
 def _merge(entities: Iterable[set[str]]) -> list[set[str]]:
     """Entities that share a mention are one entity (the same filler in several templates)."""
     out: list[set[str]] = []
@@ -86,8 +90,9 @@ def _merge(entities: Iterable[set[str]]) -> list[set[str]]:
 def gold_entities(templates: Sequence[Template], text: str) -> dict[str, list[set[str]]]:
     """Gold role fillers of one message: every non-empty template (all incident types, as in
     GTT), each filler an entity of its string alternatives, keeping only mentions that occur in
-    the text (normalised), entities merged across templates when they share a mention."""
-    haystack = f" {normalise_mention(text)} "
+    the text (as GTT finds them: lower case, runs of white space as one space, any substring),
+    normalised, entities merged across templates when they share a mention."""
+    haystack = _folded(text)
     out: dict[str, list[set[str]]] = {}
     for role in ROLES:
         found: list[set[str]] = []
@@ -95,8 +100,8 @@ def gold_entities(templates: Sequence[Template], text: str) -> dict[str, list[se
             if t.empty:
                 continue
             for f in t.fillers(ROLE_SLOTS[role]):
-                mentions = {normalise_mention(s) for s in f.strings}
-                found.append({m for m in mentions if m and f" {m} " in haystack})
+                present = [s for s in f.strings if _folded(s) and _folded(s) in haystack]
+                found.append({m for m in map(normalise_mention, present) if m})
         out[role] = _merge(found)
     return out
 
