@@ -234,6 +234,7 @@ def _write_reports(
     gates: Sequence[GateResult],
     diff: RunDiff | None,
     out: Console,
+    figures: Any = None,
 ) -> None:
     from evals.report_html import render_html  # jinja2 only when a report is asked for
     from evals.report_md import render_run_md
@@ -245,7 +246,8 @@ def _write_reports(
             write_atomic(path, render_html(run.info, run.result, run.lines, golds, by_id))
         else:
             path = run.run_dir / "report.md"
-            write_atomic(path, render_run_md(run.info, run.result, gates=gates, diff=diff))
+            md = render_run_md(run.info, run.result, gates=gates, diff=diff, figures=figures)
+            write_atomic(path, md)
         out.print(f"report: {path}", highlight=False)
 
 
@@ -266,6 +268,7 @@ def _finish(
     out, err = _consoles()
     print_result(out, run.info, run.result)
     figure_values: dict[str, float | None] = {}
+    figures = None
     if public is not None:
         from evals.datasets.run import print_figures, score_dataset
 
@@ -292,7 +295,7 @@ def _finish(
                 f"(tolerance {tol:g}) against {base_info.run_id}",
                 highlight=False,
             )
-    _write_reports(run, formats, golds, articles, gate_results, diff, out)
+    _write_reports(run, formats, golds, articles, gate_results, diff, out, figures)
     code = 0
     if failed or regressions:
         err.print(

@@ -101,10 +101,15 @@ def test_cli_runs_muc4_and_writes_the_figures(
     data = load("muc4", FIXTURES / "muc4", "dev")
     app = _cli(monkeypatch, gold_copy(data))
     args = ["eval", "--dataset", "muc4", "--path", str(FIXTURES / "muc4"), "--split", "dev"]
-    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path), "--resamples", "50"])
+    result = CliRunner().invoke(
+        app, [*args, "--out", str(tmp_path), "--resamples", "50", "--report", "md"]
+    )
     assert result.exit_code == 0, result.output
     assert "muc4/dev: data-set figures" in result.output
     (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    report = (run_dir / "report.md").read_text()
+    assert "### Data-set figures (muc4/dev)" in report
+    assert "| killed_right | 1 | 1 | 1.000 |" in report
     figures = DatasetFigures.model_validate_json((run_dir / FIGURES_FILE).read_text())
     found = figures.row("attack_events_found")
     assert (found.n_gold, found.recall) == (2, 1.0)  # the threatened attack is not counted
