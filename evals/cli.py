@@ -19,7 +19,7 @@ import json
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -38,6 +38,9 @@ from schemas.article import Article
 from schemas.loaders import ArticleInputError, iter_paths
 from schemas.records import ArticleExtraction, Producer
 from schemas.storage import write_atomic
+
+if TYPE_CHECKING:
+    from evals.datasets.figures import DatasetFigures
 
 eval_app = typer.Typer(
     name="eval",
@@ -234,7 +237,7 @@ def _write_reports(
     gates: Sequence[GateResult],
     diff: RunDiff | None,
     out: Console,
-    figures: Any = None,
+    figures: DatasetFigures | None = None,
 ) -> None:
     from evals.report_html import render_html  # jinja2 only when a report is asked for
     from evals.report_md import render_run_md
@@ -410,7 +413,7 @@ def eval_run(
     resamples: ResamplesOpt = None,
     seed: SeedOpt = None,
     dataset: DatasetOpt = None,
-    data_path: PathOpt = None,
+    path: PathOpt = None,
     split: SplitOpt = None,
     heldout: HeldoutOpt = False,
 ) -> None:
@@ -422,7 +425,7 @@ def eval_run(
     gates = _gates(fail_under or [])
     if fail_on_regression is not None:
         _read(fail_on_regression)  # fail now, before any extraction, if it cannot be read
-    public, unscored = _public(dataset, data_path, split, heldout, (labels, articles_dir, gold_dir))
+    public, unscored = _public(dataset, path, split, heldout, (labels, articles_dir, gold_dir))
     if public is not None:
         articles, golds = public.articles, public.golds
     else:
@@ -482,7 +485,7 @@ def eval_rescore(
     resamples: ResamplesOpt = None,
     seed: SeedOpt = None,
     dataset: DatasetOpt = None,
-    data_path: PathOpt = None,
+    path: PathOpt = None,
     split: SplitOpt = None,
     heldout: HeldoutOpt = False,
 ) -> None:
@@ -493,7 +496,7 @@ def eval_rescore(
     info, _ = _read(run_dir)
     if fail_on_regression is not None:
         _read(fail_on_regression)
-    public, unscored = _public(dataset, data_path, split, heldout, (labels, articles_dir, gold_dir))
+    public, unscored = _public(dataset, path, split, heldout, (labels, articles_dir, gold_dir))
     if public is not None:
         articles, golds = public.articles, public.golds
     else:

@@ -107,6 +107,8 @@ def test_cli_runs_muc4_and_writes_the_figures(
     assert result.exit_code == 0, result.output
     assert "muc4/dev: data-set figures" in result.output
     (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    info, _ = read_run(run_dir)
+    assert info.command is not None and f"--path={FIXTURES / 'muc4'}" in info.command
     report = (run_dir / "report.md").read_text()
     assert "### Data-set figures (muc4/dev)" in report
     assert "| killed_right | 1 | 1 | 1.000 |" in report
