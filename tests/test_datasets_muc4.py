@@ -205,3 +205,14 @@ def test_key_dates(
     mapped = template_event(_one_template(tmp_path, 2, value), "E1")
     assert mapped is not None
     assert (mapped.event.date.value, mapped.event.date.precision) == (day, precision)
+
+
+def test_text_file_errors_name_file_and_line(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    texts = root / "dev" / "dev-muc3-0001-0003"
+    texts.write_text("A STRAY LINE\n" + texts.read_text())
+    with pytest.raises(DatasetError, match=r"dev-muc3-0001-0003:1: text before the first message"):
+        load("muc4", root, "dev")
+    texts.write_text("DEV-MUC3-0001 (SYNTHETIC)\n\n\nDEV-MUC3-0002 (SYNTHETIC)\n   TEXT.\n")
+    with pytest.raises(DatasetError, match=r"dev-muc3-0001-0003:1: message DEV-MUC3-0001 has no"):
+        load("muc4", root, "dev")

@@ -22,7 +22,7 @@ from evals.datasets.figures import FIGURES_FILE, DatasetFigures, speaker_named
 from evals.gates import parse_gate
 from evals.harness import run_eval
 from evals.runs import read_run
-from evals.specs import event_similarity
+from evals.specs import event_similarity, statement_similarity
 from schemas.article import Article
 from schemas.evidence import Evidence
 from schemas.records import ArticleExtraction, Producer
@@ -48,6 +48,17 @@ def test_gold_without_evidence_leaves_evidence_out_of_the_similarity() -> None:
     with_evidence = gold.model_copy(update={"evidence": Evidence(quote="GUNMEN ... ATTACKED")})
     cfg = load_config()
     assert event_similarity(gold, with_evidence, cfg) == event_similarity(gold, gold, cfg) == 1.0
+
+
+def test_statement_gold_without_evidence_leaves_evidence_out_of_the_similarity() -> None:
+    gold = load("polnear", FIXTURES / "polnear").golds
+    (first, *_) = next(iter(gold.values())).records.statements
+    with_evidence = first.model_copy(update={"evidence": Evidence(quote="unrelated words")})
+    cfg = load_config()
+    assert statement_similarity(first, with_evidence, cfg) == 1.0
+    # evidence the gold gives still counts: a prediction without it loses that part
+    grounded = first.model_copy(update={"evidence": Evidence(quote=first.text)})
+    assert statement_similarity(grounded, first, cfg) < 1.0
 
 
 def test_any_producer_scores_on_muc4_and_unlabelled_fields_are_left_out(tmp_path: Path) -> None:
