@@ -2,6 +2,7 @@
 
     sitrep eval [--model M] [--base-url URL] [--out DIR] [--report html|md]
                 [--fail-under FIELD.METRIC=VALUE ...] [--fail-on-regression RUN_DIR]
+                [--dataset muc4|polnear --path DIR [--split SPLIT] [--heldout]]
     sitrep eval rescore RUN_DIR [--out DIR] [--report html|md] [--fail-under ...]
     sitrep eval diff RUN_A RUN_B [--report md] [--fail-on-regression]
 
@@ -18,7 +19,7 @@ import json
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -26,6 +27,7 @@ from rich.console import Console
 from evals.config import load_config
 from evals.console import print_diff, print_gates, print_result
 from evals.dataset import dataset_hash, load_eval_articles
+from evals.datasets.base import DatasetError, LoadedDataset
 from evals.diff import RunDiff, diff_runs
 from evals.gates import Gate, GateResult, check_gates, parse_gate
 from evals.gold import GoldError, GoldFile
@@ -36,6 +38,9 @@ from schemas.article import Article
 from schemas.loaders import ArticleInputError, iter_paths
 from schemas.records import ArticleExtraction, Producer
 from schemas.storage import write_atomic
+
+if TYPE_CHECKING:
+    from evals.datasets.figures import DatasetFigures
 
 eval_app = typer.Typer(
     name="eval",
@@ -131,6 +136,28 @@ def _data(
     return [a for a in articles if a.id in golds], golds
 
 
+def _public(
+    dataset: str | None,
+    path: Path | None,
+    split: str | None,
+    heldout: bool,
+    sources: tuple[Path | None, ...],
+) -> tuple[LoadedDataset | None, tuple[str, ...]]:
+    """A public data set (``--dataset``) and the fields it does not label, or ``None``."""
+    if dataset is None:
+        if path is not None or split is not None or heldout:
+            raise _usage("--path, --split and --heldout go with --dataset (e.g. --dataset muc4)")
+        return None, ()
+    if any(s is not None for s in sources):
+        raise _usage("--dataset cannot be combined with --labels, --articles or --gold")
+    from evals.datasets.run import load_for_eval
+
+    try:
+        return load_for_eval(dataset, path, split, heldout)
+    except DatasetError as exc:
+        raise _usage(str(exc)) from None
+
+
 def _read(run_dir: Path) -> tuple[Any, Any]:
     try:
         return read_run(run_dir)
@@ -210,6 +237,7 @@ def _write_reports(
     gates: Sequence[GateResult],
     diff: RunDiff | None,
     out: Console,
+    figures: DatasetFigures | None = None,
 ) -> None:
     from evals.report_html import render_html  # jinja2 only when a report is asked for
     from evals.report_md import render_run_md
@@ -221,7 +249,8 @@ def _write_reports(
             write_atomic(path, render_html(run.info, run.result, run.lines, golds, by_id))
         else:
             path = run.run_dir / "report.md"
-            write_atomic(path, render_run_md(run.info, run.result, gates=gates, diff=diff))
+            md = render_run_md(run.info, run.result, gates=gates, diff=diff, figures=figures)
+            write_atomic(path, md)
         out.print(f"report: {path}", highlight=False)
 
 
@@ -235,11 +264,23 @@ def _finish(
     articles: Sequence[Article],
     *,
     errors_fail: bool,
+    public: LoadedDataset | None = None,
+    resamples: int | None = None,
+    seed: int | None = None,
 ) -> None:
     out, err = _consoles()
     print_result(out, run.info, run.result)
+    figure_values: dict[str, float | None] = {}
+    figures = None
+    if public is not None:
+        from evals.datasets.run import print_figures, score_dataset
+
+        figures, path = score_dataset(run, public, resamples=resamples, seed=seed)
+        print_figures(out, figures)
+        out.print(f"data-set figures: {path}", highlight=False)
+        figure_values = figures.gate_values()
     out.print(f"run: {run.run_dir}", highlight=False)
-    gate_results = check_gates(run.result, gates)
+    gate_results = check_gates(run.result, gates, figure_values)
     print_gates(out, gate_results)
     failed = [g for g in gate_results if not g.passed]
     diff: RunDiff | None = None
@@ -257,7 +298,7 @@ def _finish(
                 f"(tolerance {tol:g}) against {base_info.run_id}",
                 highlight=False,
             )
-    _write_reports(run, formats, golds, articles, gate_results, diff, out)
+    _write_reports(run, formats, golds, articles, gate_results, diff, out, figures)
     code = 0
     if failed or regressions:
         err.print(
@@ -284,7 +325,8 @@ def _command(ctx: typer.Context) -> list[str]:
 
 FAIL_UNDER_HELP = (
     "Fail (exit 1) when a figure is below a minimum: FIELD.METRIC=VALUE, e.g. event.f1=0.5, "
-    "statement.kind.p=0.6, grounding.evidence.rate=0.9. Repeatable."
+    "statement.kind.p=0.6, grounding.evidence.rate=0.9; with --dataset also its figures, e.g. "
+    "dataset.ree.f1=0.3. Repeatable."
 )
 
 
@@ -330,6 +372,27 @@ LabelsOpt = Annotated[
     ),
 ]
 ResamplesOpt = Annotated[int | None, Opt("--resamples", min=1, help="Bootstrap resamples.")]
+DatasetOpt = Annotated[
+    str | None,
+    Opt(
+        "--dataset",
+        help="Score on a public data set from your local copy (muc4, polnear) instead of the "
+        "bundled articles; needs --path.",
+    ),
+]
+PathOpt = Annotated[Path | None, Opt("--path", help="Folder of your local copy of the --dataset.")]
+SplitOpt = Annotated[
+    str | None,
+    Opt("--split", help="Split of the --dataset (muc4: dev, tst1, tst2; polnear: test)."),
+]
+HeldoutOpt = Annotated[
+    bool,
+    Opt(
+        "--heldout",
+        help="Allow a split reserved for held-out measurement (muc4 tst3/tst4, polnear "
+        "train/dev). Only for the final measurement, never for development.",
+    ),
+]
 SeedOpt = Annotated[int | None, Opt("--seed", help="Bootstrap seed.")]
 
 
@@ -349,6 +412,10 @@ def eval_run(
     labels: LabelsOpt = None,
     resamples: ResamplesOpt = None,
     seed: SeedOpt = None,
+    dataset: DatasetOpt = None,
+    path: PathOpt = None,
+    split: SplitOpt = None,
+    heldout: HeldoutOpt = False,
 ) -> None:
     """Extract the eval articles, score them against gold and store the run.
 
@@ -358,8 +425,12 @@ def eval_run(
     gates = _gates(fail_under or [])
     if fail_on_regression is not None:
         _read(fail_on_regression)  # fail now, before any extraction, if it cannot be read
-    articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
-    articles, golds = _data(gold_dir, articles_dir)
+    public, unscored = _public(dataset, path, split, heldout, (labels, articles_dir, gold_dir))
+    if public is not None:
+        articles, golds = public.articles, public.golds
+    else:
+        articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
+        articles, golds = _data(gold_dir, articles_dir)
     _, err = _consoles()
     fn, producer, price = _extractor(model, base_url, baseline, err)
     err.print(
@@ -379,6 +450,8 @@ def eval_run(
         on_article=lambda a, line: err.print(
             f"  {a.id}: {'ok' if line.extraction else 'FAILED'}", highlight=False
         ),
+        dataset_id=public.dataset_id if public is not None else "evals/articles",
+        unscored_fields=unscored,
     )
     _finish(
         run,
@@ -389,6 +462,9 @@ def eval_run(
         golds,
         articles,
         errors_fail=True,
+        public=public,
+        resamples=resamples,
+        seed=seed,
     )
 
 
@@ -408,6 +484,10 @@ def eval_rescore(
     labels: LabelsOpt = None,
     resamples: ResamplesOpt = None,
     seed: SeedOpt = None,
+    dataset: DatasetOpt = None,
+    path: PathOpt = None,
+    split: SplitOpt = None,
+    heldout: HeldoutOpt = False,
 ) -> None:
     """Re-score a stored run against the current gold, with no model call.
 
@@ -416,8 +496,12 @@ def eval_rescore(
     info, _ = _read(run_dir)
     if fail_on_regression is not None:
         _read(fail_on_regression)
-    articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
-    articles, golds = _data(gold_dir, articles_dir)
+    public, unscored = _public(dataset, path, split, heldout, (labels, articles_dir, gold_dir))
+    if public is not None:
+        articles, golds = public.articles, public.golds
+    else:
+        articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
+        articles, golds = _data(gold_dir, articles_dir)
     _, err = _consoles()
     stored_ids = set(info.dataset.article_ids)
     current = [a for a in articles if a.id in stored_ids]
@@ -435,6 +519,7 @@ def eval_rescore(
         resamples=resamples,
         seed=seed,
         command=_command(ctx),
+        unscored_fields=unscored,
     )
     _finish(
         run,
@@ -445,6 +530,9 @@ def eval_rescore(
         golds,
         articles,
         errors_fail=False,
+        public=public,
+        resamples=resamples,
+        seed=seed,
     )
 
 

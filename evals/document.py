@@ -139,9 +139,12 @@ def score_document(
     prediction: Prediction | None,
     article: Article | None = None,
     config: ScoringConfig | None = None,
+    unscored: frozenset[str] = frozenset(),
 ) -> DocScore:
     """Score one article's prediction against its gold. ``article`` (the text) is needed for the
-    grounding rates; without it they are left out."""
+    grounding rates; without it they are left out. ``unscored`` names fields the gold does not
+    label (``event.standing``; ``statement`` for a gold set without statements): they are
+    neither counted nor compared, and a whole record kind named there is not aligned."""
     cfg = config or load_config()
     status: DocStatus = "scored"
     error: str | None = None
@@ -155,8 +158,12 @@ def score_document(
     statements = extraction.statements if extraction else []
 
     tally = Tally()
-    where = Where(cfg)
+    where = Where(cfg, unscored=unscored)
     e_nodes, s_nodes = gold_nodes(gold)
+    if "event" in unscored:
+        e_nodes, events = [], []
+    if "statement" in unscored:
+        s_nodes, statements = [], []
     e_matches = score_items(
         "event",
         EVENT,
@@ -169,14 +176,17 @@ def score_document(
         records=True,
     )
     rename = {events[j].id: node.label for node, j, _ in e_matches}
+    if "event" in unscored:
+        tally.counts.pop("event", None)
     tally.counts["event.ceaf"] = FieldCounts(
         credit=sum(sim for *_, sim in e_matches), n_gold=len(e_nodes), n_pred=len(events)
     )
     gold_ops = _operation_pairs(gold.records.events, {e.id: e.id for e in gold.records.events})
     pred_ops = _operation_pairs(events, rename)
-    tally.counts["event.operation"] = FieldCounts(
-        credit=len(gold_ops & pred_ops), n_gold=len(gold_ops), n_pred=len(pred_ops)
-    )
+    if "event.operation" not in unscored:
+        tally.counts["event.operation"] = FieldCounts(
+            credit=len(gold_ops & pred_ops), n_gold=len(gold_ops), n_pred=len(pred_ops)
+        )
 
     mapped = [
         s.model_copy(update={"about_events": [rename.get(i, f"~{i}") for i in s.about_events]})
@@ -196,6 +206,8 @@ def score_document(
     tally.counts["statement.ceaf"] = FieldCounts(
         credit=sum(sim for *_, sim in s_matches), n_gold=len(s_nodes), n_pred=len(statements)
     )
+    if "statement" in unscored:
+        tally.counts.pop("statement", None)
 
     rates: dict[str, RateCounts] = {}
     if extraction is not None and article is not None:

@@ -11,7 +11,8 @@ Rules, for each field of each aligned pair: prediction null and gold null (or nu
 right, counted in ``both_null``; gold value, prediction null: missed; prediction value, gold null:
 invented (unless an acceptable alternative matches it); both values: credit is the best comparator
 credit over the gold and its alternatives. Fields of an unmatched gold item are all missed; fields
-of an unmatched predicted item are all invented. A list field counts items: n_gold gold items,
+of an unmatched predicted item are all invented. Fields in ``Where.unscored`` (ones a data set does
+not label) are skipped. A list field counts items: n_gold gold items,
 n_pred predicted items, credit 1 per aligned pair (set precision and recall after alignment).
 """
 
@@ -162,6 +163,8 @@ class Where:
     pred_id: str | None = None
     gold_item: str | None = None
     pred_item: str | None = None
+    unscored: frozenset[str] = frozenset()
+    """Fields the gold does not label (``event.standing``): neither counted nor compared."""
 
     def detail(
         self, name: str, outcome: Outcome, gold: str | None, pred: str | None, credit: float
@@ -273,6 +276,8 @@ def score_fields(
     """Score every field of one aligned pair (or of an unmatched gold or predicted item)."""
     for f in fields:
         name = f"{prefix}.{f.name}"
+        if name in where.unscored:
+            continue
         if isinstance(f, Scalar):
             _scalar(f, name, gnode, pred, where, tally)
         else:
@@ -324,9 +329,9 @@ def score_items(
     def at(gnode: Node[Any] | None, j: int | None) -> Where:
         p_label = spec.label(preds[j], j) if j is not None else None
         if records:
-            return Where(cfg, gnode.label if gnode else None, p_label)
+            return Where(cfg, gnode.label if gnode else None, p_label, unscored=where.unscored)
         g_label = gnode.label if gnode else None
-        return Where(cfg, where.gold_id, where.pred_id, g_label, p_label)
+        return Where(cfg, where.gold_id, where.pred_id, g_label, p_label, where.unscored)
 
     # back to the order the items came in, so reports follow the gold file
     pairs = sorted(

@@ -14,7 +14,7 @@ ValueError: gate 'event.f1': expected FIELD.METRIC=VALUE, e.g. event.f1=0.5
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -40,9 +40,26 @@ class GateResult(BaseModel):
     passed: bool
 
 
+DATASET_PREFIX = "dataset."
+"""Gates on a public data set's own figures: ``dataset.ree.f1``, ``dataset.killed_right.r``."""
+
+DATASET_METRICS = {"p": "precision", "precision": "precision", "r": "recall"}
+DATASET_METRICS |= {"recall": "recall", "f1": "f1"}
+
+
 def check_key(key: str) -> None:
-    """Raise ``ValueError`` unless ``key`` names a known field and metric."""
+    """Raise ``ValueError`` unless ``key`` names a known field (or data-set figure) and metric."""
     name, _, metric = key.rpartition(".")
+    if key.startswith(DATASET_PREFIX):
+        from evals.datasets.figures import figure_names
+
+        known = figure_names(True, True, True)
+        figure = name[len(DATASET_PREFIX) :]
+        if metric not in DATASET_METRICS or figure not in known:
+            raise ValueError(
+                f"gate {key!r}: expected dataset.<figure>.<p|r|f1>; figures: {', '.join(known)}"
+            )
+        return
     if metric not in METRICS or not name:
         raise ValueError(
             f"gate {key!r}: the metric after the last '.' must be one of {sorted(METRICS)}"
@@ -70,11 +87,17 @@ def parse_gate(text: str) -> Gate:
     return Gate(key=key, minimum=minimum)
 
 
-def check_gates(result: EvalResult, gates: Sequence[Gate]) -> list[GateResult]:
-    """Each gate with the run's value and whether it passed."""
+def check_gates(
+    result: EvalResult, gates: Sequence[Gate], figures: Mapping[str, float | None] | None = None
+) -> list[GateResult]:
+    """Each gate with the run's value and whether it passed. ``figures`` holds a public data
+    set's figures by gate key (``dataset.ree.f1``); a data-set gate without them fails."""
     out: list[GateResult] = []
     for gate in gates:
-        value = result.metric(gate.key)
+        if gate.key.startswith(DATASET_PREFIX):
+            value = (figures or {}).get(gate.key)
+        else:
+            value = result.metric(gate.key)
         passed = value is not None and value >= gate.minimum
         out.append(GateResult(key=gate.key, minimum=gate.minimum, value=value, passed=passed))
     return out

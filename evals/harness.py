@@ -112,11 +112,14 @@ def run_eval(
     price: Callable[[str, int, int], float | None] | None = None,
     command: list[str] | None = None,
     on_article: Callable[[Article, PredictionLine], None] | None = None,
+    unscored_fields: Sequence[str] = (),
 ) -> RunResult:
     """Extract every article with ``extract_fn``, score against ``golds`` and write a run
     directory under ``out_dir``. ``producer`` names the producer when no article succeeds;
     ``price(model, prompt_tokens, completion_tokens)`` gives the cost in dollars when known (a
-    model run; the cost stays null otherwise). ``on_article`` is called after each article."""
+    model run; the cost stays null otherwise). ``on_article`` is called after each article.
+    ``unscored_fields`` names fields the gold set does not label (see :func:`evals.score.evaluate`);
+    ``dataset_id`` names the data set and split in the run record."""
     cfg = config or load_config()
     lines: list[PredictionLine] = []
     for article in sorted(articles, key=lambda a: a.id):
@@ -140,7 +143,15 @@ def run_eval(
         if on_article is not None:
             on_article(article, line)
     predictions = {line.article_id: line.prediction for line in lines if line.prediction}
-    result = evaluate(predictions, golds, articles, config=cfg, resamples=resamples, seed=seed)
+    result = evaluate(
+        predictions,
+        golds,
+        articles,
+        config=cfg,
+        resamples=resamples,
+        seed=seed,
+        unscored_fields=unscored_fields,
+    )
     _attach(lines, result)
     main, others = _producers(lines, producer)
     now = dt.datetime.now(dt.UTC)
@@ -193,6 +204,7 @@ def rescore_run(
     resamples: int | None = None,
     seed: int | None = None,
     command: list[str] | None = None,
+    unscored_fields: Sequence[str] = (),
 ) -> RunResult:
     """Score a stored run's predictions against the current gold (no model call) and write the
     result as a new run directory (next to the old one unless ``out_dir`` is given)."""
@@ -207,7 +219,15 @@ def rescore_run(
         for line in old_lines
     ]
     predictions = {line.article_id: line.prediction for line in lines if line.prediction}
-    result = evaluate(predictions, golds, articles, config=config, resamples=resamples, seed=seed)
+    result = evaluate(
+        predictions,
+        golds,
+        articles,
+        config=config,
+        resamples=resamples,
+        seed=seed,
+        unscored_fields=unscored_fields,
+    )
     _attach(lines, result)
     now = dt.datetime.now(dt.UTC)
     root = Path(out_dir) if out_dir is not None else Path(run_dir).parent

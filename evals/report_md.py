@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from evals.datasets.figures import DatasetFigures
 from evals.diff import RunDiff
 from evals.formatting import fmt, fmt_ci, fmt_count, fmt_delta, md_cell
 from evals.gates import GateResult
@@ -43,8 +44,10 @@ def render_run_md(
     *,
     gates: Sequence[GateResult] = (),
     diff: RunDiff | None = None,
+    figures: DatasetFigures | None = None,
 ) -> str:
-    """The summary of one run, with gate results and a comparison when given."""
+    """The summary of one run, with gate results, a comparison and a public data set's own
+    figures when given."""
     rows = [r for r in result.fields if r.support or r.predicted]
     return (
         _environment()
@@ -57,6 +60,7 @@ def render_run_md(
             diff=diff,
             changed=_changed(diff) if diff else [],
             max_flips=MAX_FLIPS,
+            figures=figures,
         )
     )
 

@@ -12,7 +12,7 @@ mean stands beside them, with ``n`` documents and a bootstrap interval resamplin
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -73,6 +73,9 @@ class ScoringInfo(BaseModel):
     resamples: int
     seed: int
     confidence: float
+    unscored_fields: list[str] = Field(
+        default_factory=list, description="Fields the gold set does not label (not scored)."
+    )
 
 
 class EvalResult(BaseModel):
@@ -141,6 +144,7 @@ def summarise(
     resamples: int | None = None,
     seed: int | None = None,
     unscored: Sequence[str] = (),
+    unscored_fields: Iterable[str] = (),
 ) -> EvalResult:
     """Tables, intervals and confusion matrices from per-document scores."""
     cfg = config or load_config()
@@ -183,6 +187,7 @@ def summarise(
             resamples=n_resamples,
             seed=the_seed,
             confidence=b.confidence,
+            unscored_fields=sorted(unscored_fields),
         ),
         docs=list(docs),
     )
@@ -196,13 +201,15 @@ def evaluate(
     config: ScoringConfig | None = None,
     resamples: int | None = None,
     seed: int | None = None,
+    unscored_fields: Sequence[str] = (),
 ) -> EvalResult:
     """Score predictions (an :class:`~schemas.ArticleExtraction` or an
     :class:`~evals.failure.ExtractionFailure` per article id) against gold files.
 
     Every article with gold is scored; one with no prediction scores as all missed. Predictions
     for articles without gold are listed in ``unscored``. ``articles`` (the texts) are needed
-    for the grounding rates."""
+    for the grounding rates. ``unscored_fields`` names fields the gold does not label (a public
+    data set's gold: ``statement`` for MUC-4); they are not scored."""
     cfg = config or load_config()
     by_id: Mapping[str, Article]
     if articles is None:
@@ -211,9 +218,12 @@ def evaluate(
         by_id = articles
     else:
         by_id = {a.id: a for a in articles}
+    skip = frozenset(unscored_fields)
     docs = [
-        score_document(golds[aid], extractions.get(aid), by_id.get(aid), cfg)
+        score_document(golds[aid], extractions.get(aid), by_id.get(aid), cfg, skip)
         for aid in sorted(golds)
     ]
     unscored = [aid for aid in extractions if aid not in golds]
-    return summarise(docs, cfg, resamples=resamples, seed=seed, unscored=unscored)
+    return summarise(
+        docs, cfg, resamples=resamples, seed=seed, unscored=unscored, unscored_fields=skip
+    )

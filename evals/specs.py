@@ -264,11 +264,13 @@ def _quote(ev: Any) -> str | None:
     return ev.quote if ev is not None else None
 
 
-def _evidence_f1(a: Any, b: Any) -> float | None:
-    qa, qb = _quote(a), _quote(b)
-    if qa is None and qb is None:
+def _evidence_f1(gold: Any, pred: Any) -> float | None:
+    """Token F1 of the evidence quotes; left out (``None``) when the gold gives none, as a
+    public data set's gold has no evidence spans; 0 when only the gold gives one."""
+    qg, qp = _quote(gold), _quote(pred)
+    if qg is None:
         return None
-    return token_f1(qa, qb) if qa and qb else 0.0
+    return token_f1(qg, qp) if qp else 0.0
 
 
 def weighted_mean(parts: Sequence[tuple[float, float | None]]) -> float:
