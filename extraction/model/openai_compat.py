@@ -58,7 +58,13 @@ from openai.types.chat.completion_create_params import CompletionCreateParamsNon
 from pydantic import BaseModel, ValidationError
 
 from extraction.config import NO_KEY, ExtractionConfig
-from extraction.errors import ExtractionError, ModelOutputError
+from extraction.errors import (
+    ExtractionError,
+    InvalidOutput,
+    ModelOutputError,
+    TruncatedOutput,
+    UnparseableOutput,
+)
 from extraction.model.answer import RecordsAnswer
 from extraction.model.messages import build_messages
 from extraction.model.retry import async_transport_retrying, describe_failure, transport_retrying
@@ -331,16 +337,17 @@ def _last_failure(exc: InstructorRetryException) -> BaseException | None:
     return exc.failed_attempts[-1].exception if exc.failed_attempts else exc.__cause__
 
 
-def _output_kind(exc: InstructorRetryException) -> str:
-    """``unparseable`` when the last answer was not JSON at all, else ``invalid``."""
+def _output_error(exc: InstructorRetryException) -> type[ModelOutputError]:
+    """:class:`UnparseableOutput` when the last answer was not JSON at all, else
+    :class:`InvalidOutput`."""
     last = _last_failure(exc)
     if isinstance(last, json.JSONDecodeError):
-        return "unparseable"
+        return UnparseableOutput
     if isinstance(last, ValidationError) and any(
         e["type"] == "json_invalid" for e in last.errors()
     ):
-        return "unparseable"
-    return "invalid"
+        return UnparseableOutput
+    return InvalidOutput
 
 
 def _reasons(exc: InstructorRetryException) -> list[str]:
@@ -363,11 +370,10 @@ def _records_or_raise(call: _Call, meter: _Meter, exc: Exception) -> tuple[Recor
         "usage": meter.usage,
     }
     if isinstance(exc, IncompleteOutputException):
-        raise ModelOutputError(
+        raise TruncatedOutput(
             f"the model stopped at max_tokens={cfg.max_tokens} before finishing the records "
             f"({cfg.endpoint}, model {cfg.api_model!r}); raise max_tokens (max_tokens= / "
             "--max-tokens)",
-            kind="truncated",
             **common,
         ) from None
     if isinstance(exc, InstructorRetryException):
@@ -385,12 +391,11 @@ def _records_or_raise(call: _Call, meter: _Meter, exc: Exception) -> tuple[Recor
             )
             return kept, [summary, *flagged]
         reasons = _reasons(exc)
-        raise ModelOutputError(
+        raise _output_error(exc)(
             f"the model's output did not validate after {len(meter.completions)} answer(s) "
             f"({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} request(s)); last "
             f"errors: {'; '.join(reasons[:3]) or 'unknown'}",
             reasons=reasons,
-            kind=_output_kind(exc),
             **common,
         ) from None
     if isinstance(exc, ExtractionError):
