@@ -28,8 +28,8 @@ from extraction.errors import (
     ServerFailed,
     TransportError,
     TruncatedOutput,
-    Unreachable,
     UnparseableOutput,
+    Unreachable,
 )
 from extraction.pipeline.extractor import Extractor
 

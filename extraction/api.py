@@ -1,4 +1,5 @@
-"""The library's entry points, all on the one pipeline (:class:`~extraction.pipeline.extractor.Extractor`).
+"""The library's entry points, all on the one pipeline
+(:class:`~extraction.pipeline.extractor.Extractor`).
 
 - ``extract(article)``: one article's records (raises on failure);
   ``extract([a1, a2, ...])``: the result records of many, in input order (a failed article is a
@@ -95,9 +96,7 @@ async def aextract_many(
     ``config``). For a resumable results file, use ``sitrep extract --out`` or
     :meth:`Extractor.run <extraction.pipeline.extractor.Extractor.run>`."""
     cfg = _config(model, base_url, api_key, config, options)
-    with Extractor(
-        cfg, cache=cache, cache_path=cache_path, concurrency=concurrency
-    ) as extractor:
+    with Extractor(cfg, cache=cache, cache_path=cache_path, concurrency=concurrency) as extractor:
         async for record in extractor.records(items):
             yield record
 

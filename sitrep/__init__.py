@@ -2,9 +2,9 @@
 
 The library's entry point is :func:`extract`: one article in, its events and statements out, each
 value with the span of text that supports it; or many articles in, their result records out.
-:func:`aextract` and :func:`aextract_many` (records as they finish) are the same for async code. Where things
-live: fields are defined in ``schemas``, filled in ``extraction`` (a model through instructor, or
-the offline baseline) and scored in ``evals``.
+:func:`aextract` and :func:`aextract_many` (records as they finish) are the same for async code.
+Where things live: fields are defined in ``schemas``, filled in ``extraction`` (a model through
+instructor, or the offline baseline) and scored in ``evals``.
 """
 
 from __future__ import annotations

@@ -14,9 +14,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
+from hypothesis import settings
 
 from evals.dataset import load_eval_articles
 from schemas.article import Article
+
+settings.register_profile("sitrep", database=None)
+settings.load_profile("sitrep")
+"""No example database: the suite writes no ``.hypothesis/`` folder into the repository."""
 
 _SECRET_HEADERS = [
     "authorization",
@@ -101,6 +106,13 @@ def vcr_config() -> dict[str, Any]:
         "decode_compressed_response": True,
         "match_on": ["method", "path", "chat_shape"],
     }
+
+
+@pytest.fixture(autouse=True)
+def _response_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: Any) -> None:
+    """Each test has a response cache of its own (``SITREP_CACHE_DIR``), never one in the
+    repository or shared with another test."""
+    monkeypatch.setenv("SITREP_CACHE_DIR", str(tmp_path_factory.mktemp("sitrep-cache")))
 
 
 @pytest.fixture(scope="session")

@@ -172,13 +172,14 @@ def test_a_warm_rerun_into_a_new_file_makes_no_call_for_what_succeeded(
         assert record.extraction == one[record.key].extraction
 
 
-def test_model_path_errors_declare_their_kind_so_records_do_not_depend_on_wording() -> None:
-    """The kind comes from the raiser, not from the message text."""
+def test_model_path_errors_carry_their_kind_in_their_class_not_their_wording() -> None:
+    """The kind comes from the exception's class, not from the message text."""
     import httpx2
     import openai
 
     from extraction.config import resolve_config
-    from extraction.failures import classify
+    from extraction.errors import RequestTimedOut, Unreachable
+    from extraction.failures import kind_of
     from extraction.model.retry import describe_failure
     from schemas.records import Usage
 
@@ -188,10 +189,10 @@ def test_model_path_errors_declare_their_kind_so_records_do_not_depend_on_wordin
     timeout = describe_failure(
         openai.APITimeoutError(request=request), cfg, attempts=3, usage=Usage()
     )
-    assert timeout.kind == "timeout"
+    assert isinstance(timeout, RequestTimedOut) and timeout.attempts == 3
     timeout.message = "reworded by someone later"
-    assert classify(timeout)[:2] == ("timeout", 3)
+    assert kind_of(timeout) == "timeout"
     refused = describe_failure(
         openai.APIConnectionError(request=request), cfg, attempts=2, usage=Usage()
     )
-    assert classify(refused)[0] == "connection"
+    assert isinstance(refused, Unreachable) and kind_of(refused) == "connection"

@@ -404,13 +404,20 @@ def test_async_path_retries_a_rate_limit(seed_article: Article) -> None:
     assert result.producer.attempts == 2 and result.producer.usage.total_tokens == 1000
 
 
-def test_public_entry_points_reach_the_model(seed_article: Article) -> None:
+def test_public_entry_points_reach_the_model_and_share_the_cache(seed_article: Article) -> None:
     with ScriptedServer([tool_call_reply(EMPTY), tool_call_reply(EMPTY, n=2)]) as server:
         sync = extract(seed_article, SCRIPTED_MODEL, base_url=server.url, api_key=TEST_KEY)
-        asyn = asyncio.run(
+        cached = asyncio.run(
             aextract(seed_article, SCRIPTED_MODEL, base_url=server.url, api_key=TEST_KEY)
         )
+        assert len(server.requests) == 1  # the second answer came from the response cache
+        asyn = asyncio.run(
+            aextract(
+                seed_article, SCRIPTED_MODEL, base_url=server.url, api_key=TEST_KEY, cache="off"
+            )
+        )
     assert sync.producer.kind == asyn.producer.kind == "model"
+    assert cached == sync
     assert [r.path for r in server.requests] == ["/v1/chat/completions"] * 2
 
 

@@ -63,8 +63,8 @@ from extraction.batch.results import (
 )
 from extraction.batch.run_index import InputOrder
 from extraction.batch.runner import BatchRunner
-from extraction.pipeline.article import BatchAborted, Item, Outcome, item_key
 from extraction.model.base import Backend, ExtractFn
+from extraction.pipeline.article import BatchAborted, Item, Outcome, item_key
 from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.redaction import Redactor
 

@@ -34,8 +34,8 @@ from extraction.batch.progress import BatchProgress
 from extraction.batch.ratelimit import RateLimiter
 from extraction.batch.results import Identity, identity_digest
 from extraction.batch.run_index import RunIndex
-from extraction.pipeline.article import ArticleProcessor, Item, Outcome, item_key
 from extraction.model.base import Backend, ExtractFn, as_backend
+from extraction.pipeline.article import ArticleProcessor, Item, Outcome, item_key
 from extraction.pipeline.calls import Caller
 from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.redaction import Redactor

@@ -126,7 +126,12 @@ def run_extract_batch(
         return EXIT_USAGE
     with extractor:
         return _run(
-            paths, out, extractor, err, progress=progress, retry_failed=retry_failed,
+            paths,
+            out,
+            extractor,
+            err,
+            progress=progress,
+            retry_failed=retry_failed,
             overwrite=overwrite,
         )
 

@@ -219,9 +219,7 @@ def describe_failure(
             **common,
         )
     if not isinstance(exc, openai.APIStatusError):
-        return ServerFailed(
-            f"{where}: {server_text(str(exc), [config.secret()])}", **common
-        )
+        return ServerFailed(f"{where}: {server_text(str(exc), [config.secret()])}", **common)
 
     status = exc.status_code
     said = _said(exc, config.secret())

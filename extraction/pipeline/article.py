@@ -178,7 +178,9 @@ class ArticleProcessor:
         try:
             merged = parts[0] if len(parts) == 1 else merge_extractions(article, chunks, parts)
         except (ValueError, ValidationError) as exc:
-            unmerged = InvalidOutput(f"the answers of the article's {len(chunks)} chunks do not merge: {exc}")
+            unmerged = InvalidOutput(
+                f"the answers of the article's {len(chunks)} chunks do not merge: {exc}"
+            )
             return self._from_exception(article, unmerged, spent, total, len(chunks), calls)
         record = ResultRecord(
             key=article.id,
