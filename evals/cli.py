@@ -1,6 +1,6 @@
 """``sitrep eval``: score a model (or the offline baseline) against gold; re-score; compare runs.
 
-    sitrep eval [--model M] [--base-url URL] [--out DIR] [--report html|md]
+    sitrep eval [--model M] [--base-url URL] [--concurrency N] [--out DIR] [--report html|md]
                 [--fail-under FIELD.METRIC=VALUE ...] [--fail-on-regression RUN_DIR]
     sitrep eval rescore RUN_DIR [--out DIR] [--report html|md] [--fail-under ...]
     sitrep eval diff RUN_A RUN_B [--report md] [--fail-on-regression]
@@ -12,13 +12,11 @@ failed to extract; 2 usage or configuration error. The app object is :data:`eval
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import json
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -30,11 +28,11 @@ from evals.diff import RunDiff, diff_runs
 from evals.gates import Gate, GateResult, check_gates, parse_gate
 from evals.gold import GoldError, GoldFile
 from evals.goldset import default_gold_dir, load_gold_set
-from evals.harness import ExtractFn, RunResult, rescore_run, run_eval
+from evals.harness import RunResult, producer_of, rescore_run, run_eval
 from evals.runs import RunError, read_run
+from extraction.pipeline.extractor import Extractor
 from schemas.article import Article
 from schemas.loaders import ArticleInputError, iter_paths
-from schemas.records import ArticleExtraction, Producer
 from schemas.storage import write_atomic
 
 eval_app = typer.Typer(
@@ -139,9 +137,11 @@ def _read(run_dir: Path) -> tuple[Any, Any]:
 
 
 def _extractor(
-    model: str | None, base_url: str | None, baseline: bool, err: Console
-) -> tuple[ExtractFn, Producer, Any]:
-    """The extract function, the producer to name if every article fails, and a price function."""
+    model: str | None, base_url: str | None, baseline: bool, concurrency: int, err: Console
+) -> Extractor:
+    """The pipeline the eval runs on: the configured model (with the response cache shared with
+    every other command), or the offline baseline."""
+    from extraction.batch.cache import CacheError
     from extraction.config import BASELINE_NOTICE, resolve_config
     from extraction.errors import ConfigurationError
 
@@ -153,53 +153,10 @@ def _extractor(
         raise _usage(str(exc)) from None
     if cfg is None:
         err.print(BASELINE_NOTICE, highlight=False)
-        try:
-            module = importlib.import_module("extraction.baseline")
-        except ImportError as exc:
-            raise _usage(f"the offline baseline is not available ({exc})") from None
-        fn = cast(ExtractFn, module.extract_baseline)
-        return fn, Producer(kind="baseline", name="sitrep-baseline"), None
-
-    from extraction.batch.pricing import PriceTable
-
-    table = PriceTable.load()
-
-    def price(name: str, prompt: int, completion: int) -> float | None:
-        return table.cost(name, prompt_tokens=prompt, completion_tokens=completion)
-
-    def run_model(article: Article) -> Any:
-        return _through_cache(article, cfg)
-
-    producer = Producer(
-        kind="model",
-        name=cfg.model,
-        provider=cfg.provider,
-        base_url=cfg.endpoint,
-        parameters=cfg.parameters(),
-    )
-    return cast(ExtractFn, run_model), producer, price
-
-
-def _through_cache(article: Article, cfg: Any) -> ArticleExtraction:
-    """One article through the batch path (response cache, retries, chunking): rerunning an eval
-    with the same model, prompt and schema is answered from the cache and calls no model."""
-    from extraction.batch.results import ResultRecord
-    from extraction.errors import ExtractionError
-    from extraction.pipeline.setup import aextract_many
-
-    async def one() -> list[ResultRecord]:
-        return [record async for record in aextract_many([article], config=cfg, concurrency=1)]
-
-    records = asyncio.run(one())
-    record = records[0] if records else None
-    if record is not None and record.extraction is not None:
-        return record.extraction
-    error = record.error if record is not None else None
-    raise ExtractionError(
-        error.reason if error is not None else "the batch returned no record",
-        kind=error.kind if error is not None else None,
-        attempts=error.attempts or 0 if error is not None else 0,
-    )
+    try:
+        return Extractor(cfg, concurrency=concurrency)
+    except (CacheError, ValueError) as exc:
+        raise _usage(str(exc)) from None
 
 
 def _write_reports(
@@ -330,6 +287,10 @@ LabelsOpt = Annotated[
     ),
 ]
 ResamplesOpt = Annotated[int | None, Opt("--resamples", min=1, help="Bootstrap resamples.")]
+ConcurrencyOpt = Annotated[
+    int,
+    Opt("--concurrency", "-c", min=1, help="Articles extracted at once (model calls in flight)."),
+]
 SeedOpt = Annotated[int | None, Opt("--seed", help="Bootstrap seed.")]
 
 
@@ -349,6 +310,7 @@ def eval_run(
     labels: LabelsOpt = None,
     resamples: ResamplesOpt = None,
     seed: SeedOpt = None,
+    concurrency: ConcurrencyOpt = 8,
 ) -> None:
     """Extract the eval articles, score them against gold and store the run.
 
@@ -361,25 +323,24 @@ def eval_run(
     articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
     articles, golds = _data(gold_dir, articles_dir)
     _, err = _consoles()
-    fn, producer, price = _extractor(model, base_url, baseline, err)
-    err.print(
-        f"extracting {len(articles)} article(s) with {producer.name} ({producer.kind})",
-        highlight=False,
-    )
-    run = run_eval(
-        fn,
-        articles,
-        golds,
-        out_dir,
-        producer=producer,
-        resamples=resamples,
-        seed=seed,
-        price=price,
-        command=_command(ctx),
-        on_article=lambda a, line: err.print(
-            f"  {a.id}: {'ok' if line.extraction else 'FAILED'}", highlight=False
-        ),
-    )
+    with _extractor(model, base_url, baseline, concurrency, err) as extractor:
+        producer = producer_of(extractor)
+        err.print(
+            f"extracting {len(articles)} article(s) with {producer.name} ({producer.kind})",
+            highlight=False,
+        )
+        run = run_eval(
+            extractor,
+            articles,
+            golds,
+            out_dir,
+            resamples=resamples,
+            seed=seed,
+            command=_command(ctx),
+            on_article=lambda a, line: err.print(
+                f"  {a.id}: {'ok' if line.extraction else 'FAILED'}", highlight=False
+            ),
+        )
     _finish(
         run,
         gates,

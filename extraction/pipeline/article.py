@@ -175,6 +175,10 @@ class ArticleProcessor:
                 calls += 1
         if failure is not None:
             return self._from_exception(article, failure, spent, total, len(chunks), calls)
+        wrong = next((p.article_id for p in parts if p.article_id != article.id), None)
+        if wrong is not None:
+            named = InvalidOutput(f"the extraction names article {wrong!r}, not {article.id!r}")
+            return self._from_exception(article, named, spent, total, len(chunks), calls)
         try:
             merged = parts[0] if len(parts) == 1 else merge_extractions(article, chunks, parts)
         except (ValueError, ValidationError) as exc:
