@@ -40,7 +40,8 @@ from extraction.batch.results import ErrorKind, ResultRecord
 from extraction.errors import ArticleTimedOut, InvalidOutput
 from extraction.failures import kind_of, one_line, stops_batch
 from extraction.pipeline.calls import Caller
-from extraction.pipeline.chunking import Chunk, chunk_article, merge_extractions, split_text
+from extraction.pipeline.chunking import Chunk, chunk_article, split_text
+from extraction.pipeline.merge import merge_extractions
 from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.redaction import Redactor
 from schemas.article import Article
