@@ -137,3 +137,24 @@ def test_read_run_errors_name_file_and_line(tmp_path: Path) -> None:
         read_run(run.run_dir)
     with pytest.raises(RunError, match="not a run directory"):
         read_run(tmp_path / "nope")
+
+
+def test_run_json_says_started_during_the_run_and_error_after_a_crash(tmp_path: Path) -> None:
+    """The run log is written before the first article and completed even when the run dies."""
+    seen: list[str] = []
+
+    def crash(article: Article, line: object) -> None:
+        [run_dir] = list(tmp_path.iterdir())
+        seen.append(json.loads((run_dir / RUN_FILE).read_text(encoding="utf-8"))["status"])
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_eval(perfect, ARTICLES, two_golds(), tmp_path, producer=PRODUCER, on_article=crash)
+    assert seen == ["started"]
+    [run_dir] = list(tmp_path.iterdir())
+    info = json.loads((run_dir / RUN_FILE).read_text(encoding="utf-8"))
+    assert info["status"] == "error" and info["error"] == "RuntimeError: disk full"
+    kept = (run_dir / PREDICTIONS_FILE).read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["record"]["status"] for line in kept] == ["ok"]
+    with pytest.raises(RunError, match="did not complete"):
+        read_run(run_dir)
