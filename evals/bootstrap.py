@@ -43,16 +43,6 @@ def f1_samples(per_doc: FloatArray, idx: IndexArray) -> FloatArray:
     return out
 
 
-def precision_samples(per_doc: FloatArray, idx: IndexArray) -> FloatArray:
-    """Micro precision of each resample (credit / n_pred); NaN where undefined."""
-    return _ratio(per_doc[:, [0, 2]], idx)
-
-
-def recall_samples(per_doc: FloatArray, idx: IndexArray) -> FloatArray:
-    """Micro recall of each resample (credit / n_gold); NaN where undefined."""
-    return _ratio(per_doc[:, [0, 1]], idx)
-
-
 def rate_samples(per_doc: FloatArray, idx: IndexArray) -> FloatArray:
     """Pooled rate of each resample (hits / total); rows of ``per_doc``: hits, total."""
     return _ratio(per_doc, idx)

@@ -119,10 +119,6 @@ def _name(name: str, get: Callable[[Any], Any], kind: NameKind) -> Scalar[Any]:
     return Scalar(name, get, lambda g, p, _c: name_credit(g, p, kind), (name,), show_actor)
 
 
-def _always(_g: Any, _p: Any, _c: ScoringConfig) -> bool:
-    return True
-
-
 def _label_index(_v: Any, i: int) -> str:
     return f"[{i}]"
 
