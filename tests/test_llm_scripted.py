@@ -501,9 +501,9 @@ def test_a_request_sitrep_did_not_build_is_never_sent(
     seed_article: Article, change: dict[str, Any], problem: str
 ) -> None:
     from extraction.errors import ExtractionError
-    from extraction.model.openai_compat import _Call
+    from extraction.model.request import Call
 
-    call = _Call.build(seed_article, _config("http://127.0.0.1:9/v1"))
+    call = Call.build(seed_article, _config("http://127.0.0.1:9/v1"))
     request = {k: v for k, v in call.request().items() if k not in ("response_model", "strict")}
     request.pop("max_retries")
     assert call.body(request) is request  # what sitrep built passes unchanged
