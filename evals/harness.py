@@ -168,8 +168,10 @@ def run_eval(
     by_id = {a.id: a for a in articles}
     lines: list[PredictionLine] = []
 
+    ordered: list[Article] = sorted(articles, key=lambda a: a.id)
+
     async def extract_all() -> None:
-        async for record in road.records(sorted(articles, key=lambda a: a.id)):
+        async for record in road.records(ordered):
             line = PredictionLine(record=record)
             append_line(run_dir, line)
             lines.append(line)

@@ -124,7 +124,7 @@ def _rebuild(cls: type[ExtractionError], message: str, state: dict[str, Any]) ->
 class ConfigurationError(ExtractionError, ValueError):
     """The model, endpoint or key is missing or malformed; nothing was sent."""
 
-    kind = "api"
+    kind: ClassVar[ErrorKind] = "api"
 
     @property
     def stops_batch(self) -> bool:
@@ -135,7 +135,7 @@ class EndpointError(ExtractionError):
     """The server refused the request in a way that retrying cannot fix (HTTP 400, 401, 403,
     404, 422, or a 429 for an exhausted quota); ``status`` is the HTTP status."""
 
-    kind = "api"
+    kind: ClassVar[ErrorKind] = "api"
 
     def __init__(
         self,
@@ -158,19 +158,19 @@ class EndpointError(ExtractionError):
 class TransportError(ExtractionError):
     """Rate limits, server errors, timeouts or lost connections outlasted the retries."""
 
-    kind = "server"
+    kind: ClassVar[ErrorKind] = "server"
 
 
 class RateLimited(TransportError):
     """The endpoint kept answering HTTP 429, or asked to wait longer than sitrep waits."""
 
-    kind = "rate_limit"
+    kind: ClassVar[ErrorKind] = "rate_limit"
 
 
 class RequestTimedOut(TransportError):
     """No answer within the timeout, on every attempt."""
 
-    kind = "timeout"
+    kind: ClassVar[ErrorKind] = "timeout"
 
 
 class ArticleTimedOut(RequestTimedOut):
@@ -180,20 +180,20 @@ class ArticleTimedOut(RequestTimedOut):
 class Unreachable(TransportError):
     """The connection was refused or lost, on every attempt."""
 
-    kind = "connection"
+    kind: ClassVar[ErrorKind] = "connection"
 
 
 class ServerFailed(TransportError):
     """The server failed (HTTP 5xx, 408, 409) on every attempt."""
 
-    kind = "server"
+    kind: ClassVar[ErrorKind] = "server"
 
 
 class ModelOutputError(ExtractionError):
     """The model's output could not be turned into valid records within the allowed re-asks.
     ``reasons`` lists the validation errors of the last attempt."""
 
-    kind = "invalid"
+    kind: ClassVar[ErrorKind] = "invalid"
 
     def __init__(
         self,
@@ -212,16 +212,16 @@ class ModelOutputError(ExtractionError):
 class TruncatedOutput(ModelOutputError):
     """The model stopped at the token limit before finishing the records."""
 
-    kind = "truncated"
+    kind: ClassVar[ErrorKind] = "truncated"
 
 
 class UnparseableOutput(ModelOutputError):
     """The model's last answer was not the JSON asked for."""
 
-    kind = "unparseable"
+    kind: ClassVar[ErrorKind] = "unparseable"
 
 
 class InvalidOutput(ModelOutputError):
     """The model's answer (or the merge of a long article's chunk answers) did not validate."""
 
-    kind = "invalid"
+    kind: ClassVar[ErrorKind] = "invalid"

@@ -36,8 +36,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from extraction.batch.pricing import PriceTable
-from extraction.batch.results import ErrorKind, ResultRecord
-from extraction.errors import ArticleTimedOut, InvalidOutput
+from extraction.batch.results import ResultRecord
+from extraction.errors import ArticleTimedOut, ErrorKind, InvalidOutput
 from extraction.failures import kind_of, one_line, stops_batch
 from extraction.pipeline.calls import Caller
 from extraction.pipeline.chunking import Chunk, chunk_article, split_text
