@@ -284,10 +284,3 @@ def read_run(run_dir: str | Path, *, complete: bool = True) -> tuple[RunInfo, li
             loc, msg = first_error(exc)
             raise RunError(f"{pred_file}:{lineno}: field '{loc}': {msg}") from None
     return info, lines
-
-
-def stored_result(run_dir: str | Path) -> tuple[RunInfo, EvalResult]:
-    """A run's info and its stored scores (tables and per-document scores)."""
-    info, lines = read_run(run_dir)
-    docs = [line.score for line in lines if line.score is not None]
-    return info, info.result(docs)

@@ -10,7 +10,7 @@ from eval_support import ARTICLE, ARTICLE2, PRODUCER, degraded, perfect, two_gol
 
 from evals.diff import diff_runs
 from evals.harness import rescore_run, run_eval
-from evals.runs import PREDICTIONS_FILE, RUN_FILE, RunError, read_run, stored_result
+from evals.runs import PREDICTIONS_FILE, RUN_FILE, RunError, read_run
 from evals.score import evaluate
 from schemas import Article, ArticleExtraction
 
@@ -75,7 +75,8 @@ def test_rescore_reproduces_the_stored_scores(tmp_path: Path) -> None:
     assert again.run_dir != run.run_dir
     assert again.info.rescored_from == run.info.run_id
     assert again.info.producer == run.info.producer
-    _, stored = stored_result(run.run_dir)
+    info, lines = read_run(run.run_dir)
+    stored = info.result([line.score for line in lines if line.score is not None])
     assert again.result.fields == stored.fields
     assert again.result.rates == stored.rates
     assert [d.model_dump() for d in again.result.docs] == [d.model_dump() for d in stored.docs]
@@ -93,7 +94,8 @@ def test_rescore_against_changed_gold_changes_the_scores(tmp_path: Path) -> None
 
 def test_diff_of_identical_runs_is_zero(tmp_path: Path) -> None:
     run = run_eval(degraded, ARTICLES, two_golds(), tmp_path, producer=PRODUCER, resamples=100)
-    info, result = stored_result(run.run_dir)
+    info, lines = read_run(run.run_dir)
+    result = info.result([line.score for line in lines if line.score is not None])
     diff = diff_runs(info, result.docs, info, result.docs, resamples=100)
     defined = [d for d in [*diff.fields, *diff.rates] if d.delta is not None]
     assert defined
