@@ -48,16 +48,14 @@ from extraction.model.request import (
     AsyncSleep,
     Call,
     Meter,
-    Sleep,
     async_create,
     client_kwargs,
     ssl_context,
-    sync_create,
 )
 from schemas.article import Article
 from schemas.records import ArticleExtraction
 
-__all__ = ["arun_model", "client_kwargs", "run_model"]
+__all__ = ["arun_model", "client_kwargs"]
 
 _INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
     "tools": instructor.Mode.TOOLS,
@@ -67,33 +65,8 @@ _INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
 }
 
 
-class _PatchedCreate(Protocol):
-    def __call__(self, **kwargs: Any) -> RecordsAnswer: ...
-
-
 class _AsyncPatchedCreate(Protocol):
     def __call__(self, **kwargs: Any) -> Awaitable[RecordsAnswer]: ...
-
-
-def _extract(
-    article: Article, config: ExtractionConfig, client: openai.OpenAI, sleep: Sleep
-) -> ArticleExtraction:
-    started = time.perf_counter()
-    call = Call.build(article, config)
-    meter = Meter()
-    patched = cast(
-        _PatchedCreate,
-        instructor.patch(
-            create=sync_create(client, call, meter, sleep), mode=_INSTRUCTOR_MODES[config.mode]
-        ),
-    )
-    warnings: list[str] = []
-    try:
-        with call.grounding():
-            records = patched(**call.request()).records
-    except (InstructorRetryException, IncompleteOutputException, ExtractionError) as exc:
-        records, warnings = records_or_raise(call, meter, exc)
-    return finish(call, meter, records, warnings, started)
 
 
 async def _aextract(
@@ -117,28 +90,6 @@ async def _aextract(
     return finish(call, meter, records, warnings, started)
 
 
-def run_model(
-    article: Article,
-    config: ExtractionConfig,
-    *,
-    sleep: Sleep = time.sleep,
-    client: openai.OpenAI | None = None,
-) -> ArticleExtraction:
-    """Extract ``article``'s records with the configured model (blocking).
-
-    ``client``, if given, is shared and left open (built from :func:`client_kwargs`; its own
-    retries are switched off for these calls); otherwise one is made and closed here. ``sleep`` is
-    what the transport policy waits with (tests inject a recorder). Raises a subclass of
-    :class:`extraction.errors.ExtractionError` on failure.
-    """
-    if client is not None:
-        shared = client.with_options(max_retries=0, timeout=config.timeout)
-        return _extract(article, config, shared, sleep)
-    http = openai.DefaultHttpxClient(verify=ssl_context())
-    with openai.OpenAI(**client_kwargs(config), http_client=http) as own:
-        return _extract(article, config, own, sleep)
-
-
 async def arun_model(
     article: Article,
     config: ExtractionConfig,
@@ -146,7 +97,13 @@ async def arun_model(
     sleep: AsyncSleep = asyncio.sleep,
     client: openai.AsyncOpenAI | None = None,
 ) -> ArticleExtraction:
-    """The same as :func:`run_model`, on the async client."""
+    """Extract ``article``'s records with the configured model.
+
+    ``client``, if given, is shared and left open (built from :func:`client_kwargs`; its own
+    retries are switched off for these calls); otherwise one is made and closed here. ``sleep`` is
+    what the transport policy waits with (tests inject a recorder). Raises a subclass of
+    :class:`extraction.errors.ExtractionError` on failure.
+    """
     if client is not None:
         shared = client.with_options(max_retries=0, timeout=config.timeout)
         return await _aextract(article, config, shared, sleep)

@@ -21,13 +21,12 @@ from extraction.config import NO_KEY, ExtractionConfig
 from extraction.errors import ExtractionError
 from extraction.model.answer import RecordsAnswer
 from extraction.model.messages import build_messages
-from extraction.model.retry import async_transport_retrying, describe_failure, transport_retrying
+from extraction.model.retry import async_transport_retrying, describe_failure
 from prompts import Prompt, load_prompt
 from schemas.article import Article
 from schemas.evidence import grounding
 from schemas.records import Usage
 
-Sleep = Callable[[float], None]
 AsyncSleep = Callable[[float], Awaitable[None]]
 
 
@@ -149,28 +148,6 @@ def client_kwargs(config: ExtractionConfig) -> dict[str, Any]:
 def with_meter(err: ExtractionError, meter: Meter) -> ExtractionError:
     err.attempts, err.usage = meter.requests, meter.usage
     return err
-
-
-def sync_create(
-    client: openai.OpenAI, call: Call, meter: Meter, sleep: Sleep
-) -> Callable[..., ChatCompletion]:
-    def create(**kwargs: Any) -> ChatCompletion:
-        body = call.body(kwargs)
-
-        def send() -> ChatCompletion:
-            meter.requests += 1
-            return client.post(CHAT_PATH, cast_to=ChatCompletion, body=body)
-
-        try:
-            completion = transport_retrying(call.config, sleep=sleep)(send)
-        except openai.APIError as exc:
-            raise describe_failure(
-                exc, call.config, attempts=meter.requests, usage=meter.usage
-            ) from None
-        meter.record(completion)
-        return completion
-
-    return create
 
 
 def async_create(

@@ -26,7 +26,6 @@ import openai
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
-    Retrying,
     retry_if_exception,
     stop_after_attempt,
     wait_exponential_jitter,
@@ -160,23 +159,10 @@ def _log_retry(config: ExtractionConfig) -> Callable[[RetryCallState], None]:
     return before_sleep
 
 
-def transport_retrying(config: ExtractionConfig, *, sleep: Callable[[float], None]) -> Retrying:
-    """A fresh tenacity policy for one request (``sleep`` is injectable for tests)."""
-    return Retrying(
-        retry=retry_if_exception(is_retryable),
-        stop=stop_after_attempt(config.max_transport_retries + 1)
-        | _StopWhenAskedToWaitTooLong(config.max_retry_after),
-        wait=_WaitRetryAfterOrBackoff(config),
-        sleep=sleep,
-        before_sleep=_log_retry(config),
-        reraise=True,
-    )
-
-
 def async_transport_retrying(
     config: ExtractionConfig, *, sleep: Callable[[float], Awaitable[None]]
 ) -> AsyncRetrying:
-    """The same policy for the async client."""
+    """The transport policy (see the module docstring) as tenacity runs it around a request."""
     return AsyncRetrying(
         retry=retry_if_exception(is_retryable),
         stop=stop_after_attempt(config.max_transport_retries + 1)
