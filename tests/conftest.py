@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from evals.dataset import load_eval_articles
 from schemas.article import Article
 
 settings.register_profile("sitrep", database=None)
 settings.load_profile("sitrep")
-"""No example database: the suite writes no ``.hypothesis/`` folder into the repository."""
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="sitrep-hypothesis-"))
+"""No example database, and hypothesis's other files in a temporary folder: the suite writes no
+``.hypothesis/`` folder into the repository."""
 
 _SECRET_HEADERS = [
     "authorization",
