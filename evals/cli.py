@@ -47,6 +47,7 @@ from evals.gold import GoldError, GoldFile
 from evals.goldset import default_gold_dir, load_gold_set
 from evals.harness import RunResult, producer_of, rescore_run, run_eval
 from evals.runs import RunError, read_run
+from extraction.pipeline.article import BatchAborted
 from extraction.pipeline.extractor import Extractor
 from schemas.article import Article
 from schemas.loaders import ArticleInputError, iter_paths
@@ -286,18 +287,21 @@ def eval_run(
             f"extracting {len(articles)} article(s) with {producer.name} ({producer.kind})",
             highlight=False,
         )
-        run = run_eval(
-            extractor,
-            articles,
-            golds,
-            out_dir,
-            resamples=resamples,
-            seed=seed,
-            command=_command(ctx),
-            on_article=lambda a, line: err.print(
-                f"  {a.id}: {'ok' if line.extraction else 'FAILED'}", highlight=False
-            ),
-        )
+        try:
+            run = run_eval(
+                extractor,
+                articles,
+                golds,
+                out_dir,
+                resamples=resamples,
+                seed=seed,
+                command=_command(ctx),
+                on_article=lambda a, line: err.print(
+                    f"  {a.id}: {'ok' if line.extraction else 'FAILED'}", highlight=False
+                ),
+            )
+        except BatchAborted as exc:  # every article would fail the same way (the run log says so)
+            raise _usage(extractor.redactor(str(exc))) from None
     _finish(
         run,
         gates,

@@ -38,7 +38,7 @@ from extraction.batch.cache import CacheMode
 from extraction.batch.results import ResultRecord
 from extraction.config import BASELINE_NOTICE, ExtractionConfig, resolve_config
 from extraction.errors import ExtractionError
-from extraction.pipeline.article import Item
+from extraction.pipeline.article import BatchAborted, Item
 from extraction.pipeline.extractor import Extractor
 from schemas.article import Article
 from schemas.records import ArticleExtraction
@@ -101,22 +101,34 @@ async def aextract_many(
             yield record
 
 
+def _stopped(exc: BatchAborted) -> BaseException:
+    """What stopped the run: the error every article would meet (a refused key, an unknown
+    model), as its own class."""
+    return exc.__cause__ if isinstance(exc.__cause__, ExtractionError) else exc
+
+
 async def _one(article: Article, extractor: Extractor) -> ArticleExtraction:
     with extractor:
-        async for outcome in extractor.outcomes([article]):
-            if outcome.record.extraction is not None:
-                return outcome.record.extraction
-            if outcome.exception is not None:
-                raise outcome.exception
-            error = outcome.record.error
-            raise ExtractionError(error.reason if error is not None else "no record")
+        try:
+            async for outcome in extractor.outcomes([article]):
+                if outcome.record.extraction is not None:
+                    return outcome.record.extraction
+                if outcome.exception is not None:
+                    raise outcome.exception
+                error = outcome.record.error
+                raise ExtractionError(error.reason if error is not None else "no record")
+        except BatchAborted as exc:
+            raise _stopped(exc) from None
     raise ExtractionError(f"article {article.id!r}: the pipeline returned no record")
 
 
 async def _many(items: Iterable[Item], extractor: Extractor) -> list[ResultRecord]:
     listed = list(items)
     with extractor:
-        records = [record async for record in extractor.records(listed)]
+        try:
+            records = [record async for record in extractor.records(listed)]
+        except BatchAborted as exc:
+            raise _stopped(exc) from None
     order = {key: i for i, key in enumerate(_keys(listed))}
     return sorted(records, key=lambda r: order.get(r.key, len(order)))
 
@@ -176,7 +188,8 @@ def extract(
     ``max_tokens``, ``timeout``, ``max_reasks``, ``max_transport_retries``, ...) go through
     :func:`extraction.config.resolve_config`, which also reads the environment; or pass a ready
     ``config``. One article that fails raises its :class:`extraction.errors.ExtractionError`
-    subclass (the class is the category).
+    subclass (the class is the category); so does a failure that every article would meet (a
+    refused key, an unknown model), given one article or many.
     """
     cfg = _config(model, base_url, api_key, config, options)
     extractor = Extractor(cfg, cache=cache, cache_path=cache_path, concurrency=concurrency)

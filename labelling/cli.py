@@ -86,8 +86,13 @@ def label(
     folder = LabellingFolder(directory)
     typer.echo(f"sitrep label: drafting with {chosen} into {folder.root} (run {run_id})", err=True)
     tally = _Tally()
+    from extraction.pipeline.article import BatchAborted
+
     with extractor:
-        asyncio.run(_draft_all(list(articles), folder, extractor, run_id, force, tally))
+        try:
+            asyncio.run(_draft_all(list(articles), folder, extractor, run_id, force, tally))
+        except BatchAborted as exc:  # every article would fail the same way: say why, stop
+            raise _fail(f"sitrep label: {extractor.redactor(str(exc))}") from None
     typer.echo(f"{tally.drafted} drafted, {tally.skipped} skipped, {tally.failed} failed", err=True)
     if tally.failed:
         raise typer.Exit(1)

@@ -5,18 +5,19 @@ the same typed-in records)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from eval_support import gold_raw, write_gold_dir
-from scripted_server import SCRIPTED_MODEL, ScriptedServer, tool_call_reply
+from scripted_server import SCRIPTED_MODEL, ScriptedServer, error_reply, tool_call_reply
 from typer.testing import CliRunner
 
 from evals.gold import parse_gold
 from evals.runs import read_run
-from extraction import extract
+from extraction import EndpointError, InvalidOutput, extract
 from extraction.batch.results import read_records
 from extraction.pipeline.chunking import CHARS_PER_TOKEN, DEFAULT_CHUNK_TOKENS
 from labelling.store import LabellingFolder
@@ -162,3 +163,41 @@ def test_one_response_cache_serves_every_entry_point(
     again = ROADS[second](server, inputs)
     assert len(server.requests) == paid, f"sitrep {second} after sitrep extract called the model"
     assert again.model_dump(mode="json") == first.model_dump(mode="json")
+
+
+def test_the_library_raises_the_failure_as_its_own_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refused key stops every article: the library raises it as EndpointError (not as the
+    batch's stop), for one article or many; an answer that does not validate is InvalidOutput."""
+    monkeypatch.delenv("SITREP_MODEL", raising=False)
+    article = Article(id="short-1", text="SYNTHETIC. Drones struck Koya on Monday.")
+    refused = error_reply(401, "Incorrect API key provided")
+    with ScriptedServer([refused, refused]) as server:
+        with pytest.raises(EndpointError) as one:
+            extract(article, SCRIPTED_MODEL, base_url=server.url, api_key=TEST_KEY)
+        with pytest.raises(EndpointError):
+            extract([article], SCRIPTED_MODEL, base_url=server.url, api_key=TEST_KEY)
+    assert one.value.status == 401 and one.value.kind == "api"
+    bad = tool_call_reply({"events": [{"id": "E1", "sub_type": "not-a-sub-type"}]})
+    with ScriptedServer([bad, bad]) as server, pytest.raises(InvalidOutput) as invalid:
+        extract(article, SCRIPTED_MODEL, base_url=server.url, api_key=TEST_KEY, max_reasks=1)
+    assert invalid.value.kind == "invalid" and invalid.value.attempts == 2
+
+
+@pytest.mark.parametrize("command", ["eval", "label"])
+def test_a_refused_key_stops_eval_and_label_with_a_message(
+    command: str, inputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refused = error_reply(401, "Incorrect API key provided")
+    with ScriptedServer([refused] * 4) as server:
+        if command == "eval":
+            args = ["eval", "--articles", str(inputs / "articles"), "--gold", str(inputs / "gold")]
+            args += ["--out", str(inputs / "runs")]
+        else:
+            args = ["label", str(inputs / "articles"), "--dir", str(inputs / "labels")]
+        done = runner.invoke(app, [*args, *_model(server)])
+    assert done.exit_code == 2, done.output
+    assert "refused the API key (HTTP 401)" in done.output
+    assert TEST_KEY not in done.output
+    if command == "eval":
+        [run_dir] = list((inputs / "runs").iterdir())
+        assert json.loads((run_dir / "run.json").read_text())["status"] == "error"
