@@ -13,7 +13,8 @@ fail that way (``*always``: every request), after which it answers normally. Kin
 - ``rate_limit``: HTTP 429 with ``Retry-After: 1`` and ``retry-after-ms: 20``
 - ``server500`` / ``server503``: HTTP 500 / 503
 - ``reset``: the connection is dropped without an answer
-- ``slow``: the answer comes after ``slow_seconds`` (longer than the client's timeout)
+- ``slow``: the answer comes after ``slow_seconds`` (longer than the client's timeout); with
+  ``slow_seconds=None``, no answer comes until the client gives up and hangs up
 - ``malformed``: HTTP 200 whose tool-call arguments are not JSON
 - ``truncated``: HTTP 200 cut off by the token limit (``finish_reason: "length"``)
 - ``unauthorized``: HTTP 401 whose message repeats the bearer token, as some servers do
@@ -111,19 +112,25 @@ class ServerStats:
 
 
 class LoopbackServer:
-    """The server, on the running event loop. ``capture`` keeps the first n request bodies."""
+    """The server, on the running event loop. ``capture`` keeps the first n request bodies;
+    ``hold_after`` answers that many chat requests, then holds the others until :meth:`release`
+    (so a test can act while a batch is surely in the middle)."""
 
     def __init__(
         self,
         *,
         latency: float = 0.0,
-        slow_seconds: float = 5.0,
+        slow_seconds: float | None = 5.0,
         host: str = "127.0.0.1",
         port: int = 0,
         responder: Responder = default_records,
         capture: int = 0,
+        hold_after: int | None = None,
     ) -> None:
         self.latency = latency
+        self.hold_after = hold_after
+        self._answered = 0
+        self._gate = asyncio.Event()
         self.slow_seconds = slow_seconds
         self.host = host
         self.port = port
@@ -150,6 +157,10 @@ class LoopbackServer:
         if self._handlers:
             await asyncio.wait(list(self._handlers), timeout=1.0)
 
+    def release(self) -> None:
+        """Answer the chat requests held back by ``hold_after`` (call on the server's loop)."""
+        self._gate.set()
+
     def reset_counts(self) -> None:
         """Forget how many requests each article has had (its faults fire again)."""
         self._seen.clear()
@@ -171,7 +182,7 @@ class LoopbackServer:
                     for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)
                 }
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
-                keep = await self._handle(method, path, headers, body, writer, arrived)
+                keep = await self._handle(method, path, headers, body, writer, arrived, reader)
                 if not keep or headers.get("connection", "").lower() == "close":
                     break
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
@@ -214,6 +225,7 @@ class LoopbackServer:
         body: bytes,
         writer: asyncio.StreamWriter,
         arrived: float | None = None,
+        reader: asyncio.StreamReader | None = None,
     ) -> bool:
         """Answer one request ``latency`` seconds after it ``arrived`` (its head was read): the
         server's own work (parsing, building the answer) happens inside that time rather than on
@@ -235,6 +247,9 @@ class LoopbackServer:
             self._send(writer, 404, b'{"error": {"message": "not found"}}')
             return True
         request = json.loads(body)
+        self._answered += 1
+        if self.hold_after is not None and self._answered > self.hold_after:
+            await self._gate.wait()  # held until release(): a test's point in the middle
         if len(self.stats.captured) < self.capture:
             self.stats.captured.append(request)
         article = article_of(request)
@@ -261,7 +276,10 @@ class LoopbackServer:
             writer.transport.abort()
             return False
         if fault == "slow":
-            await asyncio.sleep(self.slow_seconds)
+            if self.slow_seconds is None and reader is not None:
+                await reader.read()  # no answer until the client gives up and hangs up
+                return False
+            await asyncio.sleep(self.slow_seconds or 0.0)
         if fault == "rate_limit":
             self.stats.by_status[429] += 1
             error = {
@@ -355,6 +373,10 @@ class ThreadedServer:
     @property
     def stats(self) -> ServerStats:
         return self.server.stats
+
+    def release(self) -> None:
+        """Answer the requests held back by ``hold_after`` (from any thread)."""
+        self._loop.call_soon_threadsafe(self.server.release)
 
     def __enter__(self) -> ThreadedServer:
         self._thread.start()

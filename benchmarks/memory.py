@@ -21,7 +21,7 @@ from benchmarks.workloads import synthetic_extraction, write_folder
 from extraction.batch.cache import ResponseCache
 from extraction.batch.run import BatchSettings, RunIdentity, run_batch
 from extraction.config import resolve_config
-from extraction.pipeline.setup import extract_fn_for, identity_for
+from extraction.pipeline.setup import backend_for, identity_for
 from schemas.article import Article
 from schemas.loaders import iter_paths
 from schemas.records import ArticleExtraction
@@ -54,7 +54,7 @@ def run_one(n: int, model_url: str | None, concurrency: int) -> dict[str, Any]:
         write_folder(folder, n)
         if model_url:
             config = resolve_config("loopback-model", base_url=model_url, environ={})
-            fn, identity = extract_fn_for(config), identity_for(config)
+            fn, identity = backend_for(config), identity_for(config)
         else:
             fn, identity = _synthetic, RunIdentity(model="synthetic", endpoint="memory://")
         before = _current_mb()

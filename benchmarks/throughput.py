@@ -4,7 +4,7 @@ the ideal (``concurrency / latency`` calls a second), and the client's CPU time 
 Two clients are measured through the same runner (:func:`extraction.batch.run.run_batch`, with its
 results file, as ``sitrep extract`` runs; no cache):
 
-- ``sitrep``: the real model path (:func:`extraction.pipeline.setup.extract_fn_for`: openai client,
+- ``sitrep``: the real model path (:func:`extraction.pipeline.setup.backend_for`: openai client,
   instructor, retries, grounding), as ``sitrep extract`` runs it;
 - ``floor``: one shared HTTP client posting the same messages and tools and validating the answer
   with the same grounding, without instructor. It shows what the model path could reach;
@@ -33,7 +33,7 @@ from benchmarks.workloads import articles, loopback_process, synthetic_extractio
 from extraction.batch.run import BatchSettings, ExtractFn, run_batch
 from extraction.config import ExtractionConfig, resolve_config
 from extraction.model.messages import build_messages
-from extraction.pipeline.setup import extract_fn_for, identity_for
+from extraction.pipeline.setup import backend_for, identity_for
 from prompts import load_prompt
 from schemas.article import Article
 from schemas.evidence import grounding_context
@@ -123,7 +123,7 @@ def measure(
         )
         assert config is not None
         fns = {
-            "sitrep": extract_fn_for(config),
+            "sitrep": backend_for(config),
             "floor": floor_fn(config),
             "runner": runner_fn(latency),
         }

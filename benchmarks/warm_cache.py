@@ -13,7 +13,7 @@ from benchmarks.workloads import articles, loopback_process, server_requests
 from extraction.batch.cache import ResponseCache
 from extraction.batch.run import BatchSettings, run_batch
 from extraction.config import resolve_config
-from extraction.pipeline.setup import extract_fn_for, identity_for
+from extraction.pipeline.setup import backend_for, identity_for
 
 
 def measure(n: int = 40, latency: float = 0.01, concurrency: int = 16) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def measure(n: int = 40, latency: float = 0.01, concurrency: int = 16) -> dict[s
     out: dict[str, Any] = {"articles": n}
     with loopback_process(latency) as url, tempfile.TemporaryDirectory() as tmp:
         config = resolve_config("loopback-model", base_url=url, environ={})
-        fn, identity = extract_fn_for(config), identity_for(config)
+        fn, identity = backend_for(config), identity_for(config)
         for run in ("cold", "warm"):
             before = server_requests(url)
             start = time.perf_counter()

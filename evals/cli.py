@@ -1,6 +1,6 @@
 """``sitrep eval``: score a model (or the offline baseline) against gold; re-score; compare runs.
 
-    sitrep eval [--model M] [--base-url URL] [--out DIR] [--report html|md]
+    sitrep eval [--model M] [--base-url URL] [--concurrency N] [--out DIR] [--report html|md]
                 [--fail-under FIELD.METRIC=VALUE ...] [--fail-on-regression RUN_DIR]
                 [--dataset muc4|polnear --path DIR [--split SPLIT] [--heldout]]
     sitrep eval rescore RUN_DIR [--out DIR] [--report html|md] [--fail-under ...]
@@ -13,17 +13,36 @@ failed to extract; 2 usage or configuration error. The app object is :data:`eval
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import json
 from collections.abc import Sequence
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
+from evals.cli_options import (
+    Arg,
+    ArticlesOpt,
+    BaselineOpt,
+    BaseUrlOpt,
+    ConcurrencyOpt,
+    DatasetOpt,
+    FailUnderOpt,
+    GoldOpt,
+    HeldoutOpt,
+    LabelsOpt,
+    ModelOpt,
+    Opt,
+    PathOpt,
+    RegressionOpt,
+    ReportFormat,
+    ReportsOpt,
+    ResamplesOpt,
+    SeedOpt,
+    SplitOpt,
+    ToleranceOpt,
+)
 from evals.config import load_config
 from evals.console import print_diff, print_gates, print_result
 from evals.dataset import dataset_hash, load_eval_articles
@@ -32,11 +51,12 @@ from evals.diff import RunDiff, diff_runs
 from evals.gates import Gate, GateResult, check_gates, parse_gate
 from evals.gold import GoldError, GoldFile
 from evals.goldset import default_gold_dir, load_gold_set
-from evals.harness import ExtractFn, RunResult, rescore_run, run_eval
+from evals.harness import RunResult, producer_of, rescore_run, run_eval
 from evals.runs import RunError, read_run
+from extraction.pipeline.article import BatchAborted
+from extraction.pipeline.extractor import Extractor
 from schemas.article import Article
 from schemas.loaders import ArticleInputError, iter_paths
-from schemas.records import ArticleExtraction, Producer
 from schemas.storage import write_atomic
 
 if TYPE_CHECKING:
@@ -52,11 +72,6 @@ eval_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-class ReportFormat(StrEnum):
-    html = "html"
-    md = "md"
 
 
 REPORT_WIDTH = 120
@@ -166,9 +181,11 @@ def _read(run_dir: Path) -> tuple[Any, Any]:
 
 
 def _extractor(
-    model: str | None, base_url: str | None, baseline: bool, err: Console
-) -> tuple[ExtractFn, Producer, Any]:
-    """The extract function, the producer to name if every article fails, and a price function."""
+    model: str | None, base_url: str | None, baseline: bool, concurrency: int, err: Console
+) -> Extractor:
+    """The pipeline the eval runs on: the configured model (with the response cache shared with
+    every other command), or the offline baseline."""
+    from extraction.batch.cache import CacheError
     from extraction.config import BASELINE_NOTICE, resolve_config
     from extraction.errors import ConfigurationError
 
@@ -180,53 +197,10 @@ def _extractor(
         raise _usage(str(exc)) from None
     if cfg is None:
         err.print(BASELINE_NOTICE, highlight=False)
-        try:
-            module = importlib.import_module("extraction.baseline")
-        except ImportError as exc:
-            raise _usage(f"the offline baseline is not available ({exc})") from None
-        fn = cast(ExtractFn, module.extract_baseline)
-        return fn, Producer(kind="baseline", name="sitrep-baseline"), None
-
-    from extraction.batch.pricing import PriceTable
-
-    table = PriceTable.load()
-
-    def price(name: str, prompt: int, completion: int) -> float | None:
-        return table.cost(name, prompt_tokens=prompt, completion_tokens=completion)
-
-    def run_model(article: Article) -> Any:
-        return _through_cache(article, cfg)
-
-    producer = Producer(
-        kind="model",
-        name=cfg.model,
-        provider=cfg.provider,
-        base_url=cfg.endpoint,
-        parameters=cfg.parameters(),
-    )
-    return cast(ExtractFn, run_model), producer, price
-
-
-def _through_cache(article: Article, cfg: Any) -> ArticleExtraction:
-    """One article through the batch path (response cache, retries, chunking): rerunning an eval
-    with the same model, prompt and schema is answered from the cache and calls no model."""
-    from extraction.batch.results import ResultRecord
-    from extraction.errors import ExtractionError
-    from extraction.pipeline.setup import aextract_many
-
-    async def one() -> list[ResultRecord]:
-        return [record async for record in aextract_many([article], config=cfg, concurrency=1)]
-
-    records = asyncio.run(one())
-    record = records[0] if records else None
-    if record is not None and record.extraction is not None:
-        return record.extraction
-    error = record.error if record is not None else None
-    raise ExtractionError(
-        error.reason if error is not None else "the batch returned no record",
-        kind=error.kind if error is not None else None,
-        attempts=error.attempts or 0 if error is not None else 0,
-    )
+    try:
+        return Extractor(cfg, concurrency=concurrency)
+    except (CacheError, ValueError) as exc:
+        raise _usage(str(exc)) from None
 
 
 def _write_reports(
@@ -323,79 +297,6 @@ def _command(ctx: typer.Context) -> list[str]:
     return args
 
 
-FAIL_UNDER_HELP = (
-    "Fail (exit 1) when a figure is below a minimum: FIELD.METRIC=VALUE, e.g. event.f1=0.5, "
-    "statement.kind.p=0.6, grounding.evidence.rate=0.9; with --dataset also its figures, e.g. "
-    "dataset.ree.f1=0.3. Repeatable."
-)
-
-
-Opt = typer.Option
-Arg = typer.Argument
-ModelOpt = Annotated[
-    str | None,
-    Opt("--model", "-m", help="Model to evaluate (else SITREP_MODEL; none: the baseline)."),
-]
-BaseUrlOpt = Annotated[
-    str | None, Opt("--base-url", help="OpenAI-compatible endpoint (else SITREP_BASE_URL).")
-]
-BaselineOpt = Annotated[
-    bool, Opt("--baseline", help="Evaluate the offline baseline even if a model is configured.")
-]
-ReportsOpt = Annotated[
-    list[ReportFormat] | None,
-    Opt("--report", help="Also write report.html and/or report.md into the run directory."),
-]
-FailUnderOpt = Annotated[list[str] | None, Opt("--fail-under", help=FAIL_UNDER_HELP)]
-RegressionOpt = Annotated[
-    Path | None,
-    Opt(
-        "--fail-on-regression",
-        help="Fail when a field's F1 (or a rate) falls below this stored run's by more than "
-        "the tolerance.",
-    ),
-]
-ToleranceOpt = Annotated[
-    float | None,
-    Opt("--tolerance", help="Allowed fall for a regression gate (default: scoring.toml)."),
-]
-GoldOpt = Annotated[Path | None, Opt("--gold", help="Folder of gold files (default: bundled).")]
-ArticlesOpt = Annotated[
-    Path | None,
-    Opt("--articles", help="Folder of .txt/.jsonl articles to use instead of the bundled set."),
-]
-LabelsOpt = Annotated[
-    Path | None,
-    Opt(
-        "--labels",
-        help="A labelling folder (sitrep label/review): its articles/ and reviewed gold/.",
-    ),
-]
-ResamplesOpt = Annotated[int | None, Opt("--resamples", min=1, help="Bootstrap resamples.")]
-DatasetOpt = Annotated[
-    str | None,
-    Opt(
-        "--dataset",
-        help="Score on a public data set from your local copy (muc4, polnear) instead of the "
-        "bundled articles; needs --path.",
-    ),
-]
-PathOpt = Annotated[Path | None, Opt("--path", help="Folder of your local copy of the --dataset.")]
-SplitOpt = Annotated[
-    str | None,
-    Opt("--split", help="Split of the --dataset (muc4: dev, tst1, tst2; polnear: test)."),
-]
-HeldoutOpt = Annotated[
-    bool,
-    Opt(
-        "--heldout",
-        help="Allow a split reserved for held-out measurement (muc4 tst3/tst4, polnear "
-        "train/dev). Only for the final measurement, never for development.",
-    ),
-]
-SeedOpt = Annotated[int | None, Opt("--seed", help="Bootstrap seed.")]
-
-
 @eval_app.callback(invoke_without_command=True)
 def eval_run(
     ctx: typer.Context,
@@ -416,6 +317,7 @@ def eval_run(
     path: PathOpt = None,
     split: SplitOpt = None,
     heldout: HeldoutOpt = False,
+    concurrency: ConcurrencyOpt = 8,
 ) -> None:
     """Extract the eval articles, score them against gold and store the run.
 
@@ -432,27 +334,29 @@ def eval_run(
         articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
         articles, golds = _data(gold_dir, articles_dir)
     _, err = _consoles()
-    fn, producer, price = _extractor(model, base_url, baseline, err)
-    err.print(
-        f"extracting {len(articles)} article(s) with {producer.name} ({producer.kind})",
-        highlight=False,
-    )
-    run = run_eval(
-        fn,
-        articles,
-        golds,
-        out_dir,
-        producer=producer,
-        resamples=resamples,
-        seed=seed,
-        price=price,
-        command=_command(ctx),
-        on_article=lambda a, line: err.print(
-            f"  {a.id}: {'ok' if line.extraction else 'FAILED'}", highlight=False
-        ),
-        dataset_id=public.dataset_id if public is not None else "evals/articles",
-        unscored_fields=unscored,
-    )
+    with _extractor(model, base_url, baseline, concurrency, err) as extractor:
+        producer = producer_of(extractor)
+        err.print(
+            f"extracting {len(articles)} article(s) with {producer.name} ({producer.kind})",
+            highlight=False,
+        )
+        try:
+            run = run_eval(
+                extractor,
+                articles,
+                golds,
+                out_dir,
+                resamples=resamples,
+                seed=seed,
+                command=_command(ctx),
+                dataset_id=public.dataset_id if public is not None else "evals/articles",
+                unscored_fields=unscored,
+                on_article=lambda a, line: err.print(
+                    f"  {a.id}: {'ok' if line.extraction else 'FAILED'}", highlight=False
+                ),
+            )
+        except BatchAborted as exc:  # every article would fail the same way (the run log says so)
+            raise _usage(extractor.redactor(str(exc))) from None
     _finish(
         run,
         gates,

@@ -29,7 +29,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Sequence
 
 from evals.config import ScoringConfig
 from evals.names import NameKind, any_names_match, place_within
@@ -245,8 +244,3 @@ def text_credit(gold: str, pred: str) -> float:
 def quote_exact_credit(gold: str, pred: str) -> float:
     """1 when two quotes are the same words (typography, case and spacing folded)."""
     return 1.0 if same_text(gold, pred) else 0.0
-
-
-def best_credit(credits: Sequence[float]) -> float:
-    """The best of several credits (0 for none)."""
-    return max(credits, default=0.0)

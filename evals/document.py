@@ -23,11 +23,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from evals.acceptable import record_variants
 from evals.config import ScoringConfig, load_config
 from evals.engine import Comparison, Node, Tally, Where, score_items
-from evals.failure import ExtractionFailure
 from evals.gold import GoldFile
 from evals.metrics import FieldCounts, RateCounts
 from evals.specs import EVENT, STATEMENT, speaker_right
 from evals.tokens import token_f1
+from extraction.batch.results import ErrorInfo
 from schemas.article import Article
 from schemas.event import AttackEvent
 from schemas.evidence import Evidence
@@ -40,7 +40,18 @@ DocStatus = Literal["scored", "error", "missing"]
 
 RATE_NAMES = ("grounding.evidence", "grounding.evidence_exact", "grounding.quotes", "quote.speaker")
 
-Prediction = ArticleExtraction | ExtractionFailure
+Prediction = ArticleExtraction | ErrorInfo
+"""An article's extraction, or the failure record (:class:`~extraction.batch.results.ErrorInfo`)
+of an article whose extraction failed: it scores as all missed."""
+
+
+def describe_failure(error: ErrorInfo) -> str:
+    """How a failed article's error reads in a report: ``<exception or kind>: <reason>``.
+
+    >>> describe_failure(ErrorInfo(kind="timeout", reason="no answer", exception="RequestTimedOut"))
+    'RequestTimedOut: no answer'
+    """
+    return f"{error.exception or error.kind}: {error.reason}"
 
 
 class Pair(BaseModel):
@@ -148,8 +159,8 @@ def score_document(
     cfg = config or load_config()
     status: DocStatus = "scored"
     error: str | None = None
-    if isinstance(prediction, ExtractionFailure):
-        status, error, extraction = "error", prediction.describe(), None
+    if isinstance(prediction, ErrorInfo):
+        status, error, extraction = "error", describe_failure(prediction), None
     elif prediction is None:
         status, error, extraction = "missing", "no prediction for this article", None
     else:

@@ -3,9 +3,7 @@
 Normalisation folds case, typography, diacritics and punctuation, drops a leading "the" and
 ignores spaces, so "the Islamic Revolutionary Guards Corps" and "Islamic Revolutionary Guards
 Corps" are one name and "KDP-I" is "KDPI". Known aliases (IRGC / Sepah, Erbil / Irbil) come from
-``schemas.aliases`` when that module is installed: it is looked up lazily, through its
-``same_actor`` / ``same_place`` (else ``canonical_actor`` / ``canonical_place``) and
-``place_within`` functions; without it, names match after normalisation only.
+the gazetteer (``schemas.aliases``: ``same_actor``, ``same_place``, ``place_within``).
 
 >>> name_key("The Democratic Party of Iranian Kurdistan")
 'democraticpartyofiraniankurdistan'
@@ -19,15 +17,13 @@ True
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable
 from functools import lru_cache
-from types import ModuleType
 from typing import Literal
 
 from evals.config import load_config
 from evals.tokens import strip_accents, tokens
+from schemas import aliases
 from schemas.grounding import fold
 
 NameKind = Literal["actor", "place", "person", "phrase"]
@@ -37,7 +33,6 @@ all occur, in order, in the other's."""
 
 _APOSTROPHES = re.compile(r"['’‘`]")
 _PUNCT = re.compile(r"[^\w\s]")
-_ALIAS_MODULE = "schemas.aliases"
 
 
 @lru_cache(maxsize=65536)
@@ -60,45 +55,10 @@ def name_key(name: str) -> str:
     return normalise_name(name).replace(" ", "")
 
 
-@lru_cache(maxsize=1)
-def _aliases() -> ModuleType | None:
-    try:
-        return importlib.import_module(_ALIAS_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != _ALIAS_MODULE:
-            raise
-        return None
-
-
-def _alias_kind(kind: NameKind) -> str:
-    return "place" if kind == "place" else "actor"  # a phrase may be an organisation's name
-
-
-def aliases_available() -> bool:
-    """Whether ``schemas.aliases`` is installed (scores then also accept its aliases)."""
-    return _aliases() is not None
-
-
-@lru_cache(maxsize=4096)
-def _canonical(name: str, kind: str) -> str | None:
-    module = _aliases()
-    fn: Callable[[str], object] | None = getattr(module, f"canonical_{kind}", None)
-    if fn is None:
-        return None
-    result = fn(name)
-    return name_key(result) if isinstance(result, str) and result.strip() else None
-
-
 def _alias_match(a: str, b: str, kind: NameKind) -> bool:
-    alias_kind = _alias_kind(kind)
-    module = _aliases()
-    if module is None:
-        return False
-    same: Callable[[str, str], object] | None = getattr(module, f"same_{alias_kind}", None)
-    if same is not None:
-        return bool(same(a, b))
-    ca, cb = _canonical(a, alias_kind), _canonical(b, alias_kind)
-    return ca is not None and ca == cb
+    if kind == "place":
+        return aliases.same_place(a, b)
+    return aliases.same_actor(a, b)  # a phrase may be an organisation's name
 
 
 @lru_cache(maxsize=65536)
@@ -143,13 +103,12 @@ def _names_match(a: str, b: str, kind: NameKind) -> bool:
 
 @lru_cache(maxsize=65536)
 def place_within(inner: str, outer: str) -> bool:
-    """Whether the alias table places ``inner`` inside ``outer`` (``False`` without the table).
+    """Whether the alias table places ``inner`` inside ``outer``.
 
     >>> place_within("Green Zone", "Baghdad") in (True, False)
     True
     """
-    fn: Callable[[str, str], object] | None = getattr(_aliases(), "place_within", None)
-    return fn is not None and bool(fn(inner, outer))
+    return aliases.place_within(inner, outer)
 
 
 def any_names_match(golds: list[str], preds: list[str], kind: NameKind) -> bool:

@@ -2,14 +2,18 @@
 
 ``runs/<timestamp>_<slug>/`` holds
 
-- ``run.json``: the producer (name *and* kind: a baseline is never a model), prompt and schema
-  hashes, parameters, code revision, dataset id and hash, gold hash, scoring parameters, tokens,
-  cost (null unless known), latency, errors, and the score tables;
-- ``predictions.jsonl``: one line per article: the extraction (or the failure), its latency, and
-  its score (alignment, per-field counts, every comparison).
+- ``run.json``: the run log. It is written when the run starts (``status: started``) and
+  completed when it ends: ``success``, or ``error`` with the error, so a run that crashed still
+  leaves its record. It holds the producer (name *and* kind: a baseline is never a model), code
+  revision, dataset id and hash, gold hash, tokens, cost (null unless known), latency, errors,
+  and, once scored, the score tables;
+- ``predictions.jsonl``: one line per article: the pipeline's result record
+  (:class:`~extraction.batch.results.ResultRecord`: the extraction, or the failure record) and,
+  once scored, its score (alignment, per-field counts, every comparison). Lines are appended as
+  articles finish, and rewritten with their scores at the end.
 
-Files are written to a temporary name and moved into place (``os.replace``), so a reader never
-sees half a file.
+``run.json`` and the final ``predictions.jsonl`` are written to a temporary name and moved into
+place (``os.replace``), so a reader never sees half a file.
 
 >>> run_slug("openai/gpt-4.1-mini", "model"), run_slug("sitrep-baseline", "baseline")
 ('openai-gpt-4.1-mini', 'baseline-sitrep-baseline')
@@ -24,14 +28,14 @@ import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evals.document import DocScore
-from evals.failure import ExtractionFailure
 from evals.gold import GoldFile
 from evals.score import EvalResult
+from extraction.batch.results import ErrorInfo, ResultRecord
 from schemas.records import ArticleExtraction, Producer, ProducerKind
 from schemas.storage import write_atomic
 from schemas.validation import first_error
@@ -39,7 +43,9 @@ from schemas.version import sitrep_version
 
 RUN_FILE = "run.json"
 PREDICTIONS_FILE = "predictions.jsonl"
-RUN_FORMAT = "sitrep-run/1"
+RUN_FORMAT = "sitrep-run/2"
+
+RunStatus = Literal["started", "success", "error"]
 
 
 class RunError(ValueError):
@@ -110,7 +116,10 @@ class RunInfo(BaseModel):
 
     format: str = RUN_FORMAT
     run_id: str
+    status: RunStatus
+    error: str | None = Field(default=None, description="Why the run stopped (status error).")
     created_at: dt.datetime
+    finished_at: dt.datetime | None = None
     producer: ProducerInfo
     other_producers: list[ProducerInfo] = Field(
         default_factory=list, description="Producers of some articles other than the main one."
@@ -123,7 +132,9 @@ class RunInfo(BaseModel):
     errors: dict[str, str] = Field(default_factory=dict)
     rescored_from: str | None = None
     command: list[str] | None = None
-    scores: dict[str, Any] = Field(description="The score tables (EvalResult without documents).")
+    scores: dict[str, Any] = Field(
+        default_factory=dict, description="The score tables (EvalResult without documents)."
+    )
 
     def result(self, docs: Sequence[DocScore]) -> EvalResult:
         """The stored tables, with the per-document scores put back."""
@@ -131,18 +142,31 @@ class RunInfo(BaseModel):
 
 
 class PredictionLine(BaseModel):
-    """One line of ``predictions.jsonl``."""
+    """One line of ``predictions.jsonl``: the pipeline's record of an article, and its score."""
 
     model_config = ConfigDict(extra="forbid")
 
-    article_id: str
-    extraction: ArticleExtraction | None = None
-    failure: ExtractionFailure | None = None
-    latency_s: float | None = None
+    record: ResultRecord
     score: DocScore | None = None
 
     @property
-    def prediction(self) -> ArticleExtraction | ExtractionFailure | None:
+    def article_id(self) -> str:
+        return self.record.article_id or self.record.key
+
+    @property
+    def extraction(self) -> ArticleExtraction | None:
+        return self.record.extraction
+
+    @property
+    def failure(self) -> ErrorInfo | None:
+        return self.record.error
+
+    @property
+    def latency_s(self) -> float | None:
+        return self.extraction.producer.latency_s if self.extraction is not None else None
+
+    @property
+    def prediction(self) -> ArticleExtraction | ErrorInfo | None:
         return self.extraction if self.extraction is not None else self.failure
 
 
@@ -205,15 +229,28 @@ def new_run_dir(out_root: Path, producer: ProducerInfo, now: dt.datetime) -> Pat
     raise RunError(f"{out_root}: cannot create a new run directory for {base}")
 
 
-def write_run(run_dir: Path, info: RunInfo, lines: Sequence[PredictionLine]) -> None:
-    """Write ``predictions.jsonl`` then ``run.json`` (its presence marks a complete run)."""
-    body = "".join(line.model_dump_json() + "\n" for line in lines)
-    write_atomic(run_dir / PREDICTIONS_FILE, body)
+def write_info(run_dir: Path, info: RunInfo) -> None:
+    """Write ``run.json``: the run log, at the start of a run and at its end."""
     write_atomic(run_dir / RUN_FILE, info.model_dump_json(indent=2) + "\n")
 
 
-def read_run(run_dir: str | Path) -> tuple[RunInfo, list[PredictionLine]]:
-    """Read a run directory; errors name the file and line."""
+def append_line(run_dir: Path, line: PredictionLine) -> None:
+    """Append one line to ``predictions.jsonl`` as an article finishes."""
+    with (run_dir / PREDICTIONS_FILE).open("a", encoding="utf-8") as fh:
+        fh.write(line.model_dump_json() + "\n")
+
+
+def write_run(run_dir: Path, info: RunInfo, lines: Sequence[PredictionLine]) -> None:
+    """Write ``predictions.jsonl`` then ``run.json`` (its ``success`` status marks a complete
+    run)."""
+    body = "".join(line.model_dump_json() + "\n" for line in lines)
+    write_atomic(run_dir / PREDICTIONS_FILE, body)
+    write_info(run_dir, info)
+
+
+def read_run(run_dir: str | Path, *, complete: bool = True) -> tuple[RunInfo, list[PredictionLine]]:
+    """Read a run directory; errors name the file and line. A run that did not end in
+    ``success`` is refused unless ``complete`` is false."""
     path = Path(run_dir)
     run_file, pred_file = path / RUN_FILE, path / PREDICTIONS_FILE
     if not path.is_dir():
@@ -225,9 +262,15 @@ def read_run(run_dir: str | Path) -> tuple[RunInfo, list[PredictionLine]]:
     except ValidationError as exc:
         loc, msg = first_error(exc)
         raise RunError(f"{run_file}: field '{loc}': {msg}") from None
+    if complete and info.status != "success":
+        why = f" ({info.error})" if info.error else ""
+        raise RunError(
+            f"{run_file}: the run did not complete (status {info.status}{why}); run the eval "
+            "again, or pick a completed run"
+        )
     lines: list[PredictionLine] = []
     try:
-        raw = pred_file.read_text(encoding="utf-8")
+        raw = pred_file.read_text(encoding="utf-8") if pred_file.exists() or complete else ""
     except OSError as exc:
         raise RunError(f"{pred_file}: cannot be read ({exc.strerror or exc})") from None
     for lineno, text in enumerate(raw.splitlines(), start=1):
@@ -241,10 +284,3 @@ def read_run(run_dir: str | Path) -> tuple[RunInfo, list[PredictionLine]]:
             loc, msg = first_error(exc)
             raise RunError(f"{pred_file}:{lineno}: field '{loc}': {msg}") from None
     return info, lines
-
-
-def stored_result(run_dir: str | Path) -> tuple[RunInfo, EvalResult]:
-    """A run's info and its stored scores (tables and per-document scores)."""
-    info, lines = read_run(run_dir)
-    docs = [line.score for line in lines if line.score is not None]
-    return info, info.result(docs)

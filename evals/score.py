@@ -204,7 +204,7 @@ def evaluate(
     unscored_fields: Sequence[str] = (),
 ) -> EvalResult:
     """Score predictions (an :class:`~schemas.ArticleExtraction` or an
-    :class:`~evals.failure.ExtractionFailure` per article id) against gold files.
+    :class:`~extraction.batch.results.ErrorInfo` per article id) against gold files.
 
     Every article with gold is scored; one with no prediction scores as all missed. Predictions
     for articles without gold are listed in ``unscored``. ``articles`` (the texts) are needed

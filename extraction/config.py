@@ -35,6 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from extraction.errors import ConfigurationError
+from extraction.model.providers import OLLAMA_BASE_URL, OPENAI_BASE_URL, PROVIDER_BASE_URLS
 from schemas.validation import first_error
 
 ENV_MODEL = "SITREP_MODEL"
@@ -48,12 +49,6 @@ BASELINE_NOTICE = (
     "using the offline rule-based baseline"
 )
 """The one line the CLI prints on stderr (and the library logs) when the baseline runs."""
-
-OPENAI_BASE_URL = "https://api.openai.com/v1"
-OLLAMA_BASE_URL = "http://localhost:11434/v1"
-PROVIDER_BASE_URLS: Mapping[str, str] = {"openai": OPENAI_BASE_URL, "ollama": OLLAMA_BASE_URL}
-"""Provider prefixes understood in a model string ("ollama/llama3.1") and where they serve.
-Any other prefix is part of the model name ("Qwen/Qwen2.5-7B-Instruct" on vLLM)."""
 
 NO_KEY = "sitrep-no-key"
 """Sent as the bearer token to servers that need none (the openai client insists on one)."""

@@ -10,15 +10,23 @@ Exit codes: 0 success; 1 some articles failed; 2 usage or configuration error.
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import json
 import os
 import threading
 import webbrowser
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from extraction.pipeline.extractor import Extractor
+    from labelling.store import LabellingFolder
+    from schemas.article import Article
 
 DEFAULT_DIR = Path("labels")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -65,60 +73,104 @@ def label(
 ) -> None:
     """Pre-fill records for new articles: one draft per article, in the gold format, to review
     with `sitrep review`."""
-    from extraction.errors import ConfigurationError, ExtractionError
-    from labelling.drafts import choose_drafter, make_draft, new_run_id
+    from extraction.batch.cache import CacheError
+    from extraction.errors import ConfigurationError
+    from labelling.drafts import choose_extractor, new_run_id
     from labelling.store import LabellingFolder
-    from schemas.evidence import Evidence
-    from schemas.loaders import ArticleInputError, iter_paths
 
     try:
-        chosen, drafter = choose_drafter(model, base_url=base_url, baseline=baseline)
-    except ConfigurationError as exc:
+        chosen, extractor = choose_extractor(model, base_url=base_url, baseline=baseline)
+    except (ConfigurationError, CacheError) as exc:
         raise _fail(f"sitrep label: {exc}") from None
     run_id = new_run_id()
     folder = LabellingFolder(directory)
     typer.echo(f"sitrep label: drafting with {chosen} into {folder.root} (run {run_id})", err=True)
-    failed = drafted = skipped = 0
-    for item in iter_paths(list(articles)):
+    tally = _Tally()
+    from extraction.pipeline.article import BatchAborted
+
+    with extractor:
+        try:
+            asyncio.run(_draft_all(list(articles), folder, extractor, run_id, force, tally))
+        except BatchAborted as exc:  # every article would fail the same way: say why, stop
+            raise _fail(f"sitrep label: {extractor.redactor(str(exc))}") from None
+    typer.echo(f"{tally.drafted} drafted, {tally.skipped} skipped, {tally.failed} failed", err=True)
+    if tally.failed:
+        raise typer.Exit(1)
+
+
+@dataclass
+class _Tally:
+    drafted: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def _to_draft(
+    paths: list[Path], folder: LabellingFolder, force: bool, tally: _Tally
+) -> Iterator[Article]:
+    """The articles to draft, each copied into the folder first; reports the others."""
+    from schemas.loaders import ArticleInputError, iter_paths
+
+    for item in iter_paths(paths):
         if isinstance(item, ArticleInputError):
             typer.echo(f"error: {item}", err=True)
-            failed += 1
+            tally.failed += 1
             continue
         try:
             folder.add_article(item)
         except (FileExistsError, OSError) as exc:
             typer.echo(f"error: {exc}", err=True)
-            failed += 1
+            tally.failed += 1
             continue
         if folder.draft_path(item.id).exists() and not force:
             typer.echo(f"{item.id}: skipped, drafts/{item.id}.json exists (--force redrafts)")
-            skipped += 1
+            tally.skipped += 1
             continue
-        try:
-            extraction = drafter(item)
-        except ExtractionError as exc:
-            typer.echo(f"error: {item.id}: {exc}", err=True)
-            failed += 1
+        yield item
+
+
+async def _draft_all(
+    paths: list[Path],
+    folder: LabellingFolder,
+    extractor: Extractor,
+    run_id: str,
+    force: bool,
+    tally: _Tally,
+) -> None:
+    """Every article through the extraction pipeline, each result written as a draft."""
+    from labelling.drafts import make_draft
+    from schemas.evidence import Evidence
+
+    articles: dict[str, Article] = {}
+
+    def remembered() -> Iterator[Article]:
+        for article in _to_draft(paths, folder, force, tally):
+            articles[article.id] = article
+            yield article
+
+    async for record in extractor.records(remembered()):
+        article = articles.pop(record.article_id or record.key, None)
+        if record.extraction is None or article is None:
+            reason = record.error.reason if record.error is not None else "no extraction"
+            typer.echo(f"error: {record.article_id or record.key}: {reason}", err=True)
+            tally.failed += 1
             continue
-        draft = make_draft(item, extraction, run_id=run_id)
+        draft = make_draft(article, record.extraction, run_id=run_id)
         folder.write_draft(draft, replace=force)
-        drafted += 1
+        tally.drafted += 1
         records = draft.records
         evidence: list[Evidence | None] = [e.evidence for e in records.events]
         evidence += [s.evidence for s in records.statements]
         lost = sum(1 for ev in evidence if ev is not None and not ev.grounded)
         note = f"; {lost} evidence span(s) not found in the text" if lost else ""
         typer.echo(
-            f"{item.id}: drafts/{item.id}.json ({len(records.events)} events, "
+            f"{article.id}: drafts/{article.id}.json ({len(records.events)} events, "
             f"{len(records.statements)} statements{note})"
         )
-        if folder.gold_path(item.id).exists():
+        if folder.gold_path(article.id).exists():
             typer.echo(
-                f"  note: gold/{item.id}.json is already reviewed; it is left as it is", err=True
+                f"  note: gold/{article.id}.json is already reviewed; it is left as it is", err=True
             )
-    typer.echo(f"{drafted} drafted, {skipped} skipped, {failed} failed", err=True)
-    if failed:
-        raise typer.Exit(1)
 
 
 def _print_stats(directory: Path, as_json: bool) -> None:
@@ -220,7 +272,8 @@ def agree(
 ) -> None:
     """Agreement between two labellers over the same articles: event and statement F1, per-field
     agreement (Cohen's kappa, Krippendorff's alpha) and the disagreements to adjudicate."""
-    from labelling.agree import AgreementInputError, agreement, render_report
+    from labelling.agree import AgreementInputError, agreement
+    from labelling.console import render_report
 
     try:
         report = agreement(dir_a, dir_b)

@@ -18,14 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable
 
 from evals.gold import GoldFile, GoldProvenance
+from extraction.pipeline.extractor import Extractor
 from schemas.article import Article
 from schemas.records import ArticleExtraction
-
-Drafter = Callable[[Article], ArticleExtraction]
-"""Anything that turns an article into an extraction: the model path or the offline baseline."""
 
 DRAFT_METHOD = "drafted by sitrep label; not reviewed by a person"
 
@@ -64,30 +61,23 @@ def make_draft(
     )
 
 
-def _baseline() -> Drafter:
-    from extraction.baseline import extract_baseline
-
-    return extract_baseline
-
-
-def choose_drafter(
+def choose_extractor(
     model: str | None, *, base_url: str | None = None, baseline: bool = False
-) -> tuple[str, Drafter]:
-    """The model's drafter when one is configured (``--model``, or ``SITREP_MODEL`` and its key;
-    see :func:`extraction.config.resolve_config`), else the offline baseline. Returns what was
-    chosen, for the user, and the drafter. A model named without the key it needs raises
-    :class:`extraction.errors.ConfigurationError`.
+) -> tuple[str, Extractor]:
+    """The pipeline drafts come from: the configured model (``--model``, or ``SITREP_MODEL`` and
+    its key; see :func:`extraction.config.resolve_config`), with the response cache every command
+    shares, else the offline baseline. Returns what was chosen, for the user, and the pipeline. A
+    model named without the key it needs raises :class:`extraction.errors.ConfigurationError`.
+
+    >>> chosen, extractor = choose_extractor(None, baseline=True)
+    >>> chosen, extractor.identity.producer_kind
+    ('the offline baseline', 'baseline')
     """
-    if baseline:
-        return "the offline baseline", _baseline()
     from extraction.config import resolve_config
 
+    if baseline:
+        return "the offline baseline", Extractor(None)
     config = resolve_config(model, base_url=base_url)
     if config is None:
-        return "the offline baseline (no model configured)", _baseline()
-    from extraction.api import extract
-
-    def run(article: Article) -> ArticleExtraction:
-        return extract(article, config=config)
-
-    return f"model {config.model} at {config.endpoint}", run
+        return "the offline baseline (no model configured)", Extractor(None)
+    return f"model {config.model} at {config.endpoint}", Extractor(config)

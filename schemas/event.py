@@ -21,10 +21,12 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from itertools import pairwise
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.evidence import Evidence
+from schemas.merging import MergeRule
 from schemas.vocab import (
     ActorCategory,
     AttributionKind,
@@ -177,7 +179,9 @@ class AttackEvent(BaseModel):
     sub_type: SubType
     outcome: Outcome = Outcome.COMPLETED
     standing: Standing = Standing.REPORTED
-    date: EventDate = Field(default_factory=EventDate)
+    date: Annotated[EventDate, MergeRule("whole", when_empty="value")] = Field(
+        default_factory=EventDate
+    )
     location: Location = Field(default_factory=Location)
     perpetrators: list[Actor] = Field(default_factory=list)
     targets: list[Actor] = Field(default_factory=list)

@@ -1,14 +1,15 @@
 """sitrep: evidence-grounded records of armed attacks and statements from news articles.
 
-The library's entry point is :func:`extract` (and :func:`aextract` for async code): one article in,
-its events and statements out, each value with the span of text that supports it. Where things
-live: fields are defined in ``schemas``, filled in ``extraction`` (a model through instructor, or
-the offline baseline) and scored in ``evals``.
+The library's entry point is :func:`extract`: one article in, its events and statements out, each
+value with the span of text that supports it; or many articles in, their result records out.
+:func:`aextract` and :func:`aextract_many` (records as they finish) are the same for async code.
+Where things live: fields are defined in ``schemas``, filled in ``extraction`` (a model through
+instructor, or the offline baseline) and scored in ``evals``.
 """
 
 from __future__ import annotations
 
-from extraction import aextract, extract, resolve_config
+from extraction import aextract, aextract_many, extract, resolve_config
 from schemas import Article, ArticleExtraction, Records, iter_jsonl, load_text_file
 from schemas.version import sitrep_version
 
@@ -21,6 +22,7 @@ __all__ = [
     "Records",
     "__version__",
     "aextract",
+    "aextract_many",
     "extract",
     "iter_jsonl",
     "load_text_file",

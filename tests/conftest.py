@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from evals.dataset import load_eval_articles
 from schemas.article import Article
+
+settings.register_profile("sitrep", database=None)
+settings.load_profile("sitrep")
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="sitrep-hypothesis-"))
+"""No example database, and hypothesis's other files in a temporary folder: the suite writes no
+``.hypothesis/`` folder into the repository."""
 
 _SECRET_HEADERS = [
     "authorization",
@@ -101,6 +110,13 @@ def vcr_config() -> dict[str, Any]:
         "decode_compressed_response": True,
         "match_on": ["method", "path", "chat_shape"],
     }
+
+
+@pytest.fixture(autouse=True)
+def _response_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: Any) -> None:
+    """Each test has a response cache of its own (``SITREP_CACHE_DIR``), never one in the
+    repository or shared with another test."""
+    monkeypatch.setenv("SITREP_CACHE_DIR", str(tmp_path_factory.mktemp("sitrep-cache")))
 
 
 @pytest.fixture(scope="session")

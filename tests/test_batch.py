@@ -22,7 +22,17 @@ from extraction.batch.run import (
     extract_batch,
     run_batch,
 )
-from extraction.errors import EndpointError, ModelOutputError, TransportError
+from extraction.errors import (
+    EndpointError,
+    InvalidOutput,
+    RateLimited,
+    RequestTimedOut,
+    ServerFailed,
+    TransportError,
+    TruncatedOutput,
+    UnparseableOutput,
+    Unreachable,
+)
 from extraction.redaction import Redactor
 from schemas.article import Article
 from schemas.loaders import ArticleInputError
@@ -125,22 +135,20 @@ def test_the_input_is_read_lazily_a_window_ahead_of_what_is_finished() -> None:
 
 def test_each_failure_becomes_an_error_record_with_its_reason_and_the_batch_goes_on() -> None:
     fail: dict[str, BaseException] = {
-        "a1": TransportError(
+        "a1": RequestTimedOut(
             "http://h/v1 did not answer within 2s (3 attempts); raise it", attempts=3
         ),
-        "a2": TransportError(
-            "http://h/v1 kept rate-limiting the request (HTTP 429) over 5 attempts"
-        ),
-        "a3": TransportError("cannot reach http://h/v1 (3 attempts): check the server"),
-        "a4": TransportError("http://h/v1 failed with HTTP 503 on all 5 attempts"),
-        "a5": ModelOutputError(
+        "a2": RateLimited("http://h/v1 kept rate-limiting the request (HTTP 429) over 5 attempts"),
+        "a3": Unreachable("cannot reach http://h/v1 (3 attempts): check the server"),
+        "a4": ServerFailed("http://h/v1 failed with HTTP 503 on all 5 attempts"),
+        "a5": TruncatedOutput(
             "the model stopped at max_tokens=50 before finishing the records",
             usage=Usage(prompt_tokens=1000, completion_tokens=50, total_tokens=1050),
         ),
-        "a6": ModelOutputError(
+        "a6": UnparseableOutput(
             "the model's output did not validate", reasons=["(root): Invalid JSON: EOF"]
         ),
-        "a7": ModelOutputError(
+        "a7": InvalidOutput(
             "the model's output did not validate", reasons=["events.0.sub_type: bad"]
         ),
         "a8": EndpointError("http://h/v1 rejected the request (HTTP 400)", status=400),

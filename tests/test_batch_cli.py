@@ -293,14 +293,15 @@ def test_the_model_path_closes_its_client_when_the_batch_ends(
 
     from extraction.batch.run import run_batch
     from extraction.config import resolve_config
-    from extraction.pipeline.setup import ModelExtractFn, identity_for
+    from extraction.model.openai_backend import OpenAIBackend
+    from extraction.pipeline.setup import identity_for
     from schemas.article import Article
 
     config = resolve_config(
         "loopback-model", base_url=server.url, environ={}, timeout=5.0, max_transport_retries=1
     )
     assert config is not None
-    fn = ModelExtractFn(config)
+    fn = OpenAIBackend(config)
     seen: list[Any] = []
 
     async def batch(tag: str) -> int:

@@ -29,8 +29,11 @@ from extraction.cli.extract import run_extract_batch
 folder, out, url, cache = sys.argv[1:5]
 sys.exit(run_extract_batch([Path(folder)], out, model="loopback-model", base_url=url,
                            concurrency=4, cache_path=Path(cache), progress=False,
-                           options={"timeout": 5.0}, environ={}))
+                           options={"timeout": 60.0}, environ={}))
 """
+HOLD_AFTER = 5
+"""The server answers this many calls, then holds the rest until the test releases them: the batch
+is surely in the middle when it is killed or interrupted."""
 
 VOLATILE = {"finished_at", "cached", "calls"}
 VOLATILE_PRODUCER = {"created_at", "latency_s"}
@@ -57,6 +60,15 @@ def stable(line: str) -> dict[str, Any]:
     return record
 
 
+def wait_for_records(proc: subprocess.Popen[bytes], out: Path, n: int) -> None:
+    """Until ``out`` holds ``n`` records (or the batch ended, which the caller then reports)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.exists() and out.read_bytes().count(b"\n") >= n:
+            return
+        time.sleep(0.01)
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_kill_9_then_rerun_gives_the_output_of_an_uninterrupted_run(tmp_path: Path) -> None:
     folder = tmp_path / "in"
@@ -67,22 +79,19 @@ def test_kill_9_then_rerun_gives_the_output_of_an_uninterrupted_run(tmp_path: Pa
         )
     (folder / "broken.txt").write_bytes(b"\x00\x01binary")
     killed_out, clean_out = tmp_path / "killed.jsonl", tmp_path / "clean.jsonl"
-    with ThreadedServer(latency=0.05) as server:
+    with ThreadedServer(hold_after=HOLD_AFTER) as server:
         proc = batch(folder, killed_out, server.url, tmp_path / "cache-a.sqlite")
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            if killed_out.exists() and killed_out.read_bytes().count(b"\n") >= 5:
-                break
-            time.sleep(0.01)
+        wait_for_records(proc, killed_out, HOLD_AFTER)
         assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         assert proc.returncode == -signal.SIGKILL
+        server.release()
 
         partial = killed_out.read_bytes()
         lines = partial.splitlines(keepends=True)
         done = len(lines)
-        assert 5 <= done < ARTICLES + 1
+        assert HOLD_AFTER <= done < ARTICLES + 1
         for line in lines:  # nothing half-written: every record is whole and valid
             assert line.endswith(b"\n")
             json.loads(line)
@@ -97,7 +106,7 @@ def test_kill_9_then_rerun_gives_the_output_of_an_uninterrupted_run(tmp_path: Pa
             concurrency=4,
             cache_path=tmp_path / "cache-b.sqlite",
             progress=False,
-            options={"timeout": 5.0},
+            options={"timeout": 60.0},
             environ={},
             console=Console(file=io.StringIO()),
         )
@@ -122,15 +131,13 @@ def test_ctrl_c_saves_every_answered_call_and_exits_130_then_the_rerun_completes
     for i in range(ARTICLES):
         (folder / f"art-{i:03d}.txt").write_text(f"A drone struck a market in Koya on day {i}.\n")
     out, cache = tmp_path / "r.jsonl", tmp_path / "cache.sqlite"
-    with ThreadedServer(latency=0.05) as server:
+    with ThreadedServer(hold_after=HOLD_AFTER) as server:
         proc = batch(folder, out, server.url, cache)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            if out.exists() and out.read_bytes().count(b"\n") >= 5:
-                break
-            time.sleep(0.01)
+        wait_for_records(proc, out, HOLD_AFTER)
+        assert proc.poll() is None  # the other calls are held: the batch cannot have finished
         proc.send_signal(signal.SIGINT)
         assert proc.wait(30) == 130
+        server.release()
         stderr = proc.stderr.read().decode() if proc.stderr else ""
         assert "interrupted" in stderr and "Run the same command again" in stderr
         saved = out.read_bytes().count(b"\n")

@@ -9,7 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extraction.pipeline.chunking import CHARS_PER_TOKEN, merge_extractions, split_text
+from extraction.pipeline.chunking import CHARS_PER_TOKEN, split_text
+from extraction.pipeline.merge import merge_extractions, merge_into
 from schemas.article import Article
 from schemas.evidence import grounding_context
 from schemas.records import ArticleExtraction, Producer, Records, Usage
@@ -209,3 +210,23 @@ def test_the_same_event_reported_in_two_chunks_keeps_the_details_of_both() -> No
     (figure,) = event.casualties
     assert figure.best == 2 and figure.evidence is not None and figure.evidence.start is not None
     assert text[figure.evidence.start : figure.evidence.end] == "Two people were killed"
+
+
+def test_a_field_added_to_the_schema_merges_without_a_change_to_the_merge() -> None:
+    """A copy of the event schema with two new fields: a list, and a value that may be null."""
+    from pydantic import Field
+
+    from schemas.event import AttackEvent
+
+    class EventWithSources(AttackEvent):
+        sources: list[str] = Field(default_factory=list)
+        verified_by: str | None = None
+
+    kept = EventWithSources(id="E1", sub_type="grenade", sources=["AFP"]).model_dump(mode="json")
+    other = EventWithSources(
+        id="E2", sub_type="grenade", sources=["AFP", "Rudaw"], verified_by="UNAMI"
+    ).model_dump(mode="json")
+    merge_into(kept, other, EventWithSources)
+    assert kept["sources"] == ["AFP", "Rudaw"]
+    assert kept["verified_by"] == "UNAMI"
+    assert kept["id"] == "E1"

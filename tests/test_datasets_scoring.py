@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,6 +73,7 @@ def test_any_producer_scores_on_muc4_and_unlabelled_fields_are_left_out(tmp_path
         data.golds,
         tmp_path,
         dataset_id=data.dataset_id,
+        producer=SCRIPT,
         resamples=50,
         unscored_fields=DATASETS["muc4"].unscored,
     )
@@ -93,9 +92,7 @@ def _cli(
 ) -> typer.Typer:
     for name in ("SITREP_MODEL", "SITREP_BASE_URL", "SITREP_API_KEY", "OPENAI_API_KEY"):
         monkeypatch.delenv(name, raising=False)
-    module = types.ModuleType("extraction.baseline")
-    setattr(module, "extract_baseline", fn)  # noqa: B010 - a module built at run time
-    monkeypatch.setitem(sys.modules, "extraction.baseline", module)
+    monkeypatch.setattr("extraction.baseline.backend.extract_baseline", fn)
     app = typer.Typer()
 
     @app.callback()

@@ -205,9 +205,9 @@ def test_statement_gate_and_quote_rates() -> None:
 
 
 def test_a_failed_extraction_scores_as_all_missed() -> None:
-    from evals.failure import ExtractionFailure
+    from extraction.batch.results import ErrorInfo
 
-    failure = ExtractionFailure(article_id=ARTICLE.id, error_type="Boom", message="it broke")
+    failure = ErrorInfo(kind="internal", reason="it broke", exception="Boom")
     doc = score_document(make_gold(), failure, ARTICLE)
     assert doc.status == "error"
     assert doc.error == "Boom: it broke"

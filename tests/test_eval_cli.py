@@ -1,13 +1,12 @@
 """``sitrep eval`` and its sub-commands through typer's CliRunner, mounted as the lead mounts them.
 
-The eval articles are replaced by the synthetic ones and the offline baseline by a scripted
-stand-in (a plain function), so these tests exercise the command line, not the extractors."""
+The eval articles are replaced by the synthetic ones and the offline baseline's rules by a
+scripted stand-in (a plain function, behind the baseline's backend), so these tests exercise the
+command line, not the extractors."""
 
 from __future__ import annotations
 
 import json
-import sys
-import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,11 +39,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[s
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("evals.cli.load_eval_articles", lambda: [ARTICLE, ARTICLE2])
     gold_dir = write_gold_dir(tmp_path / "gold", list(two_golds().values()))
-    module = types.ModuleType("extraction.baseline")
-    monkeypatch.setitem(sys.modules, "extraction.baseline", module)
 
     def use(fn: Callable[[Article], ArticleExtraction] = perfect) -> list[str]:
-        setattr(module, "extract_baseline", fn)  # noqa: B010 - a module built at run time
+        monkeypatch.setattr("extraction.baseline.backend.extract_baseline", fn)
         return ["--gold", str(gold_dir), "--out", str(tmp_path / "runs"), "--resamples", "100"]
 
     return use

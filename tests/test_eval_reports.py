@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from eval_support import ARTICLE, ARTICLE2, degraded, make_gold, replace, two_golds
+from eval_support import ARTICLE, ARTICLE2, PRODUCER, degraded, make_gold, replace, two_golds
 
 from evals.harness import run_eval
 from evals.report_html import render_html
@@ -34,7 +34,7 @@ def test_html_escapes_article_text_and_model_output(tmp_path: Path) -> None:
             producer=Producer(kind="model", name="m<script>"),
         )
 
-    run = run_eval(fake, [HOSTILE], {HOSTILE.id: gold}, tmp_path, resamples=20)
+    run = run_eval(fake, [HOSTILE], {HOSTILE.id: gold}, tmp_path, producer=PRODUCER, resamples=20)
     html = render_html(run.info, run.result, run.lines, {HOSTILE.id: gold}, {HOSTILE.id: HOSTILE})
     assert "<script>" not in html
     assert "<img" not in html
@@ -46,7 +46,7 @@ def test_html_escapes_article_text_and_model_output(tmp_path: Path) -> None:
 
 def test_html_highlights_every_mismatch(tmp_path: Path) -> None:
     golds = two_golds()
-    run = run_eval(degraded, [ARTICLE, ARTICLE2], golds, tmp_path, resamples=20)
+    run = run_eval(degraded, [ARTICLE, ARTICLE2], golds, tmp_path, producer=PRODUCER, resamples=20)
     html = render_html(
         run.info, run.result, run.lines, golds, {ARTICLE.id: ARTICLE, ARTICLE2.id: ARTICLE2}
     )
@@ -65,7 +65,7 @@ def test_html_highlights_every_mismatch(tmp_path: Path) -> None:
 
 def test_markdown_summary_names_the_producer_and_kind(tmp_path: Path) -> None:
     golds = two_golds()
-    run = run_eval(degraded, [ARTICLE, ARTICLE2], golds, tmp_path, resamples=20)
+    run = run_eval(degraded, [ARTICLE, ARTICLE2], golds, tmp_path, producer=PRODUCER, resamples=20)
     md = render_run_md(run.info, run.result)
     assert md.startswith("## sitrep eval: synthetic-baseline (baseline)")
     assert "> Not a model: this run was produced by a **baseline**" in md

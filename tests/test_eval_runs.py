@@ -10,7 +10,7 @@ from eval_support import ARTICLE, ARTICLE2, PRODUCER, degraded, perfect, two_gol
 
 from evals.diff import diff_runs
 from evals.harness import rescore_run, run_eval
-from evals.runs import PREDICTIONS_FILE, RUN_FILE, RunError, read_run, stored_result
+from evals.runs import PREDICTIONS_FILE, RUN_FILE, RunError, read_run
 from evals.score import evaluate
 from schemas import Article, ArticleExtraction
 
@@ -18,7 +18,7 @@ ARTICLES = [ARTICLE, ARTICLE2]
 
 
 def test_run_eval_writes_a_complete_run(tmp_path: Path) -> None:
-    run = run_eval(perfect, ARTICLES, two_golds(), tmp_path, resamples=200)
+    run = run_eval(perfect, ARTICLES, two_golds(), tmp_path, producer=PRODUCER, resamples=200)
     assert run.run_dir.parent == tmp_path
     assert run.run_dir.name.endswith("_baseline-synthetic-baseline")
     info = json.loads((run.run_dir / RUN_FILE).read_text(encoding="utf-8"))
@@ -33,7 +33,8 @@ def test_run_eval_writes_a_complete_run(tmp_path: Path) -> None:
     assert info["totals"]["cost_usd"] is None
     assert info["code_revision"]
     lines = (run.run_dir / PREDICTIONS_FILE).read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["article_id"] for line in lines] == [ARTICLE.id, ARTICLE2.id]
+    assert [json.loads(line)["record"]["article_id"] for line in lines] == [ARTICLE.id, ARTICLE2.id]
+    assert info["status"] == "success" and info["finished_at"] is not None
     assert run.result.field("event").f1 == 1.0
     assert not list(run.run_dir.glob(".*tmp"))  # no temporary file left behind
 
@@ -44,8 +45,9 @@ def test_a_failing_article_is_recorded_and_scored_as_missed(tmp_path: Path) -> N
             raise TimeoutError("the model did not answer")
         return perfect(article)
 
-    run = run_eval(flaky, ARTICLES, two_golds(), tmp_path, resamples=50)
+    run = run_eval(flaky, ARTICLES, two_golds(), tmp_path, producer=PRODUCER, resamples=50)
     assert run.result.errors == {ARTICLE2.id: "TimeoutError: the model did not answer"}
+    assert run.info.status == "success"
     assert run.info.totals.n_errors == 1
     event = run.result.field("event")
     assert (event.support, event.predicted, event.recall) == (3, 2, pytest.approx(2 / 3))
@@ -53,31 +55,35 @@ def test_a_failing_article_is_recorded_and_scored_as_missed(tmp_path: Path) -> N
     assert lines[1].failure is not None and lines[1].extraction is None
 
 
-def test_a_run_with_no_result_needs_a_named_producer(tmp_path: Path) -> None:
+def test_a_plain_function_needs_a_named_producer(tmp_path: Path) -> None:
     def broken(article: Article) -> ArticleExtraction:
         raise RuntimeError("no")
 
     with pytest.raises(ValueError, match="pass producer="):
         run_eval(broken, ARTICLES, two_golds(), tmp_path, resamples=10)
+    assert not list(tmp_path.iterdir())  # refused before any run directory was made
     run = run_eval(broken, ARTICLES, two_golds(), tmp_path, producer=PRODUCER, resamples=10)
     assert run.info.producer.kind == "baseline"
     assert run.result.field("event").f1 == 0.0
 
 
 def test_rescore_reproduces_the_stored_scores(tmp_path: Path) -> None:
-    run = run_eval(degraded, ARTICLES, two_golds(), tmp_path / "runs", resamples=300)
+    run = run_eval(
+        degraded, ARTICLES, two_golds(), tmp_path / "runs", producer=PRODUCER, resamples=300
+    )
     again = rescore_run(run.run_dir, ARTICLES, two_golds(), resamples=300)
     assert again.run_dir != run.run_dir
     assert again.info.rescored_from == run.info.run_id
     assert again.info.producer == run.info.producer
-    _, stored = stored_result(run.run_dir)
+    info, lines = read_run(run.run_dir)
+    stored = info.result([line.score for line in lines if line.score is not None])
     assert again.result.fields == stored.fields
     assert again.result.rates == stored.rates
     assert [d.model_dump() for d in again.result.docs] == [d.model_dump() for d in stored.docs]
 
 
 def test_rescore_against_changed_gold_changes_the_scores(tmp_path: Path) -> None:
-    run = run_eval(degraded, ARTICLES, two_golds(), tmp_path, resamples=50)
+    run = run_eval(degraded, ARTICLES, two_golds(), tmp_path, producer=PRODUCER, resamples=50)
     golds = two_golds()
     golds.pop(ARTICLE2.id)
     again = rescore_run(run.run_dir, ARTICLES, golds, resamples=50)
@@ -87,8 +93,9 @@ def test_rescore_against_changed_gold_changes_the_scores(tmp_path: Path) -> None
 
 
 def test_diff_of_identical_runs_is_zero(tmp_path: Path) -> None:
-    run = run_eval(degraded, ARTICLES, two_golds(), tmp_path, resamples=100)
-    info, result = stored_result(run.run_dir)
+    run = run_eval(degraded, ARTICLES, two_golds(), tmp_path, producer=PRODUCER, resamples=100)
+    info, lines = read_run(run.run_dir)
+    result = info.result([line.score for line in lines if line.score is not None])
     diff = diff_runs(info, result.docs, info, result.docs, resamples=100)
     defined = [d for d in [*diff.fields, *diff.rates] if d.delta is not None]
     assert defined
@@ -99,8 +106,8 @@ def test_diff_of_identical_runs_is_zero(tmp_path: Path) -> None:
 
 
 def test_diff_finds_flips_and_regressions(tmp_path: Path) -> None:
-    good = run_eval(perfect, ARTICLES, two_golds(), tmp_path, resamples=100)
-    bad = run_eval(degraded, ARTICLES, two_golds(), tmp_path, resamples=100)
+    good = run_eval(perfect, ARTICLES, two_golds(), tmp_path, producer=PRODUCER, resamples=100)
+    bad = run_eval(degraded, ARTICLES, two_golds(), tmp_path, producer=PRODUCER, resamples=100)
     diff = diff_runs(good.info, good.result.docs, bad.info, bad.result.docs, resamples=100)
     event = next(d for d in diff.fields if d.name == "event")
     assert (event.a, event.b) == (1.0, pytest.approx(2 * 2 / (3 + 2)))
@@ -124,7 +131,7 @@ def test_evaluate_reports_unscored_and_missing_predictions() -> None:
 
 
 def test_read_run_errors_name_file_and_line(tmp_path: Path) -> None:
-    run = run_eval(perfect, ARTICLES, two_golds(), tmp_path, resamples=10)
+    run = run_eval(perfect, ARTICLES, two_golds(), tmp_path, producer=PRODUCER, resamples=10)
     pred_file = run.run_dir / PREDICTIONS_FILE
     lines = pred_file.read_text(encoding="utf-8").splitlines()
     pred_file.write_text(lines[0] + "\n{not json\n", encoding="utf-8")
@@ -132,3 +139,24 @@ def test_read_run_errors_name_file_and_line(tmp_path: Path) -> None:
         read_run(run.run_dir)
     with pytest.raises(RunError, match="not a run directory"):
         read_run(tmp_path / "nope")
+
+
+def test_run_json_says_started_during_the_run_and_error_after_a_crash(tmp_path: Path) -> None:
+    """The run log is written before the first article and completed even when the run dies."""
+    seen: list[str] = []
+
+    def crash(article: Article, line: object) -> None:
+        [run_dir] = list(tmp_path.iterdir())
+        seen.append(json.loads((run_dir / RUN_FILE).read_text(encoding="utf-8"))["status"])
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_eval(perfect, ARTICLES, two_golds(), tmp_path, producer=PRODUCER, on_article=crash)
+    assert seen == ["started"]
+    [run_dir] = list(tmp_path.iterdir())
+    info = json.loads((run_dir / RUN_FILE).read_text(encoding="utf-8"))
+    assert info["status"] == "error" and info["error"] == "RuntimeError: disk full"
+    kept = (run_dir / PREDICTIONS_FILE).read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["record"]["status"] for line in kept] == ["ok"]
+    with pytest.raises(RunError, match="did not complete"):
+        read_run(run_dir)

@@ -9,11 +9,11 @@ fails the test. How to re-record: tests/cassettes/README.md.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from scripted_server import SCRIPTED_MODEL, Reply, ScriptedServer, error_reply, tool_call_reply
 
 from extraction import ExtractionConfig, resolve_config
-from extraction.model.openai_compat import run_model
+from extraction.model.openai_compat import arun_model
 from prompts import load_prompt
 from schemas.article import Article
 from schemas.evidence import Evidence
@@ -40,7 +40,9 @@ RECORDS_000 = json.loads(
 
 
 class Sleeps(list[float]):
-    def __call__(self, seconds: float) -> None:
+    """Stands in for asyncio.sleep: records the waits instead of waiting."""
+
+    async def __call__(self, seconds: float) -> None:
         self.append(seconds)
 
 
@@ -92,7 +94,7 @@ def test_seed_article_extraction(
     endpoint: Callable[[list[Reply]], str], vcr: Any, record_mode: str, seed_article: Article
 ) -> None:
     url = endpoint([tool_call_reply(RECORDS_000, usage=(3100, 900))])
-    result = run_model(seed_article, _config(url))
+    result = asyncio.run(arun_model(seed_article, _config(url)))
     _assert_replayed(vcr, record_mode, 1)
 
     text = seed_article.text
@@ -135,7 +137,7 @@ def test_reask_after_an_ungrounded_quote(
             tool_call_reply(RECORDS_000, usage=(3900, 850), n=2),
         ]
     )
-    result = run_model(seed_article, _config(url))
+    result = asyncio.run(arun_model(seed_article, _config(url)))
     _assert_replayed(vcr, record_mode, 2)
 
     p = result.producer
@@ -167,7 +169,7 @@ def test_rate_limit_with_retry_after_then_success(
         ]
     )
     sleeps = Sleeps()
-    result = run_model(seed_article, _config(url), sleep=sleeps)
+    result = asyncio.run(arun_model(seed_article, _config(url), sleep=sleeps))
     _assert_replayed(vcr, record_mode, 2)
 
     assert sleeps == [1.0]  # the server's Retry-After, honoured (and injected: no real wait)
@@ -195,7 +197,7 @@ def test_cassettes_hold_no_credentials() -> None:
 @pytest.mark.vcr(match_on=["method", "chat_endpoint"])
 def test_live_model_cassette(vcr: Any, record_mode: str, seed_article: Article) -> None:
     """A real model's answer for seed article 000, if one was recorded (see the README)."""
-    sleep: Callable[[float], None] = Sleeps()
+    sleep: Callable[[float], Awaitable[None]] = Sleeps()
     if record_mode == "none":
         if not Path(vcr.path).is_file():
             pytest.skip(
@@ -215,8 +217,8 @@ def test_live_model_cassette(vcr: Any, record_mode: str, seed_article: Article) 
     else:
         found = resolve_config(os.environ.get("SITREP_MODEL") or "openai/gpt-4.1-mini")
         assert found is not None, "SITREP_RECORD_LIVE=1 needs a model (SITREP_MODEL) and its key"
-        cfg, sleep = found, time.sleep
-    result = run_model(seed_article, cfg, sleep=sleep)
+        cfg, sleep = found, asyncio.sleep
+    result = asyncio.run(arun_model(seed_article, cfg, sleep=sleep))
 
     assert result.producer.kind == "model" and result.producer.attempts == len(vcr)
     assert result.events, "a real model should find the strikes in seed article 000"

@@ -36,7 +36,7 @@ from extraction import (
     resolve_config,
 )
 from extraction.model.messages import build_messages
-from extraction.model.openai_compat import arun_model, client_kwargs, run_model
+from extraction.model.openai_compat import arun_model, client_kwargs
 from prompts import load_prompt
 from schemas.article import Article, DateSource
 from schemas.evidence import Evidence
@@ -64,15 +64,15 @@ def _ungrounded() -> dict[str, Any]:
 
 
 class Sleeps(list[float]):
-    """Stands in for time.sleep: records the waits instead of waiting."""
+    """Stands in for asyncio.sleep: records the waits instead of waiting."""
 
-    def __call__(self, seconds: float) -> None:
+    async def __call__(self, seconds: float) -> None:
         self.append(seconds)
 
 
 def _run(server: ScriptedServer, article: Article, **options: Any) -> tuple[Any, Sleeps]:
     sleeps = Sleeps()
-    return run_model(article, _config(server.url, **options), sleep=sleeps), sleeps
+    return asyncio.run(arun_model(article, _config(server.url, **options), sleep=sleeps)), sleeps
 
 
 def test_prompt_injection_stays_inside_the_delimited_data(seed_article: Article) -> None:
@@ -102,7 +102,7 @@ def _one_event(quote: str) -> dict[str, Any]:
     return {"events": [{"id": "E1", "sub_type": "air_drone_strike", "evidence": {"quote": quote}}]}
 
 
-def test_messages_go_out_byte_for_byte_on_both_paths_and_in_reasks() -> None:
+def test_messages_go_out_byte_for_byte_in_first_requests_and_in_reasks() -> None:
     # No validation context is passed to instructor, so it renders nothing as a template: the
     # article's template syntax reaches the server as written, in the first request and in the
     # re-ask that the ungrounded quote causes (grounding comes from schemas.evidence.grounding).
@@ -117,8 +117,8 @@ def test_messages_go_out_byte_for_byte_on_both_paths_and_in_reasks() -> None:
         tool_call_reply(_one_event("Drones struck Erbil on Monday"), n=3),
     ]
     with ScriptedServer(replies) as server:
-        sync, _ = _run(server, article)
-        asyn = asyncio.run(arun_model(article, _config(server.url)))
+        reasked, _ = _run(server, article)
+        direct = asyncio.run(arun_model(article, _config(server.url)))
     system, user = build_messages(article, load_prompt("extract_v1"))
     assert "{{ article_text }} {% raw %}{% endraw %} {# x #}" in user["content"]
     assert len(server.requests) == 3
@@ -128,7 +128,7 @@ def test_messages_go_out_byte_for_byte_on_both_paths_and_in_reasks() -> None:
         assert sent[1]["content"].encode() == user["content"].encode()
     reask = json.dumps(server.requests[1].messages[2:])
     assert "'Missiles hit Koya' is not in the article; copy the supporting words" in reask
-    for result, attempts in ((sync, 2), (asyn, 1)):
+    for result, attempts in ((reasked, 2), (direct, 1)):
         ev = result.events[0].evidence
         assert ev is not None and (ev.start, ev.end) == (0, len("Drones struck Erbil on Monday"))
         assert result.producer.attempts == attempts and result.warnings == []
@@ -294,7 +294,7 @@ def test_an_unreachable_server_is_retried_then_named(seed_article: Article) -> N
     url = f"http://127.0.0.1:{port}/v1"
     sleeps = Sleeps()
     with pytest.raises(TransportError, match=f"cannot reach {url} \\(2 attempts\\)") as info:
-        run_model(seed_article, _config(url, max_transport_retries=1), sleep=sleeps)
+        asyncio.run(arun_model(seed_article, _config(url, max_transport_retries=1), sleep=sleeps))
     assert info.value.attempts == 2 and len(sleeps) == 1
 
 
@@ -404,13 +404,20 @@ def test_async_path_retries_a_rate_limit(seed_article: Article) -> None:
     assert result.producer.attempts == 2 and result.producer.usage.total_tokens == 1000
 
 
-def test_public_entry_points_reach_the_model(seed_article: Article) -> None:
+def test_public_entry_points_reach_the_model_and_share_the_cache(seed_article: Article) -> None:
     with ScriptedServer([tool_call_reply(EMPTY), tool_call_reply(EMPTY, n=2)]) as server:
         sync = extract(seed_article, SCRIPTED_MODEL, base_url=server.url, api_key=TEST_KEY)
-        asyn = asyncio.run(
+        cached = asyncio.run(
             aextract(seed_article, SCRIPTED_MODEL, base_url=server.url, api_key=TEST_KEY)
         )
+        assert len(server.requests) == 1  # the second answer came from the response cache
+        asyn = asyncio.run(
+            aextract(
+                seed_article, SCRIPTED_MODEL, base_url=server.url, api_key=TEST_KEY, cache="off"
+            )
+        )
     assert sync.producer.kind == asyn.producer.kind == "model"
+    assert cached == sync
     assert [r.path for r in server.requests] == ["/v1/chat/completions"] * 2
 
 
@@ -494,9 +501,9 @@ def test_a_request_sitrep_did_not_build_is_never_sent(
     seed_article: Article, change: dict[str, Any], problem: str
 ) -> None:
     from extraction.errors import ExtractionError
-    from extraction.model.openai_compat import _Call
+    from extraction.model.request import Call
 
-    call = _Call.build(seed_article, _config("http://127.0.0.1:9/v1"))
+    call = Call.build(seed_article, _config("http://127.0.0.1:9/v1"))
     request = {k: v for k, v in call.request().items() if k not in ("response_model", "strict")}
     request.pop("max_retries")
     assert call.body(request) is request  # what sitrep built passes unchanged

@@ -196,8 +196,3 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> list[F
             previous = fig
         previous_end = max(kw.end, fig.end if fig else kw.end)
     return figures
-
-
-def mentions_casualties(text: str, start: int = 0, end: int | None = None) -> bool:
-    """Whether any killed / injured word occurs in ``text[start:end]``."""
-    return bool(find_keywords(text, start, end))

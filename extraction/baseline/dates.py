@@ -207,15 +207,3 @@ def resolve(m: DateMention, anchor: dt.date | None) -> EventDate:
     if value is None:
         precision = DatePrecision.UNRESOLVED
     return EventDate(value=value, precision=precision, phrase=m.phrase)
-
-
-def same_date(a: DateMention, b: DateMention, anchor: dt.date | None) -> bool:
-    """Whether two phrases give the same date: equal resolved values, else equal wording."""
-    ra, rb = resolve(a, anchor), resolve(b, anchor)
-    if ra.value is not None and rb.value is not None:
-        return ra.value == rb.value
-    return _key(a) == _key(b)
-
-
-def _key(m: DateMention) -> tuple[object, ...]:
-    return (m.kind, m.weekday, m.month, m.day, m.year, m.offset)

@@ -35,7 +35,6 @@ from schemas.aliases import (
     ActorKind,
     PlaceEntry,
     actor_entries,
-    gazetteer,
     normalise_name,
     place_entries,
 )
@@ -317,8 +316,3 @@ _VERB_AFTER = re.compile(
 def _subject_like(text: str, mention: ActorMention) -> bool:
     """Whether a verb follows the mention closely (a likely grammatical subject)."""
     return bool(_VERB_AFTER.match(text[mention.end : mention.end + 40]))
-
-
-def lineage_names(entry: ActorEntry) -> list[str]:
-    """The canonical names of an actor and the bodies it is part of."""
-    return [e.canonical for e in gazetteer().actor_lineage(entry.canonical)]

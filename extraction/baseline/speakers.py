@@ -52,11 +52,6 @@ def _pronouns() -> frozenset[str]:
     return frozenset(statements_data().pronouns)
 
 
-@cache
-def _unnamed() -> re.Pattern[str]:
-    return phrase_regex(statements_data().unnamed_sources)
-
-
 def lineage_of(entry: ActorEntry | None) -> list[ActorEntry]:
     """An actor and the bodies it belongs to, itself first (none for ``None``)."""
     return gazetteer().actor_lineage(entry.canonical) if entry is not None else []

@@ -36,31 +36,15 @@ import os
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from extraction.batch.closing import Closing
 from extraction.batch.run_index import InputOrder, RunIndex
+from extraction.errors import ERROR_KINDS, RETRYABLE_KINDS, ErrorKind
 from extraction.redaction import Redactor
 from schemas.records import ArticleExtraction, Usage
-
-ErrorKind = Literal[
-    "input",  # the article could not be read: empty, binary, not UTF-8, too long, bad JSONL line
-    "rate_limit",  # 429 after all retries
-    "timeout",  # no answer within the timeout, after all retries
-    "connection",  # connection refused or reset, after all retries
-    "server",  # 5xx after all retries
-    "api",  # another refusal by the endpoint (400, 401, 403, 404, ...)
-    "truncated",  # output cut off by the token limit (finish_reason "length")
-    "unparseable",  # output that is not the JSON asked for
-    "invalid",  # JSON that does not validate against the schema, after re-asks
-    "internal",  # a bug in sitrep: the reason names the exception
-]
-ERROR_KINDS: tuple[str, ...] = get_args(ErrorKind)
-RETRYABLE_KINDS: frozenset[str] = frozenset({"rate_limit", "timeout", "connection", "server"})
-"""Failures that may well succeed if tried again later (``--retry-failed`` retries every failed
-article but input errors)."""
 
 Identity = tuple[str, str]
 """(record key, run key)."""

@@ -26,8 +26,8 @@ This module holds those two entry points; the layers beneath them, each in its o
 - :mod:`extraction.batch.runner`: :class:`BatchRunner`, the bounded window over the input;
 - :mod:`extraction.batch.appender`: the group commit of records into the results file.
 
-The extraction itself is injected (``ExtractFn``), so anything async that maps an
-:class:`~schemas.article.Article` to an :class:`~schemas.records.ArticleExtraction` can be batched:
+The producer is injected (a :class:`~extraction.model.base.Backend`, or any async function that
+maps an :class:`~schemas.article.Article` to an :class:`~schemas.records.ArticleExtraction`):
 
 >>> import asyncio
 >>> from schemas.article import Article
@@ -63,12 +63,13 @@ from extraction.batch.results import (
 )
 from extraction.batch.run_index import InputOrder
 from extraction.batch.runner import BatchRunner
+from extraction.model.base import Backend, ExtractFn
 from extraction.pipeline.article import BatchAborted, Item, Outcome, item_key
-from extraction.pipeline.calls import ExtractFn
 from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.redaction import Redactor
 
 __all__ = [
+    "Backend",
     "BatchAborted",
     "BatchProgress",
     "BatchResult",
@@ -87,7 +88,7 @@ __all__ = [
 
 async def extract_batch(
     items: Iterable[Item],
-    extract_fn: ExtractFn,
+    backend: Backend | ExtractFn,
     *,
     identity: RunIdentity,
     settings: BatchSettings | None = None,
@@ -98,7 +99,7 @@ async def extract_batch(
 ) -> AsyncIterator[ResultRecord]:
     """Records of ``items`` as they finish (completion order, not input order)."""
     runner = BatchRunner(
-        extract_fn, identity, settings=settings, cache=cache, prices=prices, redactor=redactor
+        backend, identity, settings=settings, cache=cache, prices=prices, redactor=redactor
     )
     progress = BatchProgress()
     async for outcome in runner.run(items, progress=progress):
@@ -122,7 +123,7 @@ class BatchResult:
 
 async def run_batch(
     items: Iterable[Item],
-    extract_fn: ExtractFn,
+    backend: Backend | ExtractFn,
     out: str | Path,
     *,
     identity: RunIdentity,
@@ -146,7 +147,7 @@ async def run_batch(
     ``overwrite``, which starts it afresh)."""
     redactor = redactor or Redactor()
     runner = BatchRunner(
-        extract_fn, identity, settings=settings, cache=cache, prices=prices, redactor=redactor
+        backend, identity, settings=settings, cache=cache, prices=prices, redactor=redactor
     )
     progress = BatchProgress(total=total)
 

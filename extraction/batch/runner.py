@@ -34,19 +34,20 @@ from extraction.batch.progress import BatchProgress
 from extraction.batch.ratelimit import RateLimiter
 from extraction.batch.results import Identity, identity_digest
 from extraction.batch.run_index import RunIndex
+from extraction.model.base import Backend, ExtractFn, as_backend
 from extraction.pipeline.article import ArticleProcessor, Item, Outcome, item_key
-from extraction.pipeline.calls import Caller, ExtractFn
+from extraction.pipeline.calls import Caller
 from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.redaction import Redactor
 from schemas.article import Article
 
 
 class BatchRunner:
-    """Runs articles through ``extract_fn`` under the limits of ``settings``."""
+    """Runs articles through ``backend`` under the limits of ``settings``."""
 
     def __init__(
         self,
-        extract_fn: ExtractFn,
+        backend: Backend | ExtractFn,
         identity: RunIdentity,
         *,
         settings: BatchSettings | None = None,
@@ -61,8 +62,8 @@ class BatchRunner:
         redactor = redactor or Redactor()
         limiter = limiter or RateLimiter(self.settings.rpm, self.settings.tpm)
         self.run_key = identity.run_key
-        self.extract_fn = extract_fn
-        caller = Caller(extract_fn, identity, self.settings, cache, redactor, limiter)
+        self.backend = as_backend(backend)
+        caller = Caller(self.backend, identity, self.settings, cache, redactor, limiter)
         self.articles = ArticleProcessor(caller, identity, self.settings, prices, redactor)
 
     async def run(
@@ -158,7 +159,5 @@ class BatchRunner:
                     on_abandoned(left)
             if scratch is not None:
                 scratch.close()
-            aclose = getattr(self.extract_fn, "aclose", None)  # e.g. the model path's client
-            if aclose is not None:
-                with contextlib.suppress(Exception):  # a failed close must not mask the outcome
-                    await aclose()
+            with contextlib.suppress(Exception):  # a failed close must not mask the outcome
+                await self.backend.aclose()  # e.g. the model path's HTTP client

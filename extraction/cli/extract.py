@@ -22,22 +22,16 @@ from typing import Annotated, Any, cast, get_args
 import typer
 from rich.console import Console
 
-from extraction.batch.cache import CacheError, CacheMode, ResponseCache
+from extraction.batch.cache import CacheError, CacheMode
 from extraction.batch.pricing import PriceTable, PriceTableError
 from extraction.batch.results import ResultsFileError
-from extraction.batch.run import BatchAborted, BatchSettings, extract_batch, run_batch
+from extraction.batch.run import BatchAborted
 from extraction.batch.summary import summarize, summary_path, write_summary
 from extraction.cli.console import ProgressBar, logging_to, print_summary
-from extraction.config import BASELINE_NOTICE, ExtractionConfig, resolve_config
+from extraction.config import BASELINE_NOTICE, resolve_config
 from extraction.errors import ConfigurationError
 from extraction.pipeline.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
-from extraction.pipeline.setup import (
-    default_cache_path,
-    extract_fn_for,
-    identity_for,
-    redactor_for,
-)
-from extraction.redaction import Redactor
+from extraction.pipeline.extractor import Extractor
 from schemas.loaders import iter_paths
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -108,61 +102,50 @@ def run_extract_batch(
             model, base_url=base_url, api_key=api_key, mode=mode, environ=env, **dict(options or {})
         )
         prices = PriceTable.load(prices_path)
-        settings = BatchSettings(
-            concurrency=concurrency, rpm=rpm, tpm=tpm, article_timeout=article_timeout
-        )
-        identity = identity_for(cfg, chunk_tokens=chunk_tokens, overlap_tokens=overlap_tokens)
     except (ConfigurationError, PriceTableError, ValueError) as exc:
         err.print(f"sitrep extract: {exc}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
     if cfg is None and notice:
         err.print(BASELINE_NOTICE, markup=False, highlight=False, soft_wrap=True)
-    redactor = redactor_for(cfg, env)
     try:
-        cache = (
-            ResponseCache(cache_path or default_cache_path(env), checked_mode, redactor=redactor)
-            if cfg is not None and cache_mode != "off"
-            else None
+        extractor = Extractor(
+            cfg,
+            cache=checked_mode,
+            cache_path=cache_path,
+            concurrency=concurrency,
+            rpm=rpm,
+            tpm=tpm,
+            article_timeout=article_timeout,
+            chunk_tokens=chunk_tokens,
+            overlap_tokens=overlap_tokens,
+            prices=prices,
+            environ=env,
         )
-    except CacheError as exc:
+    except (CacheError, ValueError) as exc:
         err.print(f"sitrep extract: {exc}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
-    try:
+    with extractor:
         return _run(
             paths,
             out,
-            cfg,
-            identity,
-            settings,
-            cache,
-            prices,
-            redactor,
+            extractor,
             err,
             progress=progress,
             retry_failed=retry_failed,
             overwrite=overwrite,
         )
-    finally:
-        if cache is not None:
-            cache.close()
 
 
 def _run(
     paths: Sequence[Path],
     out: Path | str,
-    cfg: ExtractionConfig | None,
-    identity: Any,
-    settings: BatchSettings,
-    cache: ResponseCache | None,
-    prices: PriceTable,
-    redactor: Redactor,
+    extractor: Extractor,
     err: Console,
     *,
     progress: bool,
     retry_failed: bool,
     overwrite: bool,
 ) -> int:
-    extract_fn = extract_fn_for(cfg)
     total = count_items(paths)
     bar = ProgressBar(err, total, enabled=progress)
     logs = logging_to(err)
@@ -170,19 +153,11 @@ def _run(
     try:
         with bar.progress:
             if str(out) == STDOUT:
-                return _to_stdout(
-                    paths, extract_fn, identity, settings, cache, prices, redactor, bar
-                )
+                return _to_stdout(paths, extractor, bar)
             result = asyncio.run(
-                run_batch(
+                extractor.run(
                     iter_paths(list(paths)),
-                    extract_fn,
                     Path(out),
-                    identity=identity,
-                    settings=settings,
-                    cache=cache,
-                    prices=prices,
-                    redactor=redactor,
                     on_progress=bar.update,
                     total=total,
                     retry_failed=retry_failed,
@@ -200,17 +175,20 @@ def _run(
         return EXIT_INTERRUPTED
     except (BatchAborted, ResultsFileError, CacheError) as exc:
         err.print(
-            f"sitrep extract: {redactor(str(exc))}", markup=False, highlight=False, soft_wrap=True
+            f"sitrep extract: {extractor.redactor(str(exc))}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
         return EXIT_USAGE
     finally:
         next(logs, None)
     summary = summarize(
         result.path,
-        identity=identity,
+        identity=extractor.identity,
         order=result.order,
         progress=result.progress,
-        prices=prices,
+        prices=extractor.prices,
         completed=result.completed,
     )
     where = write_summary(summary, summary_path(result.path))
@@ -218,32 +196,14 @@ def _run(
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
-def _to_stdout(
-    paths: Sequence[Path],
-    extract_fn: Any,
-    identity: Any,
-    settings: BatchSettings,
-    cache: ResponseCache | None,
-    prices: PriceTable,
-    redactor: Redactor,
-    bar: ProgressBar,
-) -> int:
+def _to_stdout(paths: Sequence[Path], extractor: Extractor, bar: ProgressBar) -> int:
     failed = 0
 
     async def go() -> None:
         nonlocal failed
-        async for record in extract_batch(
-            iter_paths(list(paths)),
-            extract_fn,
-            identity=identity,
-            settings=settings,
-            cache=cache,
-            prices=prices,
-            redactor=redactor,
-            on_progress=bar.update,
-        ):
+        async for record in extractor.records(iter_paths(list(paths)), on_progress=bar.update):
             failed += record.status != "ok"
-            sys.stdout.write(redactor(record.model_dump_json()) + "\n")
+            sys.stdout.write(extractor.redactor(record.model_dump_json()) + "\n")
             sys.stdout.flush()
 
     asyncio.run(go())

@@ -12,65 +12,50 @@ article's ``{{ ... }}`` would be template code); without one it sends the messag
 If the re-asks run out and grounding was the only fault, the last answer is kept with those quotes
 flagged ``not_found`` and a warning, since it was paid for.
 
-Each HTTP request goes through the transport policy of :mod:`extraction.model.retry`; the requests
-sent
-(re-asks and transport retries alike), the tokens used and the time taken are recorded on the
-result's :class:`schemas.Producer`, or on the error when the call fails.
+Each HTTP request goes through the transport policy of :mod:`extraction.model.retry`; the
+requests sent (re-asks and transport retries alike), the tokens used and the time taken are
+recorded on the result's :class:`schemas.Producer`, or on the error when the call fails.
 
 instructor's hooks are not used: everything is counted in the request function sitrep hands to
 ``instructor.patch(create=...)``, so no hook can break a call. That function sends the body
 instructor prepared with the openai client's ``post`` (its documented way to send a body as is),
 not its typed ``chat.completions.create``: same base URL, authentication, timeout, response type
 and error classes, without the typed method's walk over the request to transform it (about
-1.2 ms of CPU a call, and the identity for these plain JSON bodies). :meth:`_Call.body` checks the
-body first, against the parameters the installed client knows.
+1.2 ms of CPU a call, and the identity for these plain JSON bodies).
+:meth:`~extraction.model.request.Call.body` checks the body first, against the parameters the
+installed client knows.
 
-What a kept answer's warnings look like:
-
->>> text = "Drones struck Koya on Monday."
->>> flag = grounding_context(text, evidence_from="model", on_ungrounded="flag")
->>> event = {"id": "E1", "sub_type": "grenade", "evidence": {"quote": "Missiles hit Erbil"}}
->>> ungrounded_warnings(Records.model_validate({"events": [event]}, context=flag), text)
-["events[E1].evidence: quote 'Missiles hit Erbil' is not in the article (flagged not_found)"]
+The request side (what is sent, counted and retried) is :mod:`extraction.model.request`; the
+answer side (records, kept answers, errors) is :mod:`extraction.model.outcome`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import functools
-import json
-import logging
-import re
-import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from collections.abc import Awaitable
 from typing import Any, Protocol, cast
 
-import httpx2
 import instructor
 import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
-from openai.types.chat import ChatCompletion
-from openai.types.chat.completion_create_params import CompletionCreateParamsNonStreaming
-from pydantic import BaseModel, ValidationError
 
-from extraction.config import NO_KEY, ExtractionConfig
-from extraction.errors import ExtractionError, ModelOutputError
+from extraction.config import ExtractionConfig
+from extraction.errors import ExtractionError
 from extraction.model.answer import RecordsAnswer
-from extraction.model.messages import build_messages
-from extraction.model.retry import async_transport_retrying, describe_failure, transport_retrying
-from prompts import Prompt, load_prompt
+from extraction.model.outcome import finish, records_or_raise
+from extraction.model.request import (
+    AsyncSleep,
+    Call,
+    Meter,
+    async_create,
+    client_kwargs,
+    ssl_context,
+)
 from schemas.article import Article
-from schemas.evidence import Evidence, grounding, grounding_context
-from schemas.grounding import AlignmentStatus, align
-from schemas.records import ArticleExtraction, Producer, Records, Usage, schema_hash
-from schemas.statement import Statement
-from schemas.vocab import TextType
+from schemas.records import ArticleExtraction
 
-logger = logging.getLogger("sitrep.extraction")
+__all__ = ["arun_model", "client_kwargs"]
 
 _INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
     "tools": instructor.Mode.TOOLS,
@@ -78,398 +63,22 @@ _INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
     "md_json": instructor.Mode.MD_JSON,
 }
-_FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
-
-Sleep = Callable[[float], None]
-AsyncSleep = Callable[[float], Awaitable[None]]
-
-
-class _PatchedCreate(Protocol):
-    def __call__(self, **kwargs: Any) -> RecordsAnswer: ...
 
 
 class _AsyncPatchedCreate(Protocol):
     def __call__(self, **kwargs: Any) -> Awaitable[RecordsAnswer]: ...
 
 
-@dataclass
-class _Meter:
-    """What one extraction sent and got back, across re-asks and transport retries."""
-
-    requests: int = 0
-    completions: list[ChatCompletion] = field(default_factory=list)
-    usage: Usage = field(default_factory=Usage)
-
-    def record(self, completion: ChatCompletion) -> None:
-        self.completions.append(completion)
-        u = completion.usage
-        if u is not None:
-            self.usage = self.usage + Usage(
-                prompt_tokens=u.prompt_tokens or 0,
-                completion_tokens=u.completion_tokens or 0,
-                total_tokens=u.total_tokens or 0,
-            )
-
-    @property
-    def last(self) -> ChatCompletion | None:
-        return self.completions[-1] if self.completions else None
-
-
-@dataclass(frozen=True)
-class _Call:
-    """One extraction's fixed inputs."""
-
-    article: Article
-    config: ExtractionConfig
-    prompt: Prompt
-    system: str
-    user: str
-
-    @classmethod
-    def build(cls, article: Article, config: ExtractionConfig) -> _Call:
-        prompt = load_prompt(config.prompt_id)
-        system, user = build_messages(article, prompt)
-        return cls(article, config, prompt, system["content"], user["content"])
-
-    def request(self) -> dict[str, Any]:
-        """The keyword arguments for instructor's patched create. No ``context=``: validation
-        reads the grounding context from :meth:`grounding` (see the module docstring)."""
-        cfg = self.config
-        return {
-            "response_model": RecordsAnswer,
-            "max_retries": cfg.max_reasks,
-            "strict": False,
-            "model": cfg.api_model,
-            "temperature": cfg.temperature,
-            "max_tokens": cfg.max_tokens,
-            "messages": [
-                {"role": "system", "content": self.system},
-                {"role": "user", "content": self.user},
-            ],
-        }
-
-    def grounding(self) -> AbstractContextManager[dict[str, Any]]:
-        """The grounding context the answers are validated with, for the instructor call."""
-        return grounding(self.article.text, evidence_from="model")
-
-    def body(self, kwargs: dict[str, Any]) -> dict[str, Any]:
-        """The JSON body of the request instructor prepared, checked before it is sent.
-
-        Refuses messages that differ from the ones built (instructor would alter them if given a
-        validation context, by rendering them as templates; the JSON modes append instructor's
-        schema instructions after them, which is allowed), parameters the chat completions API
-        does not have, and streaming (sitrep reads whole answers)."""
-        messages = kwargs.get("messages")
-        problem = None
-        if not (
-            isinstance(messages, list)
-            and len(messages) >= 2
-            and isinstance(messages[0], dict)
-            and isinstance(messages[1], dict)
-            and str(messages[0].get("content", "")).startswith(self.system)
-            and str(messages[1].get("content", "")).startswith(self.user)
-        ):
-            problem = "does not carry the messages sitrep built (instructor altered them)"
-        elif unknown := sorted(set(kwargs) - _CHAT_PARAMETERS):
-            problem = f"has parameters the chat completions API does not take: {unknown}"
-        elif kwargs.get("stream"):
-            problem = "asks for a streamed answer"
-        if problem is not None:
-            raise ExtractionError(
-                f"internal error: the request prepared by instructor {problem}; nothing was sent",
-                endpoint=self.config.endpoint,
-                model=self.config.api_model,
-            )
-        return kwargs
-
-
-_CHAT_PARAMETERS = frozenset(
-    CompletionCreateParamsNonStreaming.__required_keys__
-    | CompletionCreateParamsNonStreaming.__optional_keys__
-)
-_CHAT_PATH = "/chat/completions"
-
-
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    """The TLS context the http client would build (built once: it takes ~75 ms each time)."""
-    return httpx2.create_ssl_context()
-
-
-@functools.cache
-def _schema_hash() -> str:
-    return schema_hash()
-
-
-def client_kwargs(config: ExtractionConfig) -> dict[str, Any]:
-    """Keyword arguments for ``openai.OpenAI`` / ``openai.AsyncOpenAI`` serving ``config``, for a
-    caller that shares one client between many articles (pass it as ``client=``)."""
-    return {
-        "api_key": config.secret() or NO_KEY,
-        "base_url": config.base_url,
-        "timeout": config.timeout,
-        "max_retries": 0,  # sitrep's tenacity policy retries; the client must not retry too
-    }
-
-
-def _with_meter(err: ExtractionError, meter: _Meter) -> ExtractionError:
-    err.attempts, err.usage = meter.requests, meter.usage
-    return err
-
-
-def _sync_create(
-    client: openai.OpenAI, call: _Call, meter: _Meter, sleep: Sleep
-) -> Callable[..., ChatCompletion]:
-    def create(**kwargs: Any) -> ChatCompletion:
-        body = call.body(kwargs)
-
-        def send() -> ChatCompletion:
-            meter.requests += 1
-            return client.post(_CHAT_PATH, cast_to=ChatCompletion, body=body)
-
-        try:
-            completion = transport_retrying(call.config, sleep=sleep)(send)
-        except openai.APIError as exc:
-            raise describe_failure(
-                exc, call.config, attempts=meter.requests, usage=meter.usage
-            ) from None
-        meter.record(completion)
-        return completion
-
-    return create
-
-
-def _async_create(
-    client: openai.AsyncOpenAI, call: _Call, meter: _Meter, sleep: AsyncSleep
-) -> Callable[..., Awaitable[ChatCompletion]]:
-    async def create(**kwargs: Any) -> ChatCompletion:
-        body = call.body(kwargs)
-
-        async def send() -> ChatCompletion:
-            meter.requests += 1
-            return await client.post(_CHAT_PATH, cast_to=ChatCompletion, body=body)
-
-        try:
-            completion: ChatCompletion = await async_transport_retrying(call.config, sleep=sleep)(
-                send
-            )
-        except openai.APIError as exc:
-            raise describe_failure(
-                exc, call.config, attempts=meter.requests, usage=meter.usage
-            ) from None
-        meter.record(completion)
-        return completion
-
-    return create
-
-
-def completion_payload(completion: ChatCompletion, mode: str) -> str | None:
-    """The JSON text a completion carries: tool-call arguments, or the message content (taken
-    out of its code fence in ``md_json`` mode)."""
-    if not completion.choices:
-        return None
-    message = completion.choices[0].message
-    if mode == "tools":
-        calls = message.tool_calls or []
-        for tool_call in calls:
-            function = getattr(tool_call, "function", None)
-            if function is not None:
-                return str(function.arguments)
-        return None
-    content = message.content
-    if content is None:
-        return None
-    if mode == "md_json":
-        fenced = _FENCED.search(content)
-        if fenced:
-            return fenced.group(1)
-    return content
-
-
-def _walk(obj: BaseModel, path: str) -> Iterator[tuple[str, BaseModel]]:
-    yield path, obj
-    for name, value in obj:
-        items = value if isinstance(value, list) else [value]
-        for i, item in enumerate(items):
-            if not isinstance(item, BaseModel):
-                continue
-            label = getattr(item, "id", None) or i
-            sub = f"{path}.{name}" if not isinstance(value, list) else f"{path}.{name}[{label}]"
-            yield from _walk(item, sub.lstrip("."))
-
-
-def ungrounded_warnings(records: Records, article_text: str) -> list[str]:
-    """One warning per evidence quote the article does not hold, and per statement marked as a
-    quote whose words are not in the article."""
-    out: list[str] = []
-    for path, node in _walk(records, ""):
-        if isinstance(node, Evidence) and node.alignment is AlignmentStatus.NOT_FOUND:
-            out.append(f"{path}: quote {node.quote!r} is not in the article (flagged not_found)")
-        if (
-            isinstance(node, Statement)
-            and node.text_type is TextType.QUOTE
-            and align(node.text, article_text).status is AlignmentStatus.NOT_FOUND
-        ):
-            out.append(f"{path}.text: marked as a quote but not found in the article")
-    return out
-
-
-def _salvage(call: _Call, completion: ChatCompletion | None) -> Records | None:
-    """The last answer re-validated with ungrounded quotes flagged instead of refused; ``None``
-    when it has faults other than grounding."""
-    payload = completion_payload(completion, call.config.mode) if completion else None
-    if payload is None:
-        return None
-    context = grounding_context(call.article.text, evidence_from="model", on_ungrounded="flag")
-    try:
-        return Records.model_validate_json(payload, context=context)
-    except ValidationError:
-        return None
-
-
-def _last_failure(exc: InstructorRetryException) -> BaseException | None:
-    return exc.failed_attempts[-1].exception if exc.failed_attempts else exc.__cause__
-
-
-def _output_kind(exc: InstructorRetryException) -> str:
-    """``unparseable`` when the last answer was not JSON at all, else ``invalid``."""
-    last = _last_failure(exc)
-    if isinstance(last, json.JSONDecodeError):
-        return "unparseable"
-    if isinstance(last, ValidationError) and any(
-        e["type"] == "json_invalid" for e in last.errors()
-    ):
-        return "unparseable"
-    return "invalid"
-
-
-def _reasons(exc: InstructorRetryException) -> list[str]:
-    last = _last_failure(exc)
-    if isinstance(last, ValidationError):
-        return [
-            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
-            for e in last.errors()[:10]
-        ]
-    return [str(last)] if last is not None else []
-
-
-def _records_or_raise(call: _Call, meter: _Meter, exc: Exception) -> tuple[Records, list[str]]:
-    """Turn a failed instructor call into kept records (grounding only) or a sitrep error."""
-    cfg = call.config
-    common: dict[str, Any] = {
-        "endpoint": cfg.endpoint,
-        "model": cfg.api_model,
-        "attempts": meter.requests,
-        "usage": meter.usage,
-    }
-    if isinstance(exc, IncompleteOutputException):
-        raise ModelOutputError(
-            f"the model stopped at max_tokens={cfg.max_tokens} before finishing the records "
-            f"({cfg.endpoint}, model {cfg.api_model!r}); raise max_tokens (max_tokens= / "
-            "--max-tokens)",
-            kind="truncated",
-            **common,
-        ) from None
-    if isinstance(exc, InstructorRetryException):
-        cause = exc.__cause__
-        if isinstance(cause, ExtractionError):
-            raise _with_meter(cause, meter) from None
-        last = cast(ChatCompletion | None, exc.last_completion) or meter.last
-        kept = _salvage(call, last)
-        if kept is not None:
-            flagged = ungrounded_warnings(kept, call.article.text)
-            summary = (
-                f"re-asks exhausted after {len(meter.completions)} answers with quotes the "
-                f"article does not hold; the last answer is kept with {len(flagged)} "
-                "flagged value(s)"
-            )
-            return kept, [summary, *flagged]
-        reasons = _reasons(exc)
-        raise ModelOutputError(
-            f"the model's output did not validate after {len(meter.completions)} answer(s) "
-            f"({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} request(s)); last "
-            f"errors: {'; '.join(reasons[:3]) or 'unknown'}",
-            reasons=reasons,
-            kind=_output_kind(exc),
-            **common,
-        ) from None
-    if isinstance(exc, ExtractionError):
-        raise _with_meter(exc, meter) from None
-    raise exc
-
-
-def _finish(
-    call: _Call, meter: _Meter, records: Records, warnings: list[str], started: float
-) -> ArticleExtraction:
-    cfg = call.config
-    last = meter.last
-    producer = Producer(
-        kind="model",
-        name=(last.model if last is not None and last.model else None) or cfg.api_model,
-        provider=cfg.provider,
-        base_url=cfg.endpoint,
-        version=last.system_fingerprint if last is not None else None,
-        prompt_id=call.prompt.id,
-        prompt_hash=call.prompt.hash,
-        schema_hash=_schema_hash(),
-        parameters=cfg.parameters(),
-        usage=meter.usage,
-        attempts=meter.requests,
-        latency_s=round(time.perf_counter() - started, 3),
-        created_at=dt.datetime.now(dt.UTC),
-    )
-    logger.info(
-        "%s: %d event(s), %d statement(s) from %s in %d request(s), %d tokens",
-        call.article.id,
-        len(records.events),
-        len(records.statements),
-        producer.name,
-        meter.requests,
-        meter.usage.total_tokens,
-    )
-    return ArticleExtraction.model_validate(
-        {
-            "article_id": call.article.id,
-            "events": records.events,
-            "statements": records.statements,
-            "producer": producer,
-            "warnings": warnings,
-        },
-        context={"publication_date": call.article.publication_date},
-    )
-
-
-def _extract(
-    article: Article, config: ExtractionConfig, client: openai.OpenAI, sleep: Sleep
-) -> ArticleExtraction:
-    started = time.perf_counter()
-    call = _Call.build(article, config)
-    meter = _Meter()
-    patched = cast(
-        _PatchedCreate,
-        instructor.patch(
-            create=_sync_create(client, call, meter, sleep), mode=_INSTRUCTOR_MODES[config.mode]
-        ),
-    )
-    warnings: list[str] = []
-    try:
-        with call.grounding():
-            records = patched(**call.request()).records
-    except (InstructorRetryException, IncompleteOutputException, ExtractionError) as exc:
-        records, warnings = _records_or_raise(call, meter, exc)
-    return _finish(call, meter, records, warnings, started)
-
-
 async def _aextract(
     article: Article, config: ExtractionConfig, client: openai.AsyncOpenAI, sleep: AsyncSleep
 ) -> ArticleExtraction:
     started = time.perf_counter()
-    call = _Call.build(article, config)
-    meter = _Meter()
+    call = Call.build(article, config)
+    meter = Meter()
     patched = cast(
         _AsyncPatchedCreate,
         instructor.patch(
-            create=_async_create(client, call, meter, sleep), mode=_INSTRUCTOR_MODES[config.mode]
+            create=async_create(client, call, meter, sleep), mode=_INSTRUCTOR_MODES[config.mode]
         ),
     )
     warnings: list[str] = []
@@ -477,30 +86,8 @@ async def _aextract(
         with call.grounding():
             records = (await patched(**call.request())).records
     except (InstructorRetryException, IncompleteOutputException, ExtractionError) as exc:
-        records, warnings = _records_or_raise(call, meter, exc)
-    return _finish(call, meter, records, warnings, started)
-
-
-def run_model(
-    article: Article,
-    config: ExtractionConfig,
-    *,
-    sleep: Sleep = time.sleep,
-    client: openai.OpenAI | None = None,
-) -> ArticleExtraction:
-    """Extract ``article``'s records with the configured model (blocking).
-
-    ``client``, if given, is shared and left open (built from :func:`client_kwargs`; its own
-    retries are switched off for these calls); otherwise one is made and closed here. ``sleep`` is
-    what the transport policy waits with (tests inject a recorder). Raises a subclass of
-    :class:`extraction.errors.ExtractionError` on failure.
-    """
-    if client is not None:
-        shared = client.with_options(max_retries=0, timeout=config.timeout)
-        return _extract(article, config, shared, sleep)
-    http = openai.DefaultHttpxClient(verify=_ssl_context())
-    with openai.OpenAI(**client_kwargs(config), http_client=http) as own:
-        return _extract(article, config, own, sleep)
+        records, warnings = records_or_raise(call, meter, exc)
+    return finish(call, meter, records, warnings, started)
 
 
 async def arun_model(
@@ -510,10 +97,16 @@ async def arun_model(
     sleep: AsyncSleep = asyncio.sleep,
     client: openai.AsyncOpenAI | None = None,
 ) -> ArticleExtraction:
-    """The same as :func:`run_model`, on the async client."""
+    """Extract ``article``'s records with the configured model.
+
+    ``client``, if given, is shared and left open (built from :func:`client_kwargs`; its own
+    retries are switched off for these calls); otherwise one is made and closed here. ``sleep`` is
+    what the transport policy waits with (tests inject a recorder). Raises a subclass of
+    :class:`extraction.errors.ExtractionError` on failure.
+    """
     if client is not None:
         shared = client.with_options(max_retries=0, timeout=config.timeout)
         return await _aextract(article, config, shared, sleep)
-    http = openai.DefaultAsyncHttpxClient(verify=_ssl_context())
+    http = openai.DefaultAsyncHttpxClient(verify=ssl_context())
     async with openai.AsyncOpenAI(**client_kwargs(config), http_client=http) as own:
         return await _aextract(article, config, own, sleep)

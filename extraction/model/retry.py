@@ -26,7 +26,6 @@ import openai
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
-    Retrying,
     retry_if_exception,
     stop_after_attempt,
     wait_exponential_jitter,
@@ -35,7 +34,15 @@ from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
 from extraction.config import ENV_API_KEY, ENV_MODE, ENV_MODEL, ENV_OPENAI_API_KEY, ExtractionConfig
-from extraction.errors import EndpointError, ExtractionError, TransportError, server_text
+from extraction.errors import (
+    EndpointError,
+    ExtractionError,
+    RateLimited,
+    RequestTimedOut,
+    ServerFailed,
+    Unreachable,
+    server_text,
+)
 from schemas.records import Usage
 
 logger = logging.getLogger("sitrep.extraction")
@@ -152,23 +159,10 @@ def _log_retry(config: ExtractionConfig) -> Callable[[RetryCallState], None]:
     return before_sleep
 
 
-def transport_retrying(config: ExtractionConfig, *, sleep: Callable[[float], None]) -> Retrying:
-    """A fresh tenacity policy for one request (``sleep`` is injectable for tests)."""
-    return Retrying(
-        retry=retry_if_exception(is_retryable),
-        stop=stop_after_attempt(config.max_transport_retries + 1)
-        | _StopWhenAskedToWaitTooLong(config.max_retry_after),
-        wait=_WaitRetryAfterOrBackoff(config),
-        sleep=sleep,
-        before_sleep=_log_retry(config),
-        reraise=True,
-    )
-
-
 def async_transport_retrying(
     config: ExtractionConfig, *, sleep: Callable[[float], Awaitable[None]]
 ) -> AsyncRetrying:
-    """The same policy for the async client."""
+    """The transport policy (see the module docstring) as tenacity runs it around a request."""
     return AsyncRetrying(
         retry=retry_if_exception(is_retryable),
         stop=stop_after_attempt(config.max_transport_retries + 1)
@@ -199,23 +193,19 @@ def describe_failure(
     }
     tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
     if isinstance(exc, openai.APITimeoutError):
-        return TransportError(
+        return RequestTimedOut(
             f"{where} did not answer within {config.timeout:g}s ({tries}); raise the timeout "
             "(timeout= / --timeout) or check that the server is not overloaded",
-            kind="timeout",
             **common,
         )
     if isinstance(exc, openai.APIConnectionError):
-        return TransportError(
+        return Unreachable(
             f"cannot reach {where} ({tries}): check that the server is running and the base URL "
             "(SITREP_BASE_URL / --base-url) is right",
-            kind="connection",
             **common,
         )
     if not isinstance(exc, openai.APIStatusError):
-        return TransportError(
-            f"{where}: {server_text(str(exc), [config.secret()])}", kind="server", **common
-        )
+        return ServerFailed(f"{where}: {server_text(str(exc), [config.secret()])}", **common)
 
     status = exc.status_code
     said = _said(exc, config.secret())
@@ -229,23 +219,20 @@ def describe_failure(
     if status == 429:
         asked = retry_after_seconds(_headers(exc))
         if asked is not None and asked > config.max_retry_after:
-            return TransportError(
+            return RateLimited(
                 f"{where} rate-limited the request (HTTP 429) and asks to wait {asked:.0f}s, "
                 f"longer than the {config.max_retry_after:g}s sitrep waits; try again later",
-                kind="rate_limit",
                 **common,
             )
-        return TransportError(
+        return RateLimited(
             f"{where} kept rate-limiting the request (HTTP 429) over {tries}; wait and run "
             f"again, or send fewer requests at once.{said}",
-            kind="rate_limit",
             **common,
         )
     if status >= 500 or status in RETRYABLE_STATUS:
-        return TransportError(
+        return ServerFailed(
             f"{where} failed with HTTP {status} on all {tries}; the server is down or "
             f"overloaded, try again later.{said}",
-            kind="server",
             **common,
         )
     if status == 401:

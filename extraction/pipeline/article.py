@@ -36,10 +36,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from extraction.batch.pricing import PriceTable
-from extraction.batch.results import RETRYABLE_KINDS, ErrorKind, ResultRecord
-from extraction.failures import classify, is_fatal, one_line
+from extraction.batch.results import ResultRecord
+from extraction.errors import ArticleTimedOut, ErrorKind, InvalidOutput
+from extraction.failures import kind_of, one_line, stops_batch
 from extraction.pipeline.calls import Caller
-from extraction.pipeline.chunking import Chunk, chunk_article, merge_extractions, split_text
+from extraction.pipeline.chunking import Chunk, chunk_article, split_text
+from extraction.pipeline.merge import merge_extractions
 from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.redaction import Redactor
 from schemas.article import Article
@@ -70,6 +72,7 @@ class Outcome:
     record: ResultRecord
     spent: Usage  # tokens this run paid for (not those of cache hits)
     spent_cost: float | None
+    exception: BaseException | None = None  # what failed the article (its record says so too)
 
 
 def _results(
@@ -125,11 +128,14 @@ class ArticleProcessor:
         try:
             async with asyncio.timeout(self.settings.article_timeout):
                 await asyncio.wait(tasks)
-        except TimeoutError as exc:
+        except TimeoutError:
             for task in tasks:
                 task.cancel()
             await asyncio.wait(tasks)
-            return self._from_exception(article, exc, Usage(), Usage(), len(chunks), 0)
+            timed_out = ArticleTimedOut(
+                f"the article took longer than {self.settings.article_timeout:g}s in all"
+            )
+            return self._from_exception(article, timed_out, Usage(), Usage(), len(chunks), 0)
         except asyncio.CancelledError:
             for task in tasks:
                 task.cancel()
@@ -170,10 +176,17 @@ class ArticleProcessor:
                 calls += 1
         if failure is not None:
             return self._from_exception(article, failure, spent, total, len(chunks), calls)
+        wrong = next((p.article_id for p in parts if p.article_id != article.id), None)
+        if wrong is not None:
+            named = InvalidOutput(f"the extraction names article {wrong!r}, not {article.id!r}")
+            return self._from_exception(article, named, spent, total, len(chunks), calls)
         try:
             merged = parts[0] if len(parts) == 1 else merge_extractions(article, chunks, parts)
         except (ValueError, ValidationError) as exc:
-            return self._from_exception(article, exc, spent, total, len(chunks), calls)
+            unmerged = InvalidOutput(
+                f"the answers of the article's {len(chunks)} chunks do not merge: {exc}"
+            )
+            return self._from_exception(article, unmerged, spent, total, len(chunks), calls)
         record = ResultRecord(
             key=article.id,
             article_id=article.id,
@@ -197,7 +210,7 @@ class ArticleProcessor:
         try:
             return await self.caller.call(piece)
         except Exception as exc:
-            if is_fatal(exc):
+            if stops_batch(exc):
                 raise BatchAborted(self.redactor(one_line(str(exc)))) from exc
             raise
 
@@ -230,10 +243,8 @@ class ArticleProcessor:
         chunks: int,
         calls: int,
     ) -> Outcome:
-        kind, attempts, _ = classify(exc)
+        kind = kind_of(exc)
         reason = str(exc) or type(exc).__name__
-        if isinstance(exc, TimeoutError) and self.settings.article_timeout is not None:
-            reason = f"the article took longer than {self.settings.article_timeout:g}s in all"
         outcome = self._failure(
             article.id,
             article.id,
@@ -248,6 +259,5 @@ class ArticleProcessor:
         )
         assert outcome.record.error is not None
         outcome.record.error.exception = type(exc).__name__
-        outcome.record.error.attempts = attempts
-        outcome.record.error.retryable = kind in RETRYABLE_KINDS
-        return Outcome(outcome.record, spent, self.cost(spent))
+        outcome.record.error.attempts = getattr(exc, "attempts", None)
+        return Outcome(outcome.record, spent, self.cost(spent), exc)

@@ -3,7 +3,7 @@
 :meth:`Caller.call` answers one article (or one chunk of a long article) from, in turn, an
 identical call already in flight (single-flight), the
 :class:`~extraction.batch.cache.ResponseCache`,
-or a paid call through the injected ``ExtractFn``: paced by the
+or a paid call to the :class:`~extraction.model.base.Backend`: paced by the
 :class:`~extraction.batch.ratelimit.RateLimiter` and with at most ``concurrency`` paid calls in
 flight.
 A paid answer is stored in the cache, redacted.
@@ -30,33 +30,32 @@ A paid answer is stored in the cache, redacted.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 from extraction.batch.cache import ResponseCache
 from extraction.batch.ratelimit import RateLimiter
+from extraction.model.base import Backend, ExtractFn, as_backend
 from extraction.pipeline.chunking import estimate_tokens
 from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.redaction import Redactor
 from schemas.article import Article
 from schemas.records import ArticleExtraction, Usage
 
-ExtractFn = Callable[[Article], Awaitable[ArticleExtraction]]
-"""One article (or one chunk of a long article) in, its records out; raises on failure."""
+__all__ = ["Caller", "ExtractFn"]
 
 
 class Caller:
-    """Makes the calls of one batch run through ``extract_fn`` (see the module docstring)."""
+    """Makes the calls of one batch run through ``backend`` (see the module docstring)."""
 
     def __init__(
         self,
-        extract_fn: ExtractFn,
+        backend: Backend | ExtractFn,
         identity: RunIdentity,
         settings: BatchSettings,
         cache: ResponseCache | None,
         redactor: Redactor,
         limiter: RateLimiter,
     ) -> None:
-        self.extract_fn = extract_fn
+        self.backend = as_backend(backend)
         self.identity = identity
         self.settings = settings
         self.cache = cache
@@ -125,7 +124,7 @@ class Caller:
         used: int | None = None
         try:
             async with self._calls:
-                extraction = await self.extract_fn(article)
+                extraction = await self.backend(article)
             used = extraction.producer.usage.total_tokens
         except BaseException as exc:
             usage = getattr(exc, "usage", None)
