@@ -42,9 +42,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evals.gold import GoldError, GoldFile
+from labelling.http_guard import JsonErrors, read_limited
 from labelling.provenance import DraftInfo, acceptance_rates, origins_from_gold
 from labelling.store import GoldConflictError, LabellingFolder, UnsafeIdError
 from labelling.submission import Submission, SubmissionInvalid, build_gold, diff_rows
+from schemas.article import Article
 from schemas.loaders import ArticleInputError
 from schemas.records import Records
 from schemas.validation import first_error
@@ -124,8 +126,8 @@ class ReviewApp:
         return None
 
     async def _submission(self, request: Request) -> Submission | JSONResponse:
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        body = await read_limited(request, MAX_BODY)
+        if body is None:
             return _error(413, f"request body over {MAX_BODY} bytes")
         try:
             return Submission.model_validate_json(body)
@@ -146,11 +148,12 @@ class ReviewApp:
     async def articles(self, request: Request) -> Response:
         out: list[dict[str, Any]] = []
         for article_id in self.folder.article_ids():
-            row: dict[str, Any] = {
-                "id": article_id,
-                "draft": self.folder.draft_path(article_id).is_file(),
-                "gold": self.folder.gold_path(article_id).is_file(),
-            }
+            row: dict[str, Any] = {"id": article_id, "draft": False, "gold": False}
+            try:
+                row["draft"] = self.folder.draft_path(article_id).is_file()
+                row["gold"] = self.folder.gold_path(article_id).is_file()
+            except (UnsafeIdError, OSError) as exc:
+                row["error"] = str(exc)
             out.append(row)
         return JSONResponse({"articles": out, "reviewer": self.reviewer})
 
@@ -158,12 +161,15 @@ class ReviewApp:
         try:
             article_id = self._article_id(request)
             art = self.folder.article(article_id)
+            return JSONResponse(self._article_payload(article_id, art))
         except UnsafeIdError as exc:
             return _error(400, str(exc))
         except FileNotFoundError:
             return _error(404, "no such article in the labelling folder")
         except ArticleInputError as exc:
             return _error(422, str(exc))
+
+    def _article_payload(self, article_id: str, art: Article) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "article": art.model_dump(mode="json", exclude={"source_file"}),
             "draft": None,
@@ -207,7 +213,7 @@ class ReviewApp:
             payload["origins"] = origins_from_gold(gold, draft.records if draft else None)
             payload["prior"] = {k: v.source for k, v in gold.field_provenance.items()}
             payload["notes"] = gold.notes
-        return JSONResponse(payload)
+        return payload
 
     def _build(self, article_id: str, sub: Submission) -> GoldFile:
         art = self.folder.article(article_id)
@@ -242,6 +248,12 @@ class ReviewApp:
         sub = await self._submission(request)
         if isinstance(sub, JSONResponse):
             return sub
+        try:
+            return await self._check_and_save(article_id, sub, save=save)
+        except UnsafeIdError as exc:
+            return _error(400, f"not saved: {exc}", errors=[])
+
+    async def _check_and_save(self, article_id: str, sub: Submission, *, save: bool) -> Response:
         try:
             gold = self._build(article_id, sub)
         except SubmissionInvalid as exc:
@@ -308,6 +320,7 @@ def create_app(
         routes=routes,
         middleware=[
             Middleware(_SecurityHeaders),
+            Middleware(JsonErrors),
             Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
         ],
     )

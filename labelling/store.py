@@ -56,6 +56,11 @@ class UnsafeIdError(ValueError):
     """An article id that could name a path outside the labelling folder."""
 
 
+class OutsideFolderError(UnsafeIdError):
+    """A path of the labelling folder that a symlink leads outside it (nothing there is read or
+    written)."""
+
+
 class GoldConflictError(RuntimeError):
     """Saving would replace a reviewed gold file without an explicit, up-to-date confirmation."""
 
@@ -108,7 +113,12 @@ class LabellingFolder:
         path = base / f"{article_id}{suffix}"
         resolved = path.resolve()
         if resolved.parent != base.resolve() or not resolved.is_relative_to(self.root):
-            raise UnsafeIdError(f"article id {article_id!r} resolves outside {base}")
+            link = base if base.resolve() != self.root / sub else path
+            raise OutsideFolderError(
+                f"{link.relative_to(self.root)} in {self.root} is a symlink leading outside the "
+                f"labelling folder (to {link.resolve()}); it is neither read nor written: replace "
+                "it with a real folder or file"
+            )
         return path
 
     def article_path(self, article_id: str) -> Path:
@@ -167,7 +177,7 @@ class LabellingFolder:
         for article_id in self.article_ids():
             try:
                 gold = self.gold(article_id)
-            except (GoldError, ArticleInputError):
+            except (GoldError, ArticleInputError, UnsafeIdError, OSError):
                 continue
             if gold is not None:
                 out.append(gold)
