@@ -18,6 +18,8 @@ import pytest
 from evals.dataset import load_eval_articles
 from schemas.article import Article
 
+pytest_plugins = ["review_page"]  # the review page in Chromium: browser, page_at
+
 _SECRET_HEADERS = [
     "authorization",
     "api-key",

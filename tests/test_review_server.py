@@ -51,7 +51,9 @@ def test_page_carries_the_token_and_a_strict_policy(lab: Any) -> None:
     assert f'<meta name="sitrep-token" content="{TOKEN}">' in res.text
     assert "script-src 'self'" in res.headers["content-security-policy"]
     assert res.headers["x-frame-options"] == "DENY"
-    assert client.get("/static/app.js").status_code == 200
+    script = client.get("/static/main.js")
+    assert script.status_code == 200
+    assert "javascript" in script.headers["content-type"]  # module scripts need a JS type
 
 
 def test_article_payload(lab: Any) -> None:
