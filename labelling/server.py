@@ -182,6 +182,7 @@ class ReviewApp:
             "origins": None,
             "prior": {},
             "notes": None,
+            "draft_notes": None,
         }
         draft: GoldFile | None = None
         try:
@@ -197,7 +198,7 @@ class ReviewApp:
                 "prompt_hash": info.prompt_hash,
                 "labelled_at": draft.provenance.labelled_at.isoformat(),
             }
-            payload["notes"] = draft.notes
+            payload["draft_notes"] = draft.notes
         try:
             gold = self.folder.gold(article_id, art)
         except GoldError as exc:
@@ -259,8 +260,9 @@ class ReviewApp:
         except SubmissionInvalid as exc:
             return _error(
                 422,
-                f"not saved: {len(exc.errors)} invalid field(s)",
+                f"not saved: {exc.summary()}",
                 errors=[e.as_dict() for e in exc.errors],
+                warnings=[e.as_dict() for e in exc.warnings],
             )
         except (GoldError, ArticleInputError) as exc:
             return _error(422, f"not saved: {exc}", errors=[])

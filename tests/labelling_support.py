@@ -132,7 +132,7 @@ def draft_extraction(article: Article) -> ArticleExtraction:
         id="S1",
         speaker="Ned Price",
         role="spokesman",
-        organisation="U.S. State Department",
+        organisation="US State Department",
         kind=StatementKind.CONDEMNATION,
         about_events=["E1"],
         targets=["Iran"],

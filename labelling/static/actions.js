@@ -2,7 +2,7 @@
 import { markFocusedSpan, readSelection } from "./article.js";
 import { refreshRow, refreshStates, refreshStatus, render } from "./form.js";
 import { defaults, evidenceLeafOf, getRel, leafState, leafValue, recordOf } from "./model.js";
-import { $, RECORD_KINDS, S, clone, human, toast, track, uid } from "./state.js";
+import { $, UNKNOWN_VALUES, RECORD_KINDS, S, clone, human, toast, track, uid } from "./state.js";
 
 export function setFocus(key, opts) {
   const o = Object.assign({ show: false, scrollForm: false }, opts || {});
@@ -63,21 +63,30 @@ export function accept(key) {
   refreshStatus();
 }
 
+// What rejecting a field leaves in it: empty where the schema allows it (null, [], or its
+// "unknown" default); otherwise blank, so that the person must choose the right value before
+// the save validates (a required choice never silently keeps a value nobody chose).
+export function clearedValue(leaf) {
+  if (leaf.kind === "strings") return [];
+  if (leaf.nullable) return null;
+  if ("default" in leaf.prop && UNKNOWN_VALUES.has(leaf.prop.default)) return clone(leaf.prop.default);
+  return leaf.kind === "string" ? "" : null;
+}
+
 export function reject(key) {
   const leaf = S.leaves.get(key);
   if (!leaf) return;
-  let empty;
-  if (leaf.kind === "strings") empty = [];
-  else if (leaf.nullable) empty = null;
-  else if ("default" in leaf.prop) empty = clone(leaf.prop.default);
-  else {
-    const rec = recordOf(leaf.owner);
-    toast(human(leaf.name) + " is required: edit it, or reject the whole " + (rec === leaf.owner ? "record (X)" : "item (Delete)"));
+  const empty = clearedValue(leaf);
+  if (JSON.stringify(leafValue(leaf)) === JSON.stringify(empty)) {
+    toast(human(leaf.name) + " is already empty: nothing to reject");
     return;
   }
   leaf.obj[leaf.name] = empty;
   S.decisions.set(key, "rejected");
   structural(key);
+  if (empty === null && !leaf.nullable || empty === "") {
+    toast(human(leaf.name) + " cannot stay empty: choose or type the right value before saving");
+  }
 }
 
 export function acceptAllUntouched(within) {
@@ -193,7 +202,7 @@ export function setEvidenceFromSelection() {
     toast("Focus a field first (click it, or j / k)");
     return;
   }
-  const sel = readSelection() || S.selection;
+  const sel = readSelection(); // only what is visibly selected now, never an earlier selection
   if (!sel) {
     toast("Select the supporting words in the article first");
     return;
@@ -201,7 +210,6 @@ export function setEvidenceFromSelection() {
   target.obj[target.name] = { quote: sel.quote, start: sel.start, end: sel.end, alignment: null, score: null };
   S.errors.delete(target.key);
   window.getSelection().removeAllRanges();
-  S.selection = null;
   structural(S.focus);
   markFocusedSpan(true);
   toast("Evidence set: “" + (sel.quote.length > 60 ? sel.quote.slice(0, 57) + "…" : sel.quote) + "”");

@@ -144,6 +144,7 @@ export function control(leaf) {
   ctl.setAttribute("aria-label", leaf.path);
   const onChange = () => {
     leaf.obj[leaf.name] = parseControl(leaf, ctl.value);
+    S.decisions.set(leaf.key, "edited"); // a value the person set, even back to the draft's, is checked
     S.dirty = true;
     S.errors.delete(leaf.key);
     refreshRow(leaf.key);
@@ -179,7 +180,7 @@ export function renderEvidenceRow(leaf) {
   const actions = row.querySelector(".actions");
   actions.prepend(
     el("button", { class: "small", title: "Show in the article (g)", onclick: (e) => { e.stopPropagation(); setFocus(leaf.key, { show: true }); }, text: "show" }),
-    el("button", { class: "small", title: "Use the selected article text (s)", onclick: (e) => { e.stopPropagation(); setFocus(leaf.key); setEvidenceFromSelection(); }, text: "⇤ selection" }),
+    el("button", { class: "small", title: "Use the selected article text (s)", onmousedown: (e) => e.preventDefault(), onclick: (e) => { e.stopPropagation(); setFocus(leaf.key); setEvidenceFromSelection(); }, text: "⇤ selection" }),
   );
   return row;
 }

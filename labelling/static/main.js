@@ -12,8 +12,8 @@ export async function loadListing() {
   const sel = $("#article-select");
   sel.replaceChildren();
   for (const a of S.listing) {
-    const mark = a.gold ? "✓ " : a.draft ? "· " : "  ";
-    sel.append(el("option", { value: a.id, text: mark + a.id }));
+    const mark = a.error ? "⚠ " : a.gold ? "✓ " : a.draft ? "· " : "  ";
+    sel.append(el("option", { value: a.id, text: mark + a.id, title: a.error || null }));
   }
 }
 
@@ -55,9 +55,9 @@ export async function loadArticle(id, force) {
   S.goldSha = d.gold_sha256;
   S.notes = d.notes;
   S.decisions = new Map();
+  S.confirmedNames = {};
   S.errors = new Map();
   S.focus = null;
-  S.selection = null;
   if (d.gold) S.work = buildWork(d.gold, d.origins || {});
   else if (d.draft) S.work = buildWork(d.draft, null);
   else S.work = buildWork(null, null);
@@ -91,7 +91,7 @@ export function renderMeta(d) {
   else if (a.publication_date_text) bits.push("dated “" + a.publication_date_text + "”");
   if (d.draft_info) bits.push("draft by " + d.draft_info.drafted_by + (d.draft_info.run ? " (" + d.draft_info.run + ")" : ""));
   else bits.push("no draft: labelling from scratch");
-  if (d.notes) bits.push("notes: " + d.notes);
+  if (d.draft_notes) bits.push("drafter's notes: " + d.draft_notes);
   box.append(el("span", { text: bits.join(" · ") }));
 }
 
@@ -106,7 +106,10 @@ export function onKey(e) {
     return;
   }
   if (document.querySelector("dialog[open]")) return; // dialogs handle Esc themselves
-  if (typing(e.target)) {
+  // A focused dropdown keeps its arrow keys, but letters stay shortcuts: a dropdown's
+  // type-to-select would otherwise turn "a" (accept) into "attempted".
+  const letterOnSelect = e.target.tagName === "SELECT" && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey;
+  if (typing(e.target) && !letterOnSelect) {
     if (e.key === "Escape") {
       const row = e.target.closest(".field");
       e.target.blur();
@@ -191,10 +194,6 @@ export async function init() {
   S.defs = schema.data.$defs;
   await loadListing();
   document.addEventListener("keydown", onKey);
-  document.addEventListener("selectionchange", () => {
-    const sel = readSelection();
-    if (sel) S.selection = sel;
-  });
   $("#article").addEventListener("click", onArticleClick);
   $("#article-select").addEventListener("change", (e) => loadArticle(e.target.value));
   $("#btn-prev").addEventListener("click", () => stepArticle(-1));

@@ -119,7 +119,10 @@ export function leafState(leaf) {
   const dv = draftValue(leaf);
   if (!dv.has) return dec === "rejected" ? "rejected" : "added";
   const same = comparable(leaf, leafValue(leaf)) === comparable(leaf, dv.value);
-  if (!same) return dec === "rejected" ? "rejected" : "edited";
+  if (!same) {
+    if (dec === "rejected" || (!dec && S.prior.get(leaf.key) === "rejected")) return "rejected";
+    return "edited";
+  }
   if (dec) return dec === "rejected" ? "rejected" : "accepted";
   return S.prior.get(leaf.key) === "confirmed" ? "accepted" : "untouched";
 }

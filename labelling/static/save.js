@@ -21,28 +21,47 @@ export function payload(overwrite) {
     const leaf = S.leaves.get(key);
     if (leaf) decisions[leaf.path] = dec;
   }
-  return { records, origins, decisions, notes: S.notes, base_sha256: S.goldSha, overwrite: Boolean(overwrite) };
+  return {
+    records, origins, decisions, notes: S.notes, base_sha256: S.goldSha, overwrite: Boolean(overwrite),
+    confirmed_names: S.confirmedNames,
+  };
 }
 
 export function clearMessages() {
   const box = $("#messages");
   box.replaceChildren();
   box.className = "";
+  delete box.dataset.kind;
 }
 
-export function showMessages(title, errors, info) {
+function problemList(problems) {
+  const ul = el("ul", {});
+  for (const e of problems) {
+    const link = e.path ? el("a", { href: "#", class: "path", text: e.path }) : null;
+    const li = el("li", {}, link, e.path ? ": " : "", e.message);
+    li.addEventListener("click", (ev) => { ev.preventDefault(); focusPath(e.path); });
+    ul.append(li);
+  }
+  return ul;
+}
+
+// The pinned message box: every problem at once, each linked to its field; it stays until the
+// next save or check succeeds. Warnings (unknown names) come with "save anyway".
+export function showMessages(title, errors, info, warnings) {
   const box = $("#messages");
   box.replaceChildren();
   box.className = info ? "info" : "";
+  box.dataset.kind = info ? "info" : "refused";
   box.append(el("strong", { text: title }));
-  if (errors.length) {
-    const ul = el("ul", {});
-    for (const e of errors) {
-      const li = el("li", {}, e.path ? el("code", { text: e.path }) : null, e.path ? ": " : "", e.message);
-      li.addEventListener("click", () => focusPath(e.path));
-      ul.append(li);
+  if (errors.length) box.append(problemList(errors));
+  if (warnings && warnings.length) {
+    box.append(el("p", { class: "warn-title", text: "To confirm (the gazetteer does not know these names):" }), problemList(warnings));
+    if (!errors.length) {
+      box.append(el("button", { id: "btn-save-anyway", class: "small", text: "Keep these names and save", onclick: () => {
+        for (const w of warnings) if (w.value !== undefined) S.confirmedNames[w.path] = w.value;
+        save(false);
+      } }));
     }
-    box.append(ul);
   }
 }
 
@@ -90,6 +109,7 @@ export async function save(overwrite) {
   const res = await api("POST", "/api/articles/" + encodeURIComponent(S.id) + "/gold", body);
   if (res.status === 200) {
     S.goldSha = res.data.gold_sha256;
+    S.ownSave = res.data.gold_sha256;
     S.goldInfo = { labeller: REVIEWER, labelled_at: new Date().toISOString().slice(0, 10), status: "reviewed" };
     S.priorByPath = res.data.prior || {};
     S.prior = new Map();
@@ -113,14 +133,18 @@ export async function save(overwrite) {
     document.body.dataset.saved = res.data.gold_sha256;
     return;
   }
+  delete document.body.dataset.saved;
   if (res.status === 422) {
-    showMessages(res.data.error || "Not saved: invalid fields", res.data.errors || []);
-    markErrors(res.data.errors || []);
-    toast("Not saved: fix the fields listed above");
+    const errors = res.data.errors || [];
+    const warnings = res.data.warnings || [];
+    showMessages(res.data.error || "Not saved: invalid fields", errors, false, warnings);
+    markErrors([...errors, ...warnings]);
+    toast(errors.length ? "Not saved: fix the fields listed above" : "Not saved: confirm the names listed above");
     return;
   }
   if (res.status === 409 && !overwrite && S.goldSha && res.data.current_sha256 === S.goldSha) {
-    if (confirm(res.data.error + "\n\nReplace the reviewed gold file?")) await save(true);
+    // Replacing the file this page itself saved needs no confirmation; someone else's does.
+    if (S.ownSave === S.goldSha || confirm(res.data.error + "\n\nReplace the reviewed gold file?")) await save(true);
     return;
   }
   showMessages("Not saved: " + (res.data.error || "error " + res.status), []);

@@ -9,6 +9,7 @@ export const RECORD_KINDS = [
 ];
 export const NOT_LEAVES = new Set(["id", "event_type"]);
 export const LONG_TEXT = new Set(["text"]);
+export const UNKNOWN_VALUES = new Set(["unknown", "unresolved"]); // a rejected field's "empty" default
 
 export const S = {
   defs: {},
@@ -28,7 +29,8 @@ export const S = {
   itemPath: new Map(), // item -> final path
   pathKey: new Map(), // final path -> leaf key (or item uid for items)
   focus: null,
-  selection: null,
+  confirmedNames: {}, // name field path -> unknown canonical name the person chose to keep
+  ownSave: null, // SHA-256 of the gold file this page saved last (re-saving it needs no confirm)
   goldSha: null,
   goldInfo: null,
   draftInfo: null,
