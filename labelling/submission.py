@@ -68,8 +68,13 @@ class SubmissionInvalid(ValueError):
         return ", ".join(parts)
 
 
-def _clean_message(msg: str) -> str:
-    return msg.removeprefix("Value error, ")
+def _clean_message(err: Any) -> str:
+    """The reviewer's version of a pydantic error: a required value left blank says so."""
+    if err.get("input") is None and err["type"] in ("enum", "literal_error", "missing"):
+        return "required: choose a value"
+    if err["type"] == "string_too_short" and err.get("input") == "":
+        return "required: type the text"
+    return str(err["msg"]).removeprefix("Value error, ")
 
 
 def validate_records(
@@ -82,7 +87,7 @@ def validate_records(
         records = Records.model_validate(raw, context=grounding_context(article.text))
     except ValidationError as exc:
         errors = [
-            FieldError(loc_to_path(err["loc"], raw) or "records", _clean_message(err["msg"]))
+            FieldError(loc_to_path(err["loc"], raw) or "records", _clean_message(err))
             for err in exc.errors()
         ]
         raise SubmissionInvalid(errors + found.errors, found.warnings) from None

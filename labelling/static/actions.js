@@ -2,6 +2,7 @@
 import { markFocusedSpan, readSelection } from "./article.js";
 import { refreshRow, refreshStates, refreshStatus, render } from "./form.js";
 import { defaults, evidenceLeafOf, getRel, leafState, leafValue, recordOf } from "./model.js";
+import { forget, remember } from "./undo.js";
 import { $, UNKNOWN_VALUES, RECORD_KINDS, S, clone, human, toast, track, uid } from "./state.js";
 
 export function setFocus(key, opts) {
@@ -57,6 +58,7 @@ export function accept(key) {
   const leaf = S.leaves.get(key);
   if (!leaf) return;
   const state = leafState(leaf);
+  remember("accept " + leaf.path);
   S.decisions.set(key, state === "edited" || state === "added" ? "edited" : "accepted");
   S.dirty = true;
   refreshRow(key);
@@ -81,6 +83,7 @@ export function reject(key) {
     toast(human(leaf.name) + " is already empty: nothing to reject");
     return;
   }
+  remember("reject " + leaf.path);
   leaf.obj[leaf.name] = empty;
   S.decisions.set(key, "rejected");
   structural(key);
@@ -91,6 +94,7 @@ export function reject(key) {
 
 export function acceptAllUntouched(within) {
   let n = 0;
+  remember(within ? "accept the rest of " + within.id : "accept all untouched");
   for (const leaf of S.leaves.values()) {
     if (within && recordOf(leaf.owner) !== within) continue;
     if (leafState(leaf) === "untouched") {
@@ -99,8 +103,9 @@ export function acceptAllUntouched(within) {
     }
   }
   if (n) S.dirty = true;
+  else forget();
   refreshStates();
-  toast("Accepted " + n + " untouched field" + (n === 1 ? "" : "s"));
+  toast("Accepted " + n + " untouched field" + (n === 1 ? "" : "s") + (n ? " (Ctrl+Z undoes)" : ""));
 }
 
 export function acceptRecord(rec) {
@@ -123,6 +128,7 @@ export function nextId(k) {
 }
 
 export function addRecord(k) {
+  remember("add " + k.one);
   const rec = defaults(S.defs[k.def]);
   rec.id = nextId(k);
   if (k.list === "events") rec.event_type = null;
@@ -134,12 +140,13 @@ export function addRecord(k) {
     setFocus(row.dataset.key, { scrollForm: true });
     row.focus({ preventScroll: true });
   }
-  toast("Added " + rec.id);
+  toast("Added " + rec.id + " (Ctrl+Z undoes)");
 }
 
 export function removeRecord(rec) {
   const k = RECORD_KINDS.find((kk) => S.work[kk.list].includes(rec));
-  if (!k || !confirm("Reject " + rec.id + ": remove the whole record?")) return;
+  if (!k) return;
+  remember("remove " + rec.id);
   S.work[k.list].splice(S.work[k.list].indexOf(rec), 1);
   let unlinked = 0;
   if (k.list === "events") {
@@ -150,17 +157,19 @@ export function removeRecord(rec) {
     }
   }
   structural(null);
-  toast("Removed " + rec.id + (unlinked ? "; unlinked it from " + unlinked + " statement(s)" : ""));
+  toast("Removed " + rec.id + (unlinked ? "; unlinked it from " + unlinked + " statement(s)" : "") + " (Ctrl+Z undoes)");
 }
 
 export function move(list, i, delta) {
   const j = i + delta;
   if (j < 0 || j >= list.length) return;
+  remember("move");
   [list[i], list[j]] = [list[j], list[i]];
   structural(S.focus);
 }
 
 export function addItem(list, itemDef) {
+  remember("add an item");
   const item = track(defaults(itemDef), null);
   list.push(item);
   structural(null);
@@ -172,6 +181,7 @@ export function addItem(list, itemDef) {
 }
 
 export function removeItem(list, i) {
+  remember("remove an item");
   list.splice(i, 1);
   structural(null);
 }
@@ -207,6 +217,7 @@ export function setEvidenceFromSelection() {
     toast("Select the supporting words in the article first");
     return;
   }
+  remember("set evidence of " + target.path);
   target.obj[target.name] = { quote: sel.quote, start: sel.start, end: sel.end, alignment: null, score: null };
   S.errors.delete(target.key);
   window.getSelection().removeAllRanges();

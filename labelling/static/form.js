@@ -1,4 +1,5 @@
 // sitrep review page: The form pane: records, fields and controls generated from the schema.
+import { remember, rememberEdit } from "./undo.js";
 import { accept, acceptRecord, addItem, addRecord, move, reject, removeItem, removeRecord, setEvidenceFromSelection, setFocus, structural } from "./actions.js";
 import { renderArticle } from "./article.js";
 import { defaults, deref, indexWork, isObject, isObjectList, leafState, leafValue, unwrap } from "./model.js";
@@ -21,6 +22,7 @@ export function render() {
   const notes = el("textarea", { id: "notes", rows: 2, "aria-label": "Notes on this article", placeholder: "Notes for other labellers (optional)" });
   notes.value = S.notes || "";
   notes.addEventListener("input", () => {
+    rememberEdit("notes", "edit the notes");
     S.notes = notes.value.trim() ? notes.value : null;
     S.dirty = true;
     refreshStatus();
@@ -70,13 +72,13 @@ export function renderFields(container, obj, def, owner, prefix) {
       container.append(renderEvidenceRow(S.leaves.get(key)));
     } else if (isObject(node) && value !== null && value !== undefined) {
       const legend = el("legend", { text: human(name) });
-      if (nullable) legend.append(el("button", { class: "small bad", title: "Remove " + human(name), onclick: () => { obj[name] = null; structural(key); }, text: "✗" }));
+      if (nullable) legend.append(el("button", { class: "small bad", title: "Remove " + human(name), onclick: () => { remember("remove " + human(name)); obj[name] = null; structural(key); }, text: "✗" }));
       const fs = el("fieldset", {}, legend);
       renderFields(fs, value, node, owner, rel);
       container.append(fs);
     } else if (isObject(node)) {
       const leaf = S.leaves.get(key);
-      const row = fieldRow(leaf, el("button", { class: "small", onclick: () => { obj[name] = defaults(node); structural(key); }, text: "+ add " + human(name) }));
+      const row = fieldRow(leaf, el("button", { class: "small", onclick: () => { remember("add " + human(name)); obj[name] = defaults(node); structural(key); }, text: "+ add " + human(name) }));
       container.append(row);
     } else if (isObjectList(node)) {
       const itemDef = deref(node.items);
@@ -123,6 +125,7 @@ export function control(leaf) {
   if (leaf.kind === "enum") {
     ctl = el("select", {});
     if (leaf.nullable) ctl.append(el("option", { value: "", text: "—" }));
+    else if (v === null || v === undefined) ctl.append(el("option", { value: "", text: "— choose —", disabled: true }));
     for (const opt of leaf.node.enum) ctl.append(el("option", { value: opt, text: human(opt) }));
     ctl.value = v === null || v === undefined ? "" : v;
   } else if (leaf.kind === "integer" || leaf.kind === "number") {
@@ -143,6 +146,7 @@ export function control(leaf) {
   }
   ctl.setAttribute("aria-label", leaf.path);
   const onChange = () => {
+    rememberEdit(leaf.key, "edit " + leaf.path);
     leaf.obj[leaf.name] = parseControl(leaf, ctl.value);
     S.decisions.set(leaf.key, "edited"); // a value the person set, even back to the draft's, is checked
     S.dirty = true;

@@ -1,4 +1,5 @@
 // sitrep review page: Loading articles, the keyboard, and wiring the page together.
+import { redo, resetHistory, undo } from "./undo.js";
 import { accept, acceptAllUntouched, acceptRecord, addItem, addRecord, focusedLeaf, focusedList, move, moveFocus, moveRecordFocus, reject, removeItem, removeRecord, setEvidenceFromSelection, setFocus } from "./actions.js";
 import { markFocusedSpan, readSelection } from "./article.js";
 import { render } from "./form.js";
@@ -56,6 +57,7 @@ export async function loadArticle(id, force) {
   S.notes = d.notes;
   S.decisions = new Map();
   S.confirmedNames = {};
+  resetHistory();
   S.errors = new Map();
   S.focus = null;
   if (d.gold) S.work = buildWork(d.gold, d.origins || {});
@@ -103,6 +105,13 @@ export function onKey(e) {
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
     e.preventDefault();
     save(false);
+    return;
+  }
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key.toLowerCase() === "z" || e.key.toLowerCase() === "y")) {
+    if (document.querySelector("dialog[open]")) return;
+    e.preventDefault();
+    if (e.key.toLowerCase() === "y" || e.shiftKey) redo();
+    else undo();
     return;
   }
   if (document.querySelector("dialog[open]")) return; // dialogs handle Esc themselves

@@ -29,7 +29,7 @@ export function defaults(def) {
     if ("default" in prop) out[name] = clone(prop.default);
     else if (node.type === "array") out[name] = [];
     else if (isObject(node) && !nullable) out[name] = defaults(node);
-    else if (required.has(name) && node.enum) out[name] = node.enum[0];
+    else if (required.has(name) && node.enum) out[name] = null; // a required choice: no hidden default
     else if (required.has(name) && node.type === "string") out[name] = "";
     else out[name] = null;
   }

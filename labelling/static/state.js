@@ -30,6 +30,9 @@ export const S = {
   pathKey: new Map(), // final path -> leaf key (or item uid for items)
   focus: null,
   confirmedNames: {}, // name field path -> unknown canonical name the person chose to keep
+  undo: [], // snapshots before each action (undo.js)
+  redo: [],
+  editing: null, // leaf key whose edit is under way (one undo step per field edit)
   ownSave: null, // SHA-256 of the gold file this page saved last (re-saving it needs no confirm)
   goldSha: null,
   goldInfo: null,
