@@ -8,7 +8,8 @@ Routes (all JSON except the page and its static files):
 - ``GET /api/articles/{id}``: one article's text, draft, gold (if reviewed) and its provenance;
 - ``POST /api/articles/{id}/check``: validate a submission and return the diff against the draft;
 - ``POST /api/articles/{id}/gold``: validate and save reviewed gold;
-- ``GET /api/stats``: the draft acceptance rate per field over the folder's reviewed gold.
+- ``GET /api/stats``: the draft acceptance rate per field over the folder's reviewed gold;
+- ``GET /api/names``: canonical actor names (for completion) and the fields that hold them.
 
 Security: the server binds to the loopback interface unless told otherwise; requests must name the
 host it serves (against DNS rebinding); every POST must carry the page's token in the
@@ -43,6 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evals.gold import GoldError, GoldFile
 from labelling.http_guard import JsonErrors, read_limited
+from labelling.names import CANONICAL_FIELDS, actor_names
 from labelling.provenance import DraftInfo, acceptance_rates, origins_from_gold
 from labelling.store import GoldConflictError, LabellingFolder, UnsafeIdError
 from labelling.submission import Submission, SubmissionInvalid, build_gold, diff_rows
@@ -293,6 +295,9 @@ class ReviewApp:
     async def save(self, request: Request) -> Response:
         return await self._handle(request, save=True)
 
+    async def names(self, request: Request) -> Response:
+        return JSONResponse({"fields": list(CANONICAL_FIELDS), "actors": actor_names()})
+
     async def stats(self, request: Request) -> Response:
         rows = [t.as_dict() for t in acceptance_rates(self.folder.golds())]
         return JSONResponse({"fields": rows})
@@ -315,6 +320,7 @@ def create_app(
         Route("/api/articles/{article_id}/check", handlers.check, methods=["POST"]),
         Route("/api/articles/{article_id}/gold", handlers.save, methods=["POST"]),
         Route("/api/stats", handlers.stats),
+        Route("/api/names", handlers.names),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     hosts = allowed_hosts if allowed_hosts is not None else ["127.0.0.1", "localhost", "[::1]"]

@@ -1,12 +1,14 @@
 // sitrep review page: Focus and the reviewer's actions on fields, items and records.
 import { markFocusedSpan, readSelection } from "./article.js";
-import { refreshRow, refreshStates, refreshStatus, render } from "./form.js";
+import { refreshRow, refreshStates, refreshStatus, render, toggleCollapsed } from "./form.js";
 import { defaults, evidenceLeafOf, getRel, leafState, leafValue, recordOf } from "./model.js";
+import { statementFromSelection } from "./entry.js";
 import { forget, remember } from "./undo.js";
 import { $, UNKNOWN_VALUES, RECORD_KINDS, S, clone, human, toast, track, uid } from "./state.js";
 
 export function setFocus(key, opts) {
   const o = Object.assign({ show: false, scrollForm: false }, opts || {});
+  const before = S.focus && S.rows.has(S.focus) ? S.rows.get(S.focus).closest(".record") : null;
   if (S.focus && S.rows.has(S.focus)) S.rows.get(S.focus).classList.remove("focused");
   for (const card of document.querySelectorAll(".record.current")) card.classList.remove("current");
   S.focus = key;
@@ -15,7 +17,12 @@ export function setFocus(key, opts) {
     row.classList.add("focused");
     const card = row.closest(".record");
     if (card) card.classList.add("current");
-    if (o.scrollForm) row.scrollIntoView({ block: "nearest" });
+    if (card && card.classList.contains("collapsed") && o.scrollForm && o.expand !== false) toggleCollapsed(recordOf(S.leaves.get(key).owner));
+    if (o.scrollForm) {
+      // Moving into another record brings that record to the top of the pane.
+      if (card && card !== before) card.scrollIntoView({ block: "start" });
+      row.scrollIntoView({ block: "nearest" });
+    }
   }
   const shown = markFocusedSpan(o.show);
   if (o.show && !shown) {
@@ -24,8 +31,9 @@ export function setFocus(key, opts) {
   }
 }
 
+// Field rows in document order, leaving out those of collapsed records.
 export function orderedKeys() {
-  return [...document.querySelectorAll("#form .field")].map((r) => r.dataset.key);
+  return [...document.querySelectorAll("#form .field")].filter((r) => !r.closest(".record.collapsed")).map((r) => r.dataset.key);
 }
 
 export function moveFocus(delta) {
@@ -45,7 +53,7 @@ export function moveRecordFocus(delta) {
   i = i < 0 ? 0 : Math.max(0, Math.min(cards.length - 1, i + delta));
   const row = cards[i].querySelector(".field");
   if (row) {
-    setFocus(row.dataset.key, { show: true, scrollForm: true });
+    setFocus(row.dataset.key, { show: true, scrollForm: true, expand: false });
     row.focus({ preventScroll: true });
   }
 }
@@ -131,6 +139,11 @@ export function addRecord(k) {
   remember("add " + k.one);
   const rec = defaults(S.defs[k.def]);
   rec.id = nextId(k);
+  const sel = k.list === "statements" ? readSelection() : null;
+  if (sel) {
+    Object.assign(rec, statementFromSelection(sel));
+    window.getSelection().removeAllRanges();
+  }
   if (k.list === "events") rec.event_type = null;
   track(rec, null);
   S.work[k.list].push(rec);

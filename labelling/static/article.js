@@ -1,4 +1,5 @@
 // sitrep review page: The article pane: text with evidence highlighted, and reading the selection.
+import { uncoveredSentences } from "./confidence.js";
 import { evidenceLeafOf, leafValue, recordOf } from "./model.js";
 import { $, S, cpCount, cpLength, el, sliceCp } from "./state.js";
 
@@ -24,6 +25,11 @@ export function renderArticle() {
     cuts.add(s.start);
     cuts.add(s.end);
   }
+  const uncovered = uncoveredSentences(spans);
+  for (const [a, b] of uncovered) {
+    cuts.add(a);
+    cuts.add(b);
+  }
   const bounds = [...cuts].filter((c) => c >= 0 && c <= cpLength()).sort((a, b) => a - b);
   S.segments = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
@@ -35,6 +41,9 @@ export function renderArticle() {
     if (covering.length) {
       seg.classList.add("ev", covering[0].kind);
       if (covering.length > 1) seg.classList.add("deep");
+    } else if (uncovered.some(([s, e]) => s <= a && e >= b)) {
+      seg.classList.add("uncovered");
+      seg.title = "No record's evidence is in this sentence";
     }
     S.segments.push({ el: seg, start: a, end: b, keys: covering.map((c) => c.key) });
     box.append(seg);

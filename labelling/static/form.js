@@ -2,7 +2,9 @@
 import { remember, rememberEdit } from "./undo.js";
 import { accept, acceptRecord, addItem, addRecord, move, reject, removeItem, removeRecord, setEvidenceFromSelection, setFocus, structural } from "./actions.js";
 import { renderArticle } from "./article.js";
-import { defaults, deref, indexWork, isObject, isObjectList, leafState, leafValue, unwrap } from "./model.js";
+import { confidenceChip, decorate } from "./confidence.js";
+import { aboutEventsControl, decorateName, isNameField } from "./entry.js";
+import { defaults, deref, indexWork, isObject, isObjectList, leafState, leafValue, recordOf, unwrap } from "./model.js";
 import { $, LONG_TEXT, NOT_LEAVES, RECORD_KINDS, S, el, human, singular, uid } from "./state.js";
 
 export function render() {
@@ -44,11 +46,14 @@ export function recordSummary(k, rec) {
 }
 
 export function renderRecord(k, rec, i) {
-  const card = el("article", { class: "record " + k.one, "data-uid": uid(rec), "data-path": k.list + "." + rec.id });
+  const collapsed = S.collapsed.has(uid(rec));
+  const card = el("article", { class: "record " + k.one + (collapsed ? " collapsed" : ""), "data-uid": uid(rec), "data-path": k.list + "." + rec.id });
   const summary = el("span", { class: "summary", text: recordSummary(k, rec) });
   const head = el("header", {},
+    el("button", { class: "small toggle", title: "Collapse / expand (c)", "aria-expanded": String(!collapsed), onclick: () => toggleCollapsed(rec), text: collapsed ? "▸" : "▾" }),
     el("span", { class: "rid", text: rec.id }),
     summary,
+    el("span", { class: "checked", title: "Fields accepted, edited, rejected or added, of all its fields" }),
     el("button", { class: "small ok", title: "Accept the untouched fields of this record (e)", onclick: () => acceptRecord(rec), text: "✓ accept record" }),
     el("button", { class: "small", title: "Move up ([)", onclick: () => move(S.work[k.list], i, -1), text: "↑" }),
     el("button", { class: "small", title: "Move down (])", onclick: () => move(S.work[k.list], i, 1), text: "↓" }),
@@ -122,6 +127,7 @@ export function fieldRow(leaf, ctl) {
 export function control(leaf) {
   const v = leafValue(leaf);
   let ctl;
+  if (leaf.name === "about_events") return aboutEventsControl(leaf);
   if (leaf.kind === "enum") {
     ctl = el("select", {});
     if (leaf.nullable) ctl.append(el("option", { value: "", text: "—" }));
@@ -144,6 +150,7 @@ export function control(leaf) {
     ctl = el("input", { type: "text" });
     ctl.value = v === null || v === undefined ? "" : v;
   }
+  if (leaf.kind === "string" && isNameField(leaf)) ctl.setAttribute("list", "actor-names");
   ctl.setAttribute("aria-label", leaf.path);
   const onChange = () => {
     rememberEdit(leaf.key, "edit " + leaf.path);
@@ -180,6 +187,7 @@ export function renderEvidenceRow(leaf) {
     if (ev.start === null || ev.start === undefined) box.append(el("span", { class: "lost", text: "not found in the article: select the right words and press s" }));
     else box.append(el("span", { class: "where", text: "[" + ev.start + "–" + ev.end + "]" }));
   }
+  box.append(confidenceChip());
   const row = fieldRow(leaf, box);
   const actions = row.querySelector(".actions");
   actions.prepend(
@@ -194,6 +202,8 @@ export function refreshRow(key) {
   const row = S.rows.get(key);
   if (!leaf || !row) return;
   const state = leafState(leaf);
+  decorate(row, leaf);
+  decorateName(row, leaf);
   const badge = row.querySelector(".badge");
   badge.className = "badge " + state;
   badge.textContent = state;
@@ -226,6 +236,40 @@ export function refreshStatus() {
   } else {
     pill.textContent = S.draftInfo ? "draft" : "new";
   }
+  refreshChecked();
   const c = counts();
   $("#counts").textContent = Object.entries(c).filter(([, n]) => n).map(([k, n]) => n + " " + k).join(" · ");
+}
+
+// "12/15 checked" in each record's header: its fields that are no longer untouched.
+export function refreshChecked() {
+  const tally = new Map();
+  for (const leaf of S.leaves.values()) {
+    const rec = recordOf(leaf.owner);
+    if (!rec) continue;
+    const t = tally.get(rec) || { done: 0, all: 0 };
+    t.all += 1;
+    if (leafState(leaf) !== "untouched") t.done += 1;
+    tally.set(rec, t);
+  }
+  for (const [rec, t] of tally) {
+    const card = document.querySelector('.record[data-uid="' + uid(rec) + '"]');
+    const out = card && card.querySelector(":scope > header .checked");
+    if (!out) continue;
+    out.textContent = t.done + "/" + t.all + " checked";
+    card.classList.toggle("all-checked", t.done === t.all);
+  }
+}
+
+export function toggleCollapsed(rec) {
+  const id = uid(rec);
+  if (S.collapsed.has(id)) S.collapsed.delete(id);
+  else S.collapsed.add(id);
+  const card = document.querySelector('.record[data-uid="' + id + '"]');
+  if (!card) return;
+  const collapsed = S.collapsed.has(id);
+  card.classList.toggle("collapsed", collapsed);
+  const toggle = card.querySelector(":scope > header .toggle");
+  toggle.textContent = collapsed ? "▸" : "▾";
+  toggle.setAttribute("aria-expanded", String(!collapsed));
 }

@@ -2,100 +2,13 @@
 import { redo, resetHistory, undo } from "./undo.js";
 import { accept, acceptAllUntouched, acceptRecord, addItem, addRecord, focusedLeaf, focusedList, move, moveFocus, moveRecordFocus, reject, removeItem, removeRecord, setEvidenceFromSelection, setFocus } from "./actions.js";
 import { markFocusedSpan, readSelection } from "./article.js";
-import { render } from "./form.js";
-import { indexWork, itemPaths, recordOf } from "./model.js";
-import { clearMessages, diff, save, showMessages } from "./save.js";
-import { $, RECORD_KINDS, REVIEWER, S, api, clone, el, indexText, track } from "./state.js";
-
-export async function loadListing() {
-  const res = await api("GET", "/api/articles");
-  S.listing = res.data.articles || [];
-  const sel = $("#article-select");
-  sel.replaceChildren();
-  for (const a of S.listing) {
-    const mark = a.error ? "⚠ " : a.gold ? "✓ " : a.draft ? "· " : "  ";
-    sel.append(el("option", { value: a.id, text: mark + a.id, title: a.error || null }));
-  }
-}
-
-export function buildWork(records, origins) {
-  const work = { events: [], statements: [] };
-  for (const k of RECORD_KINDS) work[k.list] = clone(records ? records[k.list] || [] : []);
-  const paths = new Map();
-  itemPaths(work, (o) => paths.get(o), (o, p) => paths.set(o, p));
-  for (const [item, path] of paths) {
-    const origin = origins ? (path in origins ? origins[path] : null) : path;
-    track(item, origin);
-  }
-  return work;
-}
-
-export async function loadArticle(id, force) {
-  if (!force && S.dirty && !confirm("Discard the unsaved changes to " + S.id + "?")) {
-    $("#article-select").value = S.id;
-    return;
-  }
-  const res = await api("GET", "/api/articles/" + encodeURIComponent(id));
-  if (res.status !== 200) {
-    showMessages("Cannot open " + id + ": " + (res.data.error || res.status), []);
-    return;
-  }
-  const d = res.data;
-  S.id = id;
-  indexText(d.article.text);
-  S.draft = d.draft;
-  S.draftIndex = new Map();
-  // Draft item paths (records by id, nested items by position).
-  const draftPaths = new Map();
-  if (d.draft) {
-    itemPaths(d.draft, (o) => draftPaths.get(o), (o, p) => draftPaths.set(o, p));
-    for (const [item, path] of draftPaths) S.draftIndex.set(path, item);
-  }
-  S.draftInfo = d.draft_info;
-  S.goldInfo = d.gold_info;
-  S.goldSha = d.gold_sha256;
-  S.notes = d.notes;
-  S.decisions = new Map();
-  S.confirmedNames = {};
-  resetHistory();
-  S.errors = new Map();
-  S.focus = null;
-  if (d.gold) S.work = buildWork(d.gold, d.origins || {});
-  else if (d.draft) S.work = buildWork(d.draft, null);
-  else S.work = buildWork(null, null);
-  S.priorByPath = d.prior || {};
-  S.dirty = false;
-  indexWork();
-  S.prior = new Map();
-  for (const [path, source] of Object.entries(S.priorByPath)) {
-    const key = S.pathKey.get(path);
-    if (key) S.prior.set(key, source);
-  }
-  $("#article-select").value = id;
-  if (location.hash.slice(1) !== id) history.replaceState(null, "", "#" + encodeURIComponent(id));
-  renderMeta(d);
-  const problems = [d.draft_error, d.gold_error].filter(Boolean);
-  if (problems.length) showMessages("Problems loading this article:", problems.map((p) => ({ path: "", message: p })));
-  else clearMessages();
-  render();
-  const first = S.leaves.keys().next();
-  if (!first.done) setFocus(first.value, { scroll: false });
-}
-
-export function renderMeta(d) {
-  const a = d.article;
-  const box = $("#article-meta");
-  box.replaceChildren();
-  box.append(el("span", { class: "title", text: a.title || a.id }));
-  const bits = [a.id];
-  if (a.outlet) bits.push(a.outlet);
-  if (a.publication_date) bits.push(a.publication_date);
-  else if (a.publication_date_text) bits.push("dated “" + a.publication_date_text + "”");
-  if (d.draft_info) bits.push("draft by " + d.draft_info.drafted_by + (d.draft_info.run ? " (" + d.draft_info.run + ")" : ""));
-  else bits.push("no draft: labelling from scratch");
-  if (d.draft_notes) bits.push("drafter's notes: " + d.draft_notes);
-  box.append(el("span", { text: bits.join(" · ") }));
-}
+import { nextUntouched } from "./confidence.js";
+import { loadNames } from "./entry.js";
+import { toggleCollapsed } from "./form.js";
+import { recordOf } from "./model.js";
+import { fillList, loadArticle, loadListing, onHashChange, saveAndNext, stepArticle } from "./articles.js";
+import { diff, save, showMessages } from "./save.js";
+import { $, RECORD_KINDS, REVIEWER, S, api, toast } from "./state.js";
 
 export function typing(target) {
   return target && (target.tagName === "INPUT" || target.tagName === "SELECT" || target.tagName === "TEXTAREA");
@@ -105,6 +18,11 @@ export function onKey(e) {
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
     e.preventDefault();
     save(false);
+    return;
+  }
+  if ((e.ctrlKey || e.metaKey) && e.key === "Enter") {
+    e.preventDefault();
+    saveAndNext();
     return;
   }
   if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key.toLowerCase() === "z" || e.key.toLowerCase() === "y")) {
@@ -150,6 +68,8 @@ export function onKey(e) {
     case "g": if (leaf) { handled(); setFocus(leaf.key, { show: true }); } break;
     case "s": handled(); setEvidenceFromSelection(); break;
     case "d": handled(); diff(); break;
+    case "u": handled(); if (!nextUntouched()) toast("No untouched field left in this article"); break;
+    case "c": if (leaf) { handled(); toggleCollapsed(recordOf(leaf.owner)); } break;
     case "n": handled(); stepArticle(1); break;
     case "p": handled(); stepArticle(-1); break;
     case "E": handled(); addRecord(RECORD_KINDS[0]); break;
@@ -176,13 +96,6 @@ export function onKey(e) {
   }
 }
 
-export function stepArticle(delta) {
-  const ids = S.listing.map((a) => a.id);
-  const i = ids.indexOf(S.id);
-  const j = i + delta;
-  if (j >= 0 && j < ids.length) loadArticle(ids[j]);
-}
-
 export function onArticleClick(e) {
   const sel = window.getSelection();
   if (sel && !sel.isCollapsed) return; // a drag to select text, not a click
@@ -201,7 +114,7 @@ export async function init() {
   $("#reviewer").textContent = "reviewing as " + REVIEWER;
   const schema = await api("GET", "/api/schema");
   S.defs = schema.data.$defs;
-  await loadListing();
+  await Promise.all([loadListing(), loadNames()]);
   document.addEventListener("keydown", onKey);
   $("#article").addEventListener("click", onArticleClick);
   $("#article-select").addEventListener("change", (e) => loadArticle(e.target.value));
@@ -210,6 +123,13 @@ export async function init() {
   $("#btn-accept-all").addEventListener("click", () => acceptAllUntouched(null));
   $("#btn-diff").addEventListener("click", diff);
   $("#btn-save").addEventListener("click", () => save(false));
+  $("#btn-save-next").addEventListener("click", saveAndNext);
+  $("#only-unreviewed").addEventListener("change", (e) => {
+    S.onlyUnreviewed = e.target.checked;
+    fillList();
+  });
+  window.addEventListener("popstate", onHashChange);
+  window.addEventListener("hashchange", onHashChange);
   $("#btn-help").addEventListener("click", () => $("#help-dialog").showModal());
   window.addEventListener("beforeunload", (e) => {
     if (S.dirty) e.preventDefault();

@@ -1,5 +1,6 @@
 // sitrep review page: Saving, checking and the diff against the draft; the pinned messages.
 import { setFocus } from "./actions.js";
+import { markReviewed } from "./articles.js";
 import { refreshStates } from "./form.js";
 import { indexWork } from "./model.js";
 import { $, RECORD_KINDS, REVIEWER, S, api, clone, el, toast, uid } from "./state.js";
@@ -122,16 +123,11 @@ export async function save(overwrite) {
     S.dirty = false;
     clearMessages();
     refreshStates();
-    const listed = S.listing.find((a) => a.id === S.id);
-    if (listed && !listed.gold) {
-      listed.gold = true;
-      const opt = [...$("#article-select").options].find((o) => o.value === S.id);
-      if (opt) opt.textContent = "✓ " + S.id;
-    }
+    markReviewed(S.id);
     const s = res.data.summary || {};
     toast("Saved " + res.data.path + " (" + Object.entries(s).map(([k, n]) => n + " " + k).join(", ") + ")", 4000);
     document.body.dataset.saved = res.data.gold_sha256;
-    return;
+    return true;
   }
   delete document.body.dataset.saved;
   if (res.status === 422) {
@@ -140,14 +136,15 @@ export async function save(overwrite) {
     showMessages(res.data.error || "Not saved: invalid fields", errors, false, warnings);
     markErrors([...errors, ...warnings]);
     toast(errors.length ? "Not saved: fix the fields listed above" : "Not saved: confirm the names listed above");
-    return;
+    return false;
   }
   if (res.status === 409 && !overwrite && S.goldSha && res.data.current_sha256 === S.goldSha) {
     // Replacing the file this page itself saved needs no confirmation; someone else's does.
-    if (S.ownSave === S.goldSha || confirm(res.data.error + "\n\nReplace the reviewed gold file?")) await save(true);
-    return;
+    if (S.ownSave === S.goldSha || confirm(res.data.error + "\n\nReplace the reviewed gold file?")) return save(true);
+    return false;
   }
   showMessages("Not saved: " + (res.data.error || "error " + res.status), []);
+  return false;
 }
 
 export function shown(v) {

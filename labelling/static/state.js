@@ -30,6 +30,8 @@ export const S = {
   pathKey: new Map(), // final path -> leaf key (or item uid for items)
   focus: null,
   confirmedNames: {}, // name field path -> unknown canonical name the person chose to keep
+  collapsed: new Set(), // uids of the records shown collapsed
+  onlyUnreviewed: false, // the article list shows only articles without reviewed gold
   undo: [], // snapshots before each action (undo.js)
   redo: [],
   editing: null, // leaf key whose edit is under way (one undo step per field edit)
