@@ -150,13 +150,16 @@ class LabellingFolder:
         return article.model_copy(update={"source_file": f"{ARTICLES}/{article_id}.txt"})
 
     def draft(self, article_id: str, article: Article | None = None) -> GoldFile | None:
-        """The draft, checked leniently: spans given must hold their quote, but evidence the
-        drafting model could not ground stays, flagged ``not_found``, for the person to fix."""
+        """The draft, checked leniently: every quote is aligned to the article afresh (exact,
+        fuzzy with its score, as when it was drafted), and evidence the drafting model could not
+        ground stays, flagged ``not_found``, for the person to fix."""
         path = self.draft_path(article_id)
         if not path.is_file():
             return None
         article = article or self.article(article_id)
-        return parse_gold(read_gold_json(path), article, path, on_ungrounded="flag")
+        return parse_gold(
+            read_gold_json(path), article, path, on_ungrounded="flag", evidence_from="model"
+        )
 
     def gold(self, article_id: str, article: Article | None = None) -> GoldFile | None:
         path = self.gold_path(article_id)

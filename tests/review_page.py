@@ -34,8 +34,9 @@ REVIEWER = "test-user"
 
 
 def _is_error(message: Any) -> bool:
-    """Console errors, except Chromium's note on the 422 a refused save answers with."""
-    return bool(message.type == "error" and "status of 422" not in message.text)
+    """Console errors, except Chromium's note on the 422 or 409 a refused save answers with."""
+    refused = "status of 422" in message.text or "status of 409" in message.text
+    return bool(message.type == "error" and not refused)
 
 
 @pytest.fixture(scope="module")

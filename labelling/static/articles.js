@@ -122,6 +122,7 @@ export async function loadArticle(id, force) {
   render();
   const first = S.leaves.keys().next();
   if (!first.done) setFocus(first.value, { scroll: false });
+  document.body.dataset.article = id;
 }
 
 export function renderMeta(d) {

@@ -17,9 +17,13 @@ export function confidenceOf(leaf) {
   return { level: ev.alignment, score, text: ev.alignment.replace("_", " ") + " " + Math.round(score * 100) + "%" };
 }
 
-// Lower is less certain: missing or lost evidence, then fuzzy matches by score, then the rest.
+// Lower is less certain: values with missing or lost evidence, then fuzzy matches by score,
+// then the rest (empty fields included; a missing evidence is itself uncertain).
 export function uncertainty(leaf) {
   const c = confidenceOf(leaf);
+  const v = leafValue(leaf);
+  const empty = v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length);
+  if (empty && leaf.kind !== "evidence") return 2;
   if (c.level === "none" || c.level === "not_found") return 0;
   if (c.level === "exact" || c.level === "selected") return 2;
   return 1 + c.score * 0.999;

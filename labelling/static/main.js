@@ -10,8 +10,11 @@ import { fillList, loadArticle, loadListing, onHashChange, saveAndNext, stepArti
 import { diff, save, showMessages } from "./save.js";
 import { $, RECORD_KINDS, REVIEWER, S, api, toast } from "./state.js";
 
+// Whether keys typed at the target are text for it (check boxes take no letters).
 export function typing(target) {
-  return target && (target.tagName === "INPUT" || target.tagName === "SELECT" || target.tagName === "TEXTAREA");
+  if (!target) return false;
+  if (target.tagName === "INPUT") return !["checkbox", "radio", "button"].includes(target.type);
+  return target.tagName === "SELECT" || target.tagName === "TEXTAREA";
 }
 
 export function onKey(e) {

@@ -106,7 +106,8 @@ export function markErrors(errors) {
 }
 
 export async function save(overwrite) {
-  const body = payload(overwrite);
+  // Replacing the file this page itself saved needs no confirmation; someone else's does.
+  const body = payload(overwrite || Boolean(S.goldSha && S.ownSave === S.goldSha));
   const res = await api("POST", "/api/articles/" + encodeURIComponent(S.id) + "/gold", body);
   if (res.status === 200) {
     S.goldSha = res.data.gold_sha256;
@@ -139,8 +140,8 @@ export async function save(overwrite) {
     return false;
   }
   if (res.status === 409 && !overwrite && S.goldSha && res.data.current_sha256 === S.goldSha) {
-    // Replacing the file this page itself saved needs no confirmation; someone else's does.
-    if (S.ownSave === S.goldSha || confirm(res.data.error + "\n\nReplace the reviewed gold file?")) return save(true);
+    if (confirm(res.data.error + "\n\nReplace the reviewed gold file?")) return save(true);
+    showMessages("Not saved: " + res.data.error, []);
     return false;
   }
   showMessages("Not saved: " + (res.data.error || "error " + res.status), []);
