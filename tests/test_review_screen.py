@@ -66,8 +66,11 @@ def _top_offset(page: Any, record: str) -> float:
     """How far the record's card is below the top of the form pane, in pixels."""
     return float(
         page.evaluate(
-            """(p) => document.querySelector(`.record[data-path="${p}"]`).getBoundingClientRect().top
-                 - document.getElementById('form-pane').getBoundingClientRect().top""",
+            """(p) => {
+                 const card = document.querySelector(`.record[data-path="${p}"]`);
+                 const pane = document.getElementById('form-pane');
+                 return card.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+               }""",
             record,
         )
     )
