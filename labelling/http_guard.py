@@ -1,4 +1,5 @@
-"""Two guards of the review server: a request body read only up to a limit, and every unexpected
+"""The guards of the local servers (review, adjudication): security headers on every answer, the
+checks a writing request must pass, a request body read only up to a limit, and every unexpected
 exception turned into a logged JSON error instead of a bare HTTP 500.
 
 >>> import asyncio
@@ -16,13 +17,72 @@ b'ghi'
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
+from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOG = logging.getLogger("sitrep.review")
+TOKEN_HEADER = "x-sitrep-token"
+
+_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders:
+    """Adds a strict Content-Security-Policy and related headers to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", _CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"cache-control", b"no-store"),
+                ]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"ok": False, "error": message, **extra}, status_code=status)
+
+
+def refuse_write(request: Request, token: str, max_body: int) -> JSONResponse | None:
+    """Why a state-changing request is refused (None: allowed): it must carry the page's token
+    in ``X-Sitrep-Token`` (compared in constant time), come from the page's origin, be JSON and
+    announce no body over ``max_body`` bytes."""
+    sent = request.headers.get(TOKEN_HEADER, "")
+    if not hmac.compare_digest(sent.encode(), token.encode()):
+        return error(403, "missing or wrong session token; reload the page")
+    origin = request.headers.get("origin")
+    host = request.headers.get("host", "")
+    if origin is not None and origin not in (f"http://{host}", f"https://{host}"):
+        return error(403, f"cross-origin request from {origin} refused")
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return error(415, "expected a JSON body (Content-Type: application/json)")
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > max_body:
+        return error(413, f"request body over {max_body} bytes")
+    return None
 
 
 async def read_limited(request: Request, limit: int) -> bytes | None:

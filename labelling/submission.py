@@ -78,11 +78,16 @@ def _clean_message(err: Any) -> str:
 
 
 def validate_records(
-    raw: dict[str, Any], article: Article, confirmed_names: dict[str, str] | None = None
+    raw: dict[str, Any],
+    article: Article,
+    confirmed_names: dict[str, str] | None = None,
+    *,
+    rules: bool = True,
 ) -> Records:
-    """Validate submitted records against the schemas, the article text and the review rules;
-    every problem is reported at once."""
-    found = review_problems(raw, article.text, confirmed_names=confirmed_names or {})
+    """Validate submitted records against the schemas, the article text and (unless ``rules`` is
+    false) the review rules; every problem is reported at once."""
+    confirmed = confirmed_names or {}
+    found = review_problems(raw if rules else {}, article.text, confirmed_names=confirmed)
     try:
         records = Records.model_validate(raw, context=grounding_context(article.text))
     except ValidationError as exc:
