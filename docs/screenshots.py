@@ -16,10 +16,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE.parent / "tests")]
 
-from labelling_support import ARTICLE_ID, RIGHT_INJURED_QUOTE, make_folder  # noqa: E402
+from labelling_support import (  # noqa: E402  # noqa: E402
+    ARTICLE_ID,
+    RIGHT_INJURED_QUOTE,
+    labelled_event,
+    labelled_folder,
+    labelled_statement,
+    make_folder,
+)
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from review_page import CHROMIUM, CHROMIUM_ARGS, select_in_article  # noqa: E402
-from test_adjudicate import _event, _labelled, _statement  # noqa: E402
 
 from labelling.adjudicate_server import create_adjudication_app  # noqa: E402
 from labelling.server import create_app, running  # noqa: E402
@@ -82,24 +88,24 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     folder, _ = make_folder(tmp / "lab")
     folder.add_article(Article(id="synthetic-b", text="Synthetic report B: invented text."))
-    a = _labelled(
+    a = labelled_folder(
         tmp / "a",
         "ana",
         {
-            "events": [_event("E1", "reported"), _event("E2", "reported")],
-            "statements": [_statement("condemnation")],
+            "events": [labelled_event("E1", "reported"), labelled_event("E2", "reported")],
+            "statements": [labelled_statement("condemnation")],
         },
     )
-    b = _labelled(
+    b = labelled_folder(
         tmp / "b",
         "bo",
         {
             "events": [
-                _event("E1", "recalled"),
-                _event("E2", "reported"),
-                _event("E3", "recalled"),
+                labelled_event("E1", "recalled"),
+                labelled_event("E2", "reported"),
+                labelled_event("E3", "recalled"),
             ],
-            "statements": [_statement("demand")],
+            "statements": [labelled_statement("demand")],
         },
     )
     with sync_playwright() as p:

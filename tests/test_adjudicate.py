@@ -10,78 +10,41 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labelling_support import ARTICLE_ID, eval_article
+from labelling_support import (
+    ARTICLE_ID,
+    QUOTES,
+    labelled_event,
+    labelled_folder,
+    labelled_statement,
+)
 from review_page import CHROMIUM_ARGS, _is_error
 
 from labelling.adjudicate_server import create_adjudication_app
 from labelling.server import running
-from labelling.store import LabellingFolder
-from labelling.submission import Submission, build_gold
 
 pytestmark = pytest.mark.browser
-
-QUOTES = {
-    "E1": "Iran launched a new round of missile and drone attacks",
-    "E2": "Missiles were also launched at the headquarters",
-    "E3": "Iran first attacked the opposition groups on Sept. 24",
-    "S1": "to stop these attacks and refrain from further threats",
-}
-
-
-def _span(quote: str) -> dict[str, Any]:
-    start = eval_article().text.index(quote)
-    return {"quote": quote, "start": start, "end": start + len(quote)}
-
-
-def _event(rid: str, standing: str) -> dict[str, Any]:
-    return {
-        "id": rid,
-        "sub_type": "air_drone_strike",
-        "standing": standing,
-        "evidence": _span(QUOTES[rid]),
-    }
-
-
-def _statement(kind: str) -> dict[str, Any]:
-    return {
-        "id": "S1",
-        "speaker": "Ned Price",
-        "kind": kind,
-        "text_type": "quote",
-        "text": QUOTES["S1"],
-        "evidence": _span(QUOTES["S1"]),
-    }
-
-
-def _labelled(root: Path, who: str, records: dict[str, Any]) -> Path:
-    article = eval_article()
-    folder = LabellingFolder(root)
-    folder.add_article(article)
-    gold = build_gold(Submission(records=records), article, draft=None, previous=None, reviewer=who)
-    folder.write_gold(gold, base_sha256=None)
-    return root
 
 
 @pytest.fixture()
 def adjudication(browser: Any, tmp_path: Path) -> Iterator[tuple[Any, Path, list[str]]]:
-    a = _labelled(
+    a = labelled_folder(
         tmp_path / "a",
         "ana",
         {
-            "events": [_event("E1", "reported"), _event("E2", "reported")],
-            "statements": [_statement("condemnation")],
+            "events": [labelled_event("E1", "reported"), labelled_event("E2", "reported")],
+            "statements": [labelled_statement("condemnation")],
         },
     )
-    b = _labelled(
+    b = labelled_folder(
         tmp_path / "b",
         "bo",
         {
             "events": [
-                _event("E1", "recalled"),
-                _event("E2", "reported"),
-                _event("E3", "recalled"),
+                labelled_event("E1", "recalled"),
+                labelled_event("E2", "reported"),
+                labelled_event("E3", "recalled"),
             ],
-            "statements": [_statement("demand")],
+            "statements": [labelled_statement("demand")],
         },
     )
     out = tmp_path / "out"

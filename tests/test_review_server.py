@@ -385,3 +385,54 @@ def test_an_unexpected_exception_is_a_logged_json_error(
     assert f"GET /api/articles/{ARTICLE_ID}" in error
     logged = [r for r in caplog.records if r.name == "sitrep.review"]
     assert logged and logged[0].exc_info is not None
+
+
+def test_review_rules_and_confirmed_names(lab: Any) -> None:
+    client, folder, tmp_path = lab
+    url = f"/api/articles/{ARTICLE_ID}/gold"
+    body = submission_from_draft(folder)
+    body["records"]["events"][0]["perpetrators"][0]["canonical"] = "Islamic Resistence in Irak"
+    body["records"]["events"][1]["evidence"] = None
+    before = _files(tmp_path)
+    res = _post(client, url, body)
+    assert res.status_code == 422
+    data = res.json()
+    assert data["error"] == "not saved: 1 invalid field(s), 1 warning(s) to confirm"
+    assert [e["path"] for e in data["errors"]] == ["events.E2.evidence"]
+    warning = data["warnings"][0]
+    assert warning["path"] == "events.E1.perpetrators.0.canonical"
+    assert "did you mean 'Islamic Resistance in Iraq'" in warning["message"]
+    assert _files(tmp_path) == before
+
+    body["records"]["events"][1]["evidence"] = submission_from_draft(folder)["records"]["events"][
+        1
+    ]["evidence"]
+    body["confirmed_names"] = {warning["path"]: warning["value"]}
+    body["decisions"] = {"events.E1.operation_id": "rejected"}  # already empty: just confirmed
+    ok = _post(client, url, body)
+    assert ok.status_code == 200, ok.text
+    names = client.get("/api/names").json()
+    assert "events.*.perpetrators.*.canonical" in names["fields"]
+    assert any(a["canonical"] == "IRGC" for a in names["actors"])
+
+
+def test_a_rejected_field_is_saved_as_rejected(lab: Any) -> None:
+    client, folder, _ = lab
+    body = submission_from_draft(folder)
+    body["records"]["events"][0]["location"]["admin1"] = None
+    body["records"]["events"][0]["location"]["country"] = None  # cleared, not rejected
+    body["decisions"] = {"events.E1.location.admin1": "rejected"}
+    res = _post(client, f"/api/articles/{ARTICLE_ID}/gold", body)
+    assert res.status_code == 200, res.text
+    saved = json.loads(folder.gold_path(ARTICLE_ID).read_text(encoding="utf-8"))
+    prov = saved["field_provenance"]
+    assert (
+        prov["events.E1.location.admin1"]["source"],
+        prov["events.E1.location.admin1"]["by"],
+    ) == (
+        "rejected",
+        "ana",
+    )
+    assert prov["events.E1.location.country"]["source"] == "changed"
+    rows = {r["path"]: r["source"] for r in res.json()["diff"]}
+    assert rows["events.E1.location.admin1"] == "rejected"

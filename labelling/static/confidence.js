@@ -2,7 +2,7 @@
 // article (exact, fuzzy with its score, not found, or selected by the person); `u` goes to the
 // next untouched field, the least certain first; sentences no evidence covers are shaded.
 import { setFocus } from "./actions.js";
-import { evidenceLeafOf, leafState, leafValue } from "./model.js";
+import { evidenceLeafOf, leafValue } from "./model.js";
 import { S, cpLength, el, sliceCp } from "./state.js";
 
 // { level: "exact" | "fuzzy" | "not_found" | "none" | "selected", score, text } of a field.

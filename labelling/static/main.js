@@ -1,7 +1,7 @@
 // sitrep review page: Loading articles, the keyboard, and wiring the page together.
-import { redo, resetHistory, undo } from "./undo.js";
+import { redo, undo } from "./undo.js";
 import { accept, acceptAllUntouched, acceptRecord, addItem, addRecord, focusedLeaf, focusedList, move, moveFocus, moveRecordFocus, reject, removeItem, removeRecord, setEvidenceFromSelection, setFocus } from "./actions.js";
-import { markFocusedSpan, readSelection } from "./article.js";
+import { markFocusedSpan } from "./article.js";
 import { nextUntouched } from "./confidence.js";
 import { loadNames } from "./entry.js";
 import { toggleCollapsed } from "./form.js";
