@@ -34,6 +34,8 @@ export function decorate(row, leaf) {
   const v = leafValue(leaf);
   const empty = v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length);
   row.dataset.confidence = empty && leaf.kind !== "evidence" ? "empty" : c.level;
+  const label = row.querySelector(":scope > label");
+  if (label) label.title = leaf.path + " · evidence: " + c.text + (leaf.prop.description ? "\n" + leaf.prop.description : "");
   const chip = row.querySelector(".conf");
   if (chip) {
     chip.className = "conf " + c.level;
