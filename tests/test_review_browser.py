@@ -1,14 +1,13 @@
 """The review page in a real headless Chromium (Debian's ``chromium``, driven by Playwright).
 
 Needs ``apt-get install chromium`` and ``pip install playwright`` (no ``playwright install``: the
-system browser is used). Skipped, saying which is missing, when either is absent. Set
-``SITREP_REVIEW_SCREENSHOT=docs/review.png`` to also write the README's screenshot.
+system browser is used). Skipped, saying which is missing, when either is absent. The guide's
+screenshots are taken by ``python docs/screenshots.py``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pytest
@@ -42,13 +41,6 @@ def test_correct_a_figure_and_its_evidence_then_save(page_at: Any) -> None:
     assert RIGHT_INJURED_QUOTE in evidence_row.inner_text()
     assert f"[{start}–{end}]" in evidence_row.inner_text()
     assert page.locator("#article .seg.focus").first.inner_text() in RIGHT_INJURED_QUOTE
-
-    screenshot = os.environ.get("SITREP_REVIEW_SCREENSHOT")
-    if screenshot:  # the README's picture: mid-review, the corrected figure focused
-        page.click('[data-path="events.E1.casualties.1.best"] label')
-        page.evaluate("document.getElementById('toast').classList.remove('show')")
-        page.wait_for_timeout(1500)
-        page.screenshot(path=screenshot)
 
     # Accept every other field as drafted, then save with the keyboard.
     page.keyboard.press("Shift+A")
