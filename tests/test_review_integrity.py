@@ -63,6 +63,7 @@ def _save(page: Any) -> None:
 
 def _refused(page: Any) -> str:
     """Save, expecting a refusal; the text of the pinned message box."""
+    page.evaluate("delete document.getElementById('messages').dataset.kind")  # a new answer
     page.keyboard.press("Control+s")
     page.wait_for_selector("#messages[data-kind='refused'], body[data-saved]")
     assert page.locator("body[data-saved]").count() == 0, "saved, but should have been refused"
