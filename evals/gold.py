@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evals.acceptable import AcceptableError, check_acceptable
 from schemas.article import Article
-from schemas.evidence import grounding_context
+from schemas.evidence import EvidenceSource, grounding_context
 from schemas.records import Producer, Records
 
 GUIDELINES_VERSION = "1.0"
@@ -108,10 +108,13 @@ def parse_gold(
     path: Path,
     *,
     on_ungrounded: Literal["error", "flag"] = "error",
+    evidence_from: EvidenceSource = "stored",
 ) -> GoldFile:
     """Validate a gold object against the schemas and ``article`` (spans, hash, id). A draft
     is read with ``on_ungrounded="flag"``: evidence its producer could not ground stays, marked
-    ``not_found``, for the reviewer to fix; given spans must still hold their quote."""
+    ``not_found``, for the reviewer to fix. Given spans must hold their quote, unless
+    ``evidence_from="model"``: then every quote is aligned afresh (a model's fuzzily found quote
+    differs from the words its span covers, so a draft is read that way)."""
     if raw.get("article_id") != article.id:
         raise GoldError(
             f"{path}: field 'article_id' is {raw.get('article_id')!r}, expected {article.id!r}"
@@ -122,7 +125,9 @@ def parse_gold(
             f"(the article changed, or the gold belongs to another version)"
         )
     try:
-        ctx = grounding_context(article.text, on_ungrounded=on_ungrounded)
+        ctx = grounding_context(
+            article.text, evidence_from=evidence_from, on_ungrounded=on_ungrounded
+        )
         gold = GoldFile.model_validate(raw, context=ctx)
     except ValidationError as exc:
         raise GoldError(_fmt(path, exc)) from None

@@ -3,7 +3,9 @@
 - ``sitrep label ARTICLE... [--dir DIR] [--model M]``: a draft per article into a labelling folder;
 - ``sitrep review [DIR] [--port P] [--user NAME]``: the review page on 127.0.0.1, opened in a
   browser (``--stats`` prints the draft acceptance rate per field instead);
-- ``sitrep agree DIR_A DIR_B``: agreement between two labellers over the same articles.
+- ``sitrep agree DIR_A DIR_B``: agreement between two labellers over the same articles;
+- ``sitrep adjudicate DIR_A DIR_B --dir OUT``: their disagreements decided in the browser, saved
+  as gold in ``OUT``.
 
 Exit codes: 0 success; 1 some articles failed; 2 usage or configuration error.
 """
@@ -283,3 +285,49 @@ def agree(
         typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
         render_report(report, show=disagreements)
+
+
+def adjudicate(
+    dir_a: Annotated[Path, typer.Argument(help="Labelling folder of labeller A.")],
+    dir_b: Annotated[Path, typer.Argument(help="Labelling folder of labeller B.")],
+    out: Annotated[
+        Path,
+        typer.Option("--dir", "-d", help="Labelling folder the adjudicated gold is saved in."),
+    ] = Path("adjudicated"),
+    port: Annotated[int, typer.Option("--port", "-p", help="Port (0: any free port).")] = 8766,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user", "-u", help="Who adjudicates (default: SITREP_USER, else the login name)."
+        ),
+    ] = None,
+    no_open: Annotated[bool, typer.Option("--no-open", help="Do not open a browser.")] = False,
+) -> None:
+    """Adjudicate two labellers' gold in the browser: their disagreements side by side, as
+    `sitrep agree` aligns them; the result is saved as gold in --dir."""
+    from labelling.adjudicate_server import create_adjudication_app
+    from labelling.agree import AgreementInputError
+    from labelling.server import bind, serve, url_of
+
+    adjudicator = (user or os.environ.get("SITREP_USER") or getpass.getuser()).strip()
+    if not adjudicator:
+        raise _fail("sitrep adjudicate: no adjudicator name; pass --user NAME")
+    try:
+        app = create_adjudication_app(dir_a, dir_b, out, adjudicator=adjudicator)
+    except AgreementInputError as exc:
+        raise _fail(f"sitrep adjudicate: {exc}") from None
+    try:
+        sock = bind("127.0.0.1", port)
+    except OSError as exc:
+        raise _fail(
+            f"sitrep adjudicate: cannot listen on 127.0.0.1:{port} ({exc.strerror}); "
+            "try another --port, or --port 0"
+        ) from None
+    url = url_of(sock)
+    typer.echo(
+        f"sitrep adjudicate: {url} (adjudicating as {adjudicator} into {out}; Ctrl+C stops)",
+        err=True,
+    )
+    if not no_open:
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    serve(app, sock)

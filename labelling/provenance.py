@@ -6,10 +6,12 @@ value is unchanged (a decision then means the person confirmed it):
 
 - ``model``: the draft's value, kept, and not confirmed by anyone;
 - ``confirmed``: the draft's value, confirmed by a person;
-- ``changed``: a value a person changed (including clearing it);
+- ``changed``: a value a person changed;
+- ``rejected`` (a field): a draft value the person rejected, the field cleared (to null, an empty
+  list, or the schema's "unknown"); a cleared field the person did not reject is ``changed``;
 - ``added``: a value with no draft counterpart (a record or list item the person added);
-- ``rejected``: draft values of a record or list item the person removed (kept apart, by draft
-  path, in ``GoldFile.rejected``).
+- ``rejected`` (a record or list item): draft values of a record or list item the person removed
+  (kept apart, by draft path, in ``GoldFile.rejected``).
 
 Where items were reordered, ``origins`` maps an item's path in the final records to the path of
 the draft item it came from; without it, items are matched to the draft item at the same path.
@@ -81,6 +83,14 @@ def _origin_leaf(
     return f"{origin}.{rest}"
 
 
+CLEARED_VALUES: tuple[Any, ...] = (None, "", [], "unknown", "unresolved")
+"""Values a rejected field is cleared to: empty, or the schema's "not known" value."""
+
+
+def _is_cleared(value: Any) -> bool:
+    return any(value == c and type(value) is type(c) for c in CLEARED_VALUES)
+
+
 def _related(a: str, b: str) -> bool:
     return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
@@ -130,7 +140,8 @@ def compute_provenance(
         source: FieldSource
         if origin is not None and origin in draft_leaves:
             if draft_leaves[origin] != value:
-                source = "changed"
+                cleared = decisions.get(path) == "rejected" and _is_cleared(value)
+                source = "rejected" if cleared else "changed"
             else:
                 source = "confirmed" if path in decisions else "model"
         elif origin is not None and any(d.startswith(origin + ".") for d in draft_leaves):

@@ -8,7 +8,8 @@ Routes (all JSON except the page and its static files):
 - ``GET /api/articles/{id}``: one article's text, draft, gold (if reviewed) and its provenance;
 - ``POST /api/articles/{id}/check``: validate a submission and return the diff against the draft;
 - ``POST /api/articles/{id}/gold``: validate and save reviewed gold;
-- ``GET /api/stats``: the draft acceptance rate per field over the folder's reviewed gold.
+- ``GET /api/stats``: the draft acceptance rate per field over the folder's reviewed gold;
+- ``GET /api/names``: canonical actor names (for completion) and the fields that hold them.
 
 Security: the server binds to the loopback interface unless told otherwise; requests must name the
 host it serves (against DNS rebinding); every POST must carry the page's token in the
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hmac
 import html
 import secrets
 import socket
@@ -39,56 +39,21 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evals.gold import GoldError, GoldFile
+from labelling.http_guard import JsonErrors, SecurityHeaders, error, read_limited, refuse_write
+from labelling.names import CANONICAL_FIELDS, actor_names
 from labelling.provenance import DraftInfo, acceptance_rates, origins_from_gold
 from labelling.store import GoldConflictError, LabellingFolder, UnsafeIdError
 from labelling.submission import Submission, SubmissionInvalid, build_gold, diff_rows
+from schemas.article import Article
 from schemas.loaders import ArticleInputError
 from schemas.records import Records
 from schemas.validation import first_error
 
 STATIC = Path(__file__).parent / "static"
-TOKEN_HEADER = "x-sitrep-token"
 MAX_BODY = 4 * 1024 * 1024
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-)
-
-
-class _SecurityHeaders:
-    """Adds a strict Content-Security-Policy and related headers to every response."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"content-security-policy", _CSP.encode()),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"cache-control", b"no-store"),
-                ]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-def _error(status: int, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"ok": False, "error": message, **extra}, status_code=status)
 
 
 class ReviewApp:
@@ -109,29 +74,17 @@ class ReviewApp:
 
     def _refuse(self, request: Request) -> JSONResponse | None:
         """Why a state-changing request is refused (None: allowed)."""
-        sent = request.headers.get(TOKEN_HEADER, "")
-        if not hmac.compare_digest(sent.encode(), self.token.encode()):
-            return _error(403, "missing or wrong session token; reload the review page")
-        origin = request.headers.get("origin")
-        host = request.headers.get("host", "")
-        if origin is not None and origin not in (f"http://{host}", f"https://{host}"):
-            return _error(403, f"cross-origin request from {origin} refused")
-        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-            return _error(415, "expected a JSON body (Content-Type: application/json)")
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_BODY:
-            return _error(413, f"request body over {MAX_BODY} bytes")
-        return None
+        return refuse_write(request, self.token, MAX_BODY)
 
     async def _submission(self, request: Request) -> Submission | JSONResponse:
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return _error(413, f"request body over {MAX_BODY} bytes")
+        body = await read_limited(request, MAX_BODY)
+        if body is None:
+            return error(413, f"request body over {MAX_BODY} bytes")
         try:
             return Submission.model_validate_json(body)
         except ValidationError as exc:
             loc, msg = first_error(exc)
-            return _error(400, f"malformed request: {loc}: {msg}")
+            return error(400, f"malformed request: {loc}: {msg}")
 
     # -- pages -----------------------------------------------------------------------------
     async def index(self, request: Request) -> Response:
@@ -146,11 +99,12 @@ class ReviewApp:
     async def articles(self, request: Request) -> Response:
         out: list[dict[str, Any]] = []
         for article_id in self.folder.article_ids():
-            row: dict[str, Any] = {
-                "id": article_id,
-                "draft": self.folder.draft_path(article_id).is_file(),
-                "gold": self.folder.gold_path(article_id).is_file(),
-            }
+            row: dict[str, Any] = {"id": article_id, "draft": False, "gold": False}
+            try:
+                row["draft"] = self.folder.draft_path(article_id).is_file()
+                row["gold"] = self.folder.gold_path(article_id).is_file()
+            except (UnsafeIdError, OSError) as exc:
+                row["error"] = str(exc)
             out.append(row)
         return JSONResponse({"articles": out, "reviewer": self.reviewer})
 
@@ -158,12 +112,15 @@ class ReviewApp:
         try:
             article_id = self._article_id(request)
             art = self.folder.article(article_id)
+            return JSONResponse(self._article_payload(article_id, art))
         except UnsafeIdError as exc:
-            return _error(400, str(exc))
+            return error(400, str(exc))
         except FileNotFoundError:
-            return _error(404, "no such article in the labelling folder")
+            return error(404, "no such article in the labelling folder")
         except ArticleInputError as exc:
-            return _error(422, str(exc))
+            return error(422, str(exc))
+
+    def _article_payload(self, article_id: str, art: Article) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "article": art.model_dump(mode="json", exclude={"source_file"}),
             "draft": None,
@@ -176,6 +133,7 @@ class ReviewApp:
             "origins": None,
             "prior": {},
             "notes": None,
+            "draft_notes": None,
         }
         draft: GoldFile | None = None
         try:
@@ -191,7 +149,7 @@ class ReviewApp:
                 "prompt_hash": info.prompt_hash,
                 "labelled_at": draft.provenance.labelled_at.isoformat(),
             }
-            payload["notes"] = draft.notes
+            payload["draft_notes"] = draft.notes
         try:
             gold = self.folder.gold(article_id, art)
         except GoldError as exc:
@@ -207,7 +165,7 @@ class ReviewApp:
             payload["origins"] = origins_from_gold(gold, draft.records if draft else None)
             payload["prior"] = {k: v.source for k, v in gold.field_provenance.items()}
             payload["notes"] = gold.notes
-        return JSONResponse(payload)
+        return payload
 
     def _build(self, article_id: str, sub: Submission) -> GoldFile:
         art = self.folder.article(article_id)
@@ -236,22 +194,29 @@ class ReviewApp:
         try:
             article_id = self._article_id(request)
         except UnsafeIdError as exc:
-            return _error(400, str(exc))
+            return error(400, str(exc))
         except FileNotFoundError:
-            return _error(404, "no such article in the labelling folder")
+            return error(404, "no such article in the labelling folder")
         sub = await self._submission(request)
         if isinstance(sub, JSONResponse):
             return sub
         try:
+            return await self._check_and_save(article_id, sub, save=save)
+        except UnsafeIdError as exc:
+            return error(400, f"not saved: {exc}", errors=[])
+
+    async def _check_and_save(self, article_id: str, sub: Submission, *, save: bool) -> Response:
+        try:
             gold = self._build(article_id, sub)
         except SubmissionInvalid as exc:
-            return _error(
+            return error(
                 422,
-                f"not saved: {len(exc.errors)} invalid field(s)",
+                f"not saved: {exc.summary()}",
                 errors=[e.as_dict() for e in exc.errors],
+                warnings=[e.as_dict() for e in exc.warnings],
             )
         except (GoldError, ArticleInputError) as exc:
-            return _error(422, f"not saved: {exc}", errors=[])
+            return error(422, f"not saved: {exc}", errors=[])
         summary: dict[str, int] = {}
         for prov in [*gold.field_provenance.values(), *gold.rejected.values()]:
             summary[prov.source] = summary.get(prov.source, 0) + 1
@@ -267,7 +232,7 @@ class ReviewApp:
                 gold, base_sha256=sub.base_sha256, overwrite=sub.overwrite
             )
         except GoldConflictError as exc:
-            return _error(409, str(exc), current_sha256=exc.current_sha256)
+            return error(409, str(exc), current_sha256=exc.current_sha256)
         result["path"] = str(path.relative_to(self.folder.root))
         result["gold_sha256"] = self.folder.gold_sha256(article_id)
         result["prior"] = {k: v.source for k, v in gold.field_provenance.items()}
@@ -278,6 +243,9 @@ class ReviewApp:
 
     async def save(self, request: Request) -> Response:
         return await self._handle(request, save=True)
+
+    async def names(self, request: Request) -> Response:
+        return JSONResponse({"fields": list(CANONICAL_FIELDS), "actors": actor_names()})
 
     async def stats(self, request: Request) -> Response:
         rows = [t.as_dict() for t in acceptance_rates(self.folder.golds())]
@@ -301,13 +269,15 @@ def create_app(
         Route("/api/articles/{article_id}/check", handlers.check, methods=["POST"]),
         Route("/api/articles/{article_id}/gold", handlers.save, methods=["POST"]),
         Route("/api/stats", handlers.stats),
+        Route("/api/names", handlers.names),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     hosts = allowed_hosts if allowed_hosts is not None else ["127.0.0.1", "localhost", "[::1]"]
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(_SecurityHeaders),
+            Middleware(SecurityHeaders),
+            Middleware(JsonErrors),
             Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
         ],
     )

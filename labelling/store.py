@@ -56,6 +56,11 @@ class UnsafeIdError(ValueError):
     """An article id that could name a path outside the labelling folder."""
 
 
+class OutsideFolderError(UnsafeIdError):
+    """A path of the labelling folder that a symlink leads outside it (nothing there is read or
+    written)."""
+
+
 class GoldConflictError(RuntimeError):
     """Saving would replace a reviewed gold file without an explicit, up-to-date confirmation."""
 
@@ -108,7 +113,12 @@ class LabellingFolder:
         path = base / f"{article_id}{suffix}"
         resolved = path.resolve()
         if resolved.parent != base.resolve() or not resolved.is_relative_to(self.root):
-            raise UnsafeIdError(f"article id {article_id!r} resolves outside {base}")
+            link = base if base.resolve() != self.root / sub else path
+            raise OutsideFolderError(
+                f"{link.relative_to(self.root)} in {self.root} is a symlink leading outside the "
+                f"labelling folder (to {link.resolve()}); it is neither read nor written: replace "
+                "it with a real folder or file"
+            )
         return path
 
     def article_path(self, article_id: str) -> Path:
@@ -140,13 +150,16 @@ class LabellingFolder:
         return article.model_copy(update={"source_file": f"{ARTICLES}/{article_id}.txt"})
 
     def draft(self, article_id: str, article: Article | None = None) -> GoldFile | None:
-        """The draft, checked leniently: spans given must hold their quote, but evidence the
-        drafting model could not ground stays, flagged ``not_found``, for the person to fix."""
+        """The draft, checked leniently: every quote is aligned to the article afresh (exact,
+        fuzzy with its score, as when it was drafted), and evidence the drafting model could not
+        ground stays, flagged ``not_found``, for the person to fix."""
         path = self.draft_path(article_id)
         if not path.is_file():
             return None
         article = article or self.article(article_id)
-        return parse_gold(read_gold_json(path), article, path, on_ungrounded="flag")
+        return parse_gold(
+            read_gold_json(path), article, path, on_ungrounded="flag", evidence_from="model"
+        )
 
     def gold(self, article_id: str, article: Article | None = None) -> GoldFile | None:
         path = self.gold_path(article_id)
@@ -167,7 +180,7 @@ class LabellingFolder:
         for article_id in self.article_ids():
             try:
                 gold = self.gold(article_id)
-            except (GoldError, ArticleInputError):
+            except (GoldError, ArticleInputError, UnsafeIdError, OSError):
                 continue
             if gold is not None:
                 out.append(gold)

@@ -1,14 +1,14 @@
 """What the review page sends when a person saves, and how it becomes reviewed gold.
 
 The records are validated against the schemas and every evidence span against the article first;
-a submission that does not validate is refused with one :class:`FieldError` per invalid field,
-each naming the field by its id-based path (``events.E1.casualties.0.best``).
+the review rules of :mod:`labelling.review_rules` are checked too. A submission that does not pass
+is refused with one :class:`FieldError` per problem, each naming the field by its id-based path
+(``events.E1.casualties.0.best``): errors, and warnings the reviewer has not confirmed yet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from evals.acceptable import AcceptableError, check_acceptable
 from evals.gold import GoldFile, GoldProvenance, parse_gold
 from labelling.fieldpaths import leaves, loc_to_path
 from labelling.provenance import Decision, DraftInfo, compute_provenance
+from labelling.review_rules import FieldError, review_problems
 from schemas.article import Article
 from schemas.evidence import grounding_context
 from schemas.records import Records
@@ -42,41 +43,62 @@ class Submission(BaseModel):
         default=None, description="SHA-256 of the gold file as loaded; null if there was none."
     )
     overwrite: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class FieldError:
-    path: str
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
+    confirmed_names: dict[str, str] = Field(
+        default_factory=dict,
+        description="Name field path -> the unknown canonical name the reviewer confirmed there.",
+    )
 
 
 class SubmissionInvalid(ValueError):
-    """The submitted records do not validate; ``errors`` names every invalid field."""
+    """The submission cannot be saved: ``errors`` names every invalid field, ``warnings`` every
+    warning the reviewer has not confirmed (see :attr:`Submission.confirmed_names`)."""
 
-    def __init__(self, errors: list[FieldError]) -> None:
+    def __init__(self, errors: list[FieldError], warnings: list[FieldError] | None = None) -> None:
         self.errors = errors
-        shown = "; ".join(f"{e.path}: {e.message}" for e in errors[:5])
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        super().__init__(f"{len(errors)} invalid field(s): {shown}{more}")
+        self.warnings = warnings or []
+        problems = [*errors, *self.warnings]
+        shown = "; ".join(f"{e.path}: {e.message}" for e in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(f"{self.summary()}: {shown}{more}")
+
+    def summary(self) -> str:
+        parts = [f"{len(self.errors)} invalid field(s)"] if self.errors else []
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning(s) to confirm")
+        return ", ".join(parts)
 
 
-def _clean_message(msg: str) -> str:
-    return msg.removeprefix("Value error, ")
+def _clean_message(err: Any) -> str:
+    """The reviewer's version of a pydantic error: a required value left blank says so."""
+    if err.get("input") is None and err["type"] in ("enum", "literal_error", "missing"):
+        return "required: choose a value"
+    if err["type"] == "string_too_short" and err.get("input") == "":
+        return "required: type the text"
+    return str(err["msg"]).removeprefix("Value error, ")
 
 
-def validate_records(raw: dict[str, Any], article: Article) -> Records:
-    """Validate submitted records against the schemas and the article text."""
+def validate_records(
+    raw: dict[str, Any],
+    article: Article,
+    confirmed_names: dict[str, str] | None = None,
+    *,
+    rules: bool = True,
+) -> Records:
+    """Validate submitted records against the schemas, the article text and (unless ``rules`` is
+    false) the review rules; every problem is reported at once."""
+    confirmed = confirmed_names or {}
+    found = review_problems(raw if rules else {}, article.text, confirmed_names=confirmed)
     try:
-        return Records.model_validate(raw, context=grounding_context(article.text))
+        records = Records.model_validate(raw, context=grounding_context(article.text))
     except ValidationError as exc:
         errors = [
-            FieldError(loc_to_path(err["loc"], raw) or "records", _clean_message(err["msg"]))
+            FieldError(loc_to_path(err["loc"], raw) or "records", _clean_message(err))
             for err in exc.errors()
         ]
-        raise SubmissionInvalid(errors) from None
+        raise SubmissionInvalid(errors + found.errors, found.warnings) from None
+    if found.errors or found.warnings:
+        raise SubmissionInvalid(found.errors, found.warnings)
+    return records
 
 
 def _still_applicable(records: Records, acceptable: dict[str, list[Any]]) -> dict[str, list[Any]]:
@@ -109,7 +131,7 @@ def build_gold(
     if not reviewer.strip():
         raise SubmissionInvalid([FieldError("provenance.labeller", "no reviewer name given")])
     now = now or dt.datetime.now(dt.UTC)
-    records = validate_records(submission.records, article)
+    records = validate_records(submission.records, article, submission.confirmed_names)
     info = DraftInfo.of(draft)
     fields, rejected = compute_provenance(
         draft.records if draft is not None else None,
@@ -153,7 +175,7 @@ def diff_rows(gold: GoldFile, draft: GoldFile | None) -> list[dict[str, Any]]:
     drafted = leaves(draft.records) if draft is not None else {}
     rows: list[dict[str, Any]] = []
     for path, prov in gold.field_provenance.items():
-        if prov.source in ("changed", "added"):
+        if prov.source in ("changed", "added", "rejected"):
             before = drafted.get(prov.draft_path) if prov.draft_path else None
             after = final.get(path)
             if before is not None or after is not None:

@@ -14,7 +14,7 @@ import typer
 
 from evals.cli import eval_app
 from extraction.cli.extract import extract_command
-from labelling.cli import agree, label, review
+from labelling.cli import adjudicate, agree, label, review
 from sitrep import __version__
 
 app = typer.Typer(
@@ -82,3 +82,4 @@ app.add_typer(eval_app, name="eval")
 app.command("label")(label)
 app.command("review")(review)
 app.command("agree")(agree)
+app.command("adjudicate")(adjudicate)

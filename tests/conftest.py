@@ -27,6 +27,8 @@ set_hypothesis_home_dir(tempfile.mkdtemp(prefix="sitrep-hypothesis-"))
 """No example database, and hypothesis's other files in a temporary folder: the suite writes no
 ``.hypothesis/`` folder into the repository."""
 
+pytest_plugins = ["review_page"]  # the review page in Chromium: browser, page_at
+
 _SECRET_HEADERS = [
     "authorization",
     "api-key",

@@ -10,6 +10,7 @@ from typing import Any
 from evals.dataset import load_eval_articles
 from labelling.drafts import make_draft
 from labelling.store import LabellingFolder
+from labelling.submission import Submission, build_gold
 from schemas import (
     Actor,
     ActorCategory,
@@ -132,7 +133,7 @@ def draft_extraction(article: Article) -> ArticleExtraction:
         id="S1",
         speaker="Ned Price",
         role="spokesman",
-        organisation="U.S. State Department",
+        organisation="US State Department",
         kind=StatementKind.CONDEMNATION,
         about_events=["E1"],
         targets=["Iran"],
@@ -180,3 +181,48 @@ def submission_from_draft(folder: LabellingFolder, article_id: str = ARTICLE_ID)
     for event in records["events"]:
         event["event_type"] = None
     return {"records": records, "origins": None, "decisions": {}}
+
+
+# -- two labellers' gold, for agreement and adjudication ----------------------------------------
+
+QUOTES = {
+    "E1": "Iran launched a new round of missile and drone attacks",
+    "E2": "Missiles were also launched at the headquarters",
+    "E3": "Iran first attacked the opposition groups on Sept. 24",
+    "S1": "to stop these attacks and refrain from further threats",
+}
+
+
+def _span(quote: str) -> dict[str, Any]:
+    start = eval_article().text.index(quote)
+    return {"quote": quote, "start": start, "end": start + len(quote)}
+
+
+def labelled_event(rid: str, standing: str) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "sub_type": "air_drone_strike",
+        "standing": standing,
+        "evidence": _span(QUOTES[rid]),
+    }
+
+
+def labelled_statement(kind: str) -> dict[str, Any]:
+    return {
+        "id": "S1",
+        "speaker": "Ned Price",
+        "kind": kind,
+        "text_type": "quote",
+        "text": QUOTES["S1"],
+        "evidence": _span(QUOTES["S1"]),
+    }
+
+
+def labelled_folder(root: Path, who: str, records: dict[str, Any]) -> Path:
+    """A labelling folder holding article 000 and ``who``'s reviewed gold of it (no draft)."""
+    article = eval_article()
+    folder = LabellingFolder(root)
+    folder.add_article(article)
+    gold = build_gold(Submission(records=records), article, draft=None, previous=None, reviewer=who)
+    folder.write_gold(gold, base_sha256=None)
+    return root

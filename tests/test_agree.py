@@ -77,13 +77,18 @@ def _event(i: int, standing: str, text: str) -> dict[str, Any]:
     }
 
 
+STATEMENT_QUOTE = "it said in a statement"
+
+
 def _statement(sid: str, kind: str) -> dict[str, Any]:
+    start = eval_article().text.index(STATEMENT_QUOTE)
     return {
         "id": sid,
         "organisation": "PDKI",
         "kind": kind,
         "text_type": "paraphrase",
         "text": f"statement {sid}",
+        "evidence": {"quote": STATEMENT_QUOTE, "start": start, "end": start + len(STATEMENT_QUOTE)},
     }
 
 

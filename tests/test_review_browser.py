@@ -1,111 +1,20 @@
 """The review page in a real headless Chromium (Debian's ``chromium``, driven by Playwright).
 
 Needs ``apt-get install chromium`` and ``pip install playwright`` (no ``playwright install``: the
-system browser is used). Skipped, saying which is missing, when either is absent. Set
-``SITREP_REVIEW_SCREENSHOT=docs/review.png`` to also write the README's screenshot.
+system browser is used). Skipped, saying which is missing, when either is absent. The guide's
+screenshots are taken by ``python docs/screenshots.py``.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from labelling_support import ARTICLE_ID, RIGHT_INJURED_QUOTE, make_folder
-
-from labelling.server import create_app, running
+from labelling_support import ARTICLE_ID, RIGHT_INJURED_QUOTE
+from review_page import REVIEWER, select_in_article
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("SITREP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-REVIEWER = "test-user"
-
-
-def _is_error(message: Any) -> bool:
-    """Console errors, except Chromium's note on the 422 a refused save answers with."""
-    return bool(message.type == "error" and "status of 422" not in message.text)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
-    )
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture()
-def page_at(browser: Any, tmp_path: Path) -> Iterator[tuple[Any, Path, list[str]]]:
-    """The review page of a fresh labelling folder, and the JavaScript errors it logs."""
-    folder, _ = make_folder(tmp_path / "lab")
-    app = create_app(folder, reviewer=REVIEWER)
-    with running(app) as url:
-        page = browser.new_page(viewport={"width": 1500, "height": 950}, reduced_motion="reduce")
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda m: errors.append(m.text) if _is_error(m) else None)
-        page.goto(url + "#" + ARTICLE_ID)
-        page.wait_for_selector("body[data-ready='1']")
-        try:
-            yield page, tmp_path / "lab", errors
-        finally:
-            page.close()
-
-
-def _select_in_article(page: Any, start: int, end: int) -> None:
-    """Select article characters [start, end) with the mouse, as a person would."""
-    box = page.evaluate(
-        """async ([s, e]) => {
-          const segs = [...document.querySelectorAll('#article .seg')];
-          const at = (cp) => {
-            const g = segs.find((x) => cp >= +x.dataset.s && cp < +x.dataset.e);
-            return [g.firstChild, cp - +g.dataset.s];
-          };
-          const [n1, o1] = at(s);
-          const [n2, o2] = at(e - 1);
-          const r = document.createRange();
-          r.setStart(n1, o1);
-          r.setEnd(n2, o2 + 1);
-          n1.parentElement.scrollIntoView({ block: 'center' });
-          const frame = () => new Promise((ok) => requestAnimationFrame(ok));
-          let last = null;
-          for (let i = 0; i < 100; i++) {  // wait until nothing scrolls any more
-            await frame();
-            const top = r.getClientRects()[0].top;
-            if (top === last) break;
-            last = top;
-          }
-          const rs = [...r.getClientRects()];
-          const a = rs[0], b = rs[rs.length - 1];
-          return [a.left, a.top + a.height / 2, b.right, b.top + b.height / 2];
-        }""",
-        [start, end],
-    )
-    x1, y1, x2, y2 = box
-    page.mouse.move(x1 + 1, y1)
-    page.mouse.down()
-    page.mouse.move(x2 - 1, y2, steps=8)
-    page.mouse.up()
 
 
 def test_correct_a_figure_and_its_evidence_then_save(page_at: Any) -> None:
@@ -125,20 +34,13 @@ def test_correct_a_figure_and_its_evidence_then_save(page_at: Any) -> None:
 
     # Fix its evidence: focus the evidence field, select the right words, press s.
     page.click('[data-path="events.E1.casualties.1.evidence"] label')
-    _select_in_article(page, start, end)
+    select_in_article(page, start, end)
     assert page.evaluate("window.getSelection().toString()") == RIGHT_INJURED_QUOTE
     page.keyboard.press("s")
     evidence_row = page.locator('[data-path="events.E1.casualties.1.evidence"]')
     assert RIGHT_INJURED_QUOTE in evidence_row.inner_text()
     assert f"[{start}–{end}]" in evidence_row.inner_text()
     assert page.locator("#article .seg.focus").first.inner_text() in RIGHT_INJURED_QUOTE
-
-    screenshot = os.environ.get("SITREP_REVIEW_SCREENSHOT")
-    if screenshot:  # the README's picture: mid-review, the corrected figure focused
-        page.click('[data-path="events.E1.casualties.1.best"] label')
-        page.evaluate("document.getElementById('toast').classList.remove('show')")
-        page.wait_for_timeout(1500)
-        page.screenshot(path=screenshot)
 
     # Accept every other field as drafted, then save with the keyboard.
     page.keyboard.press("Shift+A")

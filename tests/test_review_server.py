@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,9 @@ def test_page_carries_the_token_and_a_strict_policy(lab: Any) -> None:
     assert f'<meta name="sitrep-token" content="{TOKEN}">' in res.text
     assert "script-src 'self'" in res.headers["content-security-policy"]
     assert res.headers["x-frame-options"] == "DENY"
-    assert client.get("/static/app.js").status_code == 200
+    script = client.get("/static/main.js")
+    assert script.status_code == 200
+    assert "javascript" in script.headers["content-type"]  # module scripts need a JS type
 
 
 def test_article_payload(lab: Any) -> None:
@@ -229,3 +232,207 @@ def test_malformed_body_is_a_clear_400(lab: Any) -> None:
     res = _post(client, f"/api/articles/{ARTICLE_ID}/gold", {"records": {}, "surprise": 1})
     assert res.status_code == 400
     assert "surprise" in res.json()["error"]
+
+
+# -- symlinks, oversized bodies, unexpected errors -----------------------------------------------
+
+SECOND_ID = "synthetic-second"
+
+
+def _second_article(folder: LabellingFolder) -> None:
+    """A second, synthetic article (invented text) so that listing can go on past a broken one."""
+    from schemas import Article
+
+    folder.add_article(Article(id=SECOND_ID, text="Synthetic text: nothing happened here."))
+
+
+def _outside(tmp_path: Path) -> Path:
+    out = tmp_path / "outside"
+    out.mkdir(exist_ok=True)
+    (out / "secret.json").write_text('{"secret": "outside the folder"}', encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("what", ["gold", "drafts", "history", "gold-file", "draft-file"])
+def test_a_symlink_leading_outside_is_a_400_and_the_listing_goes_on(
+    tmp_path: Path, what: str
+) -> None:
+    root = tmp_path / "lab"
+    folder, _ = make_folder(root)
+    _second_article(folder)
+    outside = _outside(tmp_path)
+    if what == "gold-file":
+        (root / "gold").mkdir()
+        (root / "gold" / f"{ARTICLE_ID}.json").symlink_to(outside / "secret.json")
+    elif what == "draft-file":
+        (root / "drafts" / f"{ARTICLE_ID}.json").unlink()
+        (root / "drafts" / f"{ARTICLE_ID}.json").symlink_to(outside / "secret.json")
+    else:
+        if (root / what).exists():
+            for p in (root / what).iterdir():
+                (outside / p.name).write_bytes(p.read_bytes())
+            shutil.rmtree(root / what)
+        (root / what).symlink_to(outside, target_is_directory=True)
+    snapshot = {p.name: p.read_bytes() for p in outside.iterdir()}
+    app = create_app(folder, reviewer="ana", token=TOKEN)
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as client:
+        listing = client.get("/api/articles")
+        assert listing.status_code == 200
+        rows = {r["id"]: r for r in listing.json()["articles"]}
+        assert set(rows) == {ARTICLE_ID, SECOND_ID}
+        whole_folder = what in ("gold", "drafts")  # every article's file would be out there
+        assert ("error" in rows[SECOND_ID]) == whole_folder
+
+        if what != "history":
+            assert "symlink leading outside" in rows[ARTICLE_ID]["error"]
+            res = client.get(f"/api/articles/{ARTICLE_ID}")
+            assert res.status_code == 400, res.text
+            assert "symlink leading outside the labelling folder" in res.json()["error"]
+        body = submission_from_draft(make_folder(tmp_path / "clean")[0])
+        saved = _post(client, f"/api/articles/{ARTICLE_ID}/gold", body)
+        if what == "history":  # the first save needs no history; the second would write there
+            assert saved.status_code == 200, saved.text
+            sha = saved.json()["gold_sha256"]
+            saved = _post(
+                client,
+                f"/api/articles/{ARTICLE_ID}/gold",
+                {**body, "base_sha256": sha, "overwrite": True},
+            )
+        assert saved.status_code == 400, saved.text
+        assert "symlink leading outside" in saved.json()["error"]
+        second = client.get(f"/api/articles/{SECOND_ID}")
+        assert second.status_code == (400 if whole_folder else 200), second.text
+        assert client.get("/api/stats").status_code == 200
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == snapshot
+
+
+def _asgi_post(app: Any, path: str, chunks: int, chunk_size: int) -> tuple[int, int, bytes]:
+    """POST a chunked body (no Content-Length) straight to the ASGI app; returns the status, how
+    many body messages the app read, and the answer."""
+    import asyncio
+
+    served = 0
+    out: dict[str, Any] = {"body": b""}
+
+    async def receive() -> dict[str, Any]:
+        nonlocal served
+        served += 1
+        return {"type": "http.request", "body": b"x" * chunk_size, "more_body": served < chunks}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            out["status"] = message["status"]
+        else:
+            out["body"] += message.get("body", b"")
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 5000),
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"content-type", b"application/json"),
+            (b"transfer-encoding", b"chunked"),
+            (b"x-sitrep-token", TOKEN.encode()),
+        ],
+    }
+    asyncio.run(app(scope, receive, send))
+    return out["status"], served, out["body"]
+
+
+def test_a_chunked_body_over_the_limit_is_not_read_past_the_limit(tmp_path: Path) -> None:
+    from labelling.server import MAX_BODY
+
+    folder, _ = make_folder(tmp_path / "lab")
+    app = create_app(folder, reviewer="ana", token=TOKEN)
+    chunk = 1024 * 1024
+    total_chunks = 300  # 300 MB offered
+    status, served, body = _asgi_post(app, f"/api/articles/{ARTICLE_ID}/gold", total_chunks, chunk)
+    assert status == 413
+    assert "over" in json.loads(body)["error"]
+    assert served == MAX_BODY // chunk + 1  # read up to the limit, then stopped
+    assert not (tmp_path / "lab" / "gold").exists()
+
+
+def test_an_unexpected_exception_is_a_logged_json_error(
+    lab: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, folder, _ = lab
+
+    def broken(self: LabellingFolder, article_id: str, article: Any = None) -> None:
+        raise RuntimeError("synthetic failure in the gold loader")
+
+    monkeypatch.setattr(LabellingFolder, "gold", broken)
+    app = create_app(folder, reviewer="ana", token=TOKEN)
+    with (
+        TestClient(app, base_url=BASE, raise_server_exceptions=False) as client,
+        caplog.at_level("ERROR", logger="sitrep.review"),
+    ):
+        res = client.get(f"/api/articles/{ARTICLE_ID}")
+    assert res.status_code == 500
+    assert res.headers["content-type"] == "application/json"
+    assert res.headers["x-frame-options"] == "DENY"
+    error = res.json()["error"]
+    assert "RuntimeError: synthetic failure in the gold loader" in error
+    assert f"GET /api/articles/{ARTICLE_ID}" in error
+    logged = [r for r in caplog.records if r.name == "sitrep.review"]
+    assert logged and logged[0].exc_info is not None
+
+
+def test_review_rules_and_confirmed_names(lab: Any) -> None:
+    client, folder, tmp_path = lab
+    url = f"/api/articles/{ARTICLE_ID}/gold"
+    body = submission_from_draft(folder)
+    body["records"]["events"][0]["perpetrators"][0]["canonical"] = "Islamic Resistence in Irak"
+    body["records"]["events"][1]["evidence"] = None
+    before = _files(tmp_path)
+    res = _post(client, url, body)
+    assert res.status_code == 422
+    data = res.json()
+    assert data["error"] == "not saved: 1 invalid field(s), 1 warning(s) to confirm"
+    assert [e["path"] for e in data["errors"]] == ["events.E2.evidence"]
+    warning = data["warnings"][0]
+    assert warning["path"] == "events.E1.perpetrators.0.canonical"
+    assert "did you mean 'Islamic Resistance in Iraq'" in warning["message"]
+    assert _files(tmp_path) == before
+
+    body["records"]["events"][1]["evidence"] = submission_from_draft(folder)["records"]["events"][
+        1
+    ]["evidence"]
+    body["confirmed_names"] = {warning["path"]: warning["value"]}
+    body["decisions"] = {"events.E1.operation_id": "rejected"}  # already empty: just confirmed
+    ok = _post(client, url, body)
+    assert ok.status_code == 200, ok.text
+    names = client.get("/api/names").json()
+    assert "events.*.perpetrators.*.canonical" in names["fields"]
+    assert any(a["canonical"] == "IRGC" for a in names["actors"])
+
+
+def test_a_rejected_field_is_saved_as_rejected(lab: Any) -> None:
+    client, folder, _ = lab
+    body = submission_from_draft(folder)
+    body["records"]["events"][0]["location"]["admin1"] = None
+    body["records"]["events"][0]["location"]["country"] = None  # cleared, not rejected
+    body["decisions"] = {"events.E1.location.admin1": "rejected"}
+    res = _post(client, f"/api/articles/{ARTICLE_ID}/gold", body)
+    assert res.status_code == 200, res.text
+    saved = json.loads(folder.gold_path(ARTICLE_ID).read_text(encoding="utf-8"))
+    prov = saved["field_provenance"]
+    assert (
+        prov["events.E1.location.admin1"]["source"],
+        prov["events.E1.location.admin1"]["by"],
+    ) == (
+        "rejected",
+        "ana",
+    )
+    assert prov["events.E1.location.country"]["source"] == "changed"
+    rows = {r["path"]: r["source"] for r in res.json()["diff"]}
+    assert rows["events.E1.location.admin1"] == "rejected"
