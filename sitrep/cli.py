@@ -16,6 +16,7 @@ from evals.cli import eval_app
 from extraction.batch_cli import extract_command
 from labelling.cli import agree, label, review
 from sitrep import __version__
+from store.cli import store_app
 
 app = typer.Typer(
     name="sitrep",
@@ -82,3 +83,4 @@ app.add_typer(eval_app, name="eval")
 app.command("label")(label)
 app.command("review")(review)
 app.command("agree")(agree)
+app.add_typer(store_app, name="store")
