@@ -67,6 +67,7 @@ CREATE TABLE reports (
     latitude REAL, longitude REAL,
     perpetrators TEXT NOT NULL,
     targets TEXT NOT NULL,
+    target_names TEXT NOT NULL,
     UNIQUE (run_key, article_id, event_id)
 );
 CREATE INDEX reports_by_date ON reports (event_type, long_span, date_start);

@@ -12,7 +12,7 @@ reach the threshold (a higher one when either date is unresolved). The rules are
 ...     standing="reported", date_start=738426, date_end=738426, date_precision="day",
 ...     date_phrase=None, country="iraq", admin1="erbil", admin2="koya", place=None,
 ...     latitude=None, longitude=None, perpetrators=frozenset({"irgc"}),
-...     targets=frozenset({"pdki"}))
+...     targets=frozenset({"pdki"}), target_names=frozenset())
 >>> a = Report(article_id="a1", event_id="E1", **base)
 >>> b = Report(article_id="a2", event_id="E1", **base)
 >>> d = decide(a, b, load_rules())
@@ -47,6 +47,16 @@ def _km(a: Report, b: Report) -> float | None:
     dp, dl = p2 - p1, math.radians(b.longitude - a.longitude)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _words(names: frozenset[str], rules: MergeRules) -> set[str]:
+    stop = set(rules.names.stop_words)
+    out: set[str] = set()
+    for name in names:
+        for word in name.split():
+            if len(word) >= rules.names.min_word_length and word not in stop:
+                out.add(word[:-1] if word.endswith("s") and len(word) > 4 else word)
+    return out - stop
 
 
 def _fmt(points: float) -> str:
@@ -106,7 +116,7 @@ def decide(a: Report, b: Report, rules: MergeRules) -> PairDecision:
     if a.perpetrators & b.perpetrators:
         found.append(("a perpetrator in common", w.perpetrator_overlap))
     if a.targets and b.targets:
-        if a.targets & b.targets:
+        if a.targets & b.targets or _words(a.target_names, rules) & _words(b.target_names, rules):
             found.append(("a target in common", w.target_overlap))
         else:
             found.append(("no target in common", w.target_conflict))

@@ -25,7 +25,7 @@ _MAX_SPAN = 366
 _COLUMNS = (
     "id, run_key, article_id, event_id, incident_id, event_type, sub_type, standing, "
     "date_start, date_end, date_precision, date_phrase, country, admin1, admin2, place, "
-    "latitude, longitude, perpetrators, targets"
+    "latitude, longitude, perpetrators, targets, target_names"
 )
 _KEPT_APART = 3
 """How many kept-apart candidates a decision records with its reasons."""
@@ -38,7 +38,7 @@ class PlacementError(ValueError):
 def _report(row: tuple[object, ...]) -> tuple[int, str, Report]:
     (rid, run_key, article_id, event_id, incident_id, event_type, sub_type, standing) = row[:8]
     (start, end, precision, phrase, country, admin1, admin2, place) = row[8:16]
-    lat, lon, perps, targets = row[16:20]
+    lat, lon, perps, targets, names = row[16:21]
     report = Report(
         run_key=str(run_key),
         article_id=str(article_id),
@@ -58,6 +58,7 @@ def _report(row: tuple[object, ...]) -> tuple[int, str, Report]:
         longitude=float(lon) if isinstance(lon, int | float) else None,
         perpetrators=frozenset(str(perps).split(SEP)) - {""},
         targets=frozenset(str(targets).split(SEP)) - {""},
+        target_names=frozenset(str(names).split(SEP)) - {""},
     )
     return int(str(rid)), str(incident_id), report
 
@@ -132,13 +133,15 @@ def _insert(con: sqlite3.Connection, r: Report, event: AttackEvent, incident_id:
         "INSERT INTO reports (run_key, article_id, event_id, incident_id, event_json, "
         "event_type, sub_type, standing, date_start, date_end, long_span, date_precision, "
         "date_phrase, country, admin1, admin2, place, latitude, longitude, perpetrators, "
-        "targets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "targets, target_names) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "RETURNING id",
         (
             r.run_key, r.article_id, r.event_id, incident_id, event.model_dump_json(),
             r.event_type, r.sub_type, r.standing, r.date_start, r.date_end, long_span,
             r.date_precision, r.date_phrase, r.country, r.admin1, r.admin2, r.place,
             r.latitude, r.longitude, SEP.join(sorted(r.perpetrators)), SEP.join(sorted(r.targets)),
+            SEP.join(sorted(r.target_names)),
         ),
     ).fetchone()[0]
     con.executemany(

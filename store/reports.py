@@ -52,6 +52,8 @@ class Report:
     longitude: float | None
     perpetrators: frozenset[str]
     targets: frozenset[str]
+    target_names: frozenset[str] = frozenset()
+    """The targets' names as written, folded (case, diacritics), for word overlap."""
 
     @property
     def dated(self) -> bool:
@@ -185,4 +187,7 @@ def report_from_event(event: AttackEvent, *, run_key: str, article_id: str) -> R
         longitude=lon,
         perpetrators=_actors(event.perpetrators),
         targets=_actors(event.targets),
+        target_names=frozenset(
+            normalise_name(a.canonical or a.name) for a in event.targets if a.canonical or a.name
+        ),
     )

@@ -45,6 +45,12 @@ class Blocking(BaseModel):
     max_distance_km: float = Field(default=25.0, gt=0)
 
 
+class Names(BaseModel):
+    model_config = _STRICT
+    min_word_length: int = Field(default=4, ge=1)
+    stop_words: list[str] = Field(default_factory=list)
+
+
 class Weights(BaseModel):
     model_config = _STRICT
     same_day: float = 2.0
@@ -82,6 +88,7 @@ class MergeRules(BaseModel):
     model_config = _STRICT
     scope: Scope = Scope()
     blocking: Blocking = Blocking()
+    names: Names = Names()
     weights: Weights = Weights()
     thresholds: Thresholds = Thresholds()
     vetoes: Vetoes = Vetoes()

@@ -1,0 +1,110 @@
+"""Merge a set of records through the event store and score the incidents against gold
+clusters: pairwise and B-cubed P/R/F1 over the records, and the fatality error per gold incident
+(the store's most conservative killed figure against the figure labelled by reading)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from extraction.results import ResultRecord
+from schemas.event import AttackEvent
+from schemas.records import ArticleExtraction, Producer
+from store.api import EventStore
+from store.rules import MergeRules, load_rules
+from store.scoring.coref import PRF, bcubed, pairwise
+from store.scoring.gold import GoldClusters, Item
+
+
+@dataclass(frozen=True, slots=True)
+class MergeScore:
+    records: int
+    gold_incidents: int
+    predicted_incidents: int
+    gold_pairs: int
+    pairwise: PRF
+    bcubed: PRF
+    fatality_incidents: int
+    fatality_mae: float | None
+    fatality_exact: int
+    unmatched_predictions: int = 0
+
+
+def merge_items(
+    items: list[Item], rules: MergeRules | None = None, run_key: str = "scoring"
+) -> tuple[dict[str, str], dict[str, int | None]]:
+    """Add ``items`` to a fresh store; returns record ref -> incident id, and each incident's
+    fatalities. Records out of the rules' scope (threatened) are left out."""
+    by_article: dict[str, list[AttackEvent]] = defaultdict(list)
+    refs: dict[tuple[str, str], str] = {}
+    for ref, article, event in items:
+        renamed = event.model_copy(update={"id": f"E{len(by_article[article]) + 1}"})
+        by_article[article].append(renamed)
+        refs[(article, renamed.id)] = ref
+    producer = Producer(kind="human", name="gold")
+    records = [
+        ResultRecord(
+            key=article, article_id=article, run_key=run_key, status="ok",
+            extraction=ArticleExtraction(article_id=article, events=events, producer=producer),
+        )
+        for article, events in by_article.items()
+    ]
+    with tempfile.TemporaryDirectory() as tmp, EventStore(
+        Path(tmp) / "score.sqlite", rules=rules or load_rules()
+    ) as store:
+        store.add_records(records)
+        assignment: dict[str, str] = {}
+        for article, event_id, incident in store.con.execute(
+            "SELECT article_id, event_id, incident_id FROM reports"
+        ):
+            assignment[refs[(article, event_id)]] = incident
+        fatalities = {
+            row[0]: row[1] for row in store.con.execute("SELECT id, fatalities FROM incidents")
+        }
+    return assignment, fatalities
+
+
+def score(
+    assignment: dict[str, str],
+    fatalities: dict[str, int | None],
+    clusters: GoldClusters,
+    *,
+    unmatched_predictions: int = 0,
+) -> MergeScore:
+    """Score ``assignment`` (record ref -> predicted incident) against the gold clusters."""
+    gold_of = {m: c.id for c in clusters.clusters for m in c.members}
+    gold = {ref: gold_of.get(ref, ref) for ref in assignment}
+    errors: list[int] = []
+    targets = [(c.members, c.fatalities) for c in clusters.clusters if c.fatalities is not None]
+    targets += [([ref], n) for ref, n in clusters.fatalities.items()]
+    for members, expected in targets:
+        present = [assignment[m] for m in members if m in assignment]
+        if not present or expected is None:
+            continue
+        incident = Counter(present).most_common(1)[0][0]
+        errors.append(abs((fatalities.get(incident) or 0) - expected))
+    gold_pairs = sum(
+        len(ms) * (len(ms) - 1) // 2
+        for ms in _groups(gold).values()
+    )
+    return MergeScore(
+        records=len(assignment),
+        gold_incidents=len(set(gold.values())),
+        predicted_incidents=len(set(assignment.values())),
+        gold_pairs=gold_pairs,
+        pairwise=pairwise(gold, assignment),
+        bcubed=bcubed(gold, assignment),
+        fatality_incidents=len(errors),
+        fatality_mae=sum(errors) / len(errors) if errors else None,
+        fatality_exact=sum(1 for e in errors if e == 0),
+        unmatched_predictions=unmatched_predictions,
+    )
+
+
+def _groups(labels: dict[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for item, label in labels.items():
+        out[label].append(item)
+    return out
