@@ -254,3 +254,63 @@ def export_command(
         except ExportError as exc:
             raise _usage(str(exc)) from None
     Console(highlight=False).print(f"wrote {n} incidents to {out} ({fmt.value})")
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+@store_app.command("score")
+def score_command(
+    clusters: Annotated[list[Path], typer.Argument(help="Gold-cluster files (evals/clusters).")],
+    results: Annotated[
+        Path | None,
+        typer.Option(
+            "--results", help="Score an extractor's records (aligned to the gold events) instead "
+            "of merging the gold records themselves."
+        ),
+    ] = None,
+    muc4: Annotated[
+        Path | None, typer.Option("--muc4", help="MUC-4 dev folder (key-dev-*.muc4).")
+    ] = None,
+    root: Annotated[Path, typer.Option("--root", help="Folder the gold folders are in.")] = Path(),
+    rules: RulesOpt = None,
+) -> None:
+    """Merge the records of gold-cluster sets and score the incidents: pairwise and B-cubed
+    P/R/F1, and the fatality error per gold incident."""
+    from store.scoring.gold import ClusterError, check_members, gold_items, load_clusters
+    from store.scoring.harness import merge_items, score
+    from store.scoring.predictions import UNMATCHED, predicted_items
+
+    try:
+        merge_rules = load_rules(rules)
+    except RulesError as exc:
+        raise _usage(str(exc)) from None
+    table = Table("set", "records", "gold inc.", "pred. inc.", "gold pairs", "pair P", "pair R",
+                  "pair F1", "B3 P", "B3 R", "B3 F1", "fatality MAE (n, exact)", "unmatched")
+    for path in clusters:
+        try:
+            gold = load_clusters(path)
+            items = gold_items(gold, root=root, muc4_dir=muc4)
+            check_members(gold, {ref for ref, _, _ in items}, str(path))
+        except (ClusterError, OSError) as exc:
+            raise _usage(str(exc)) from None
+        unmatched = 0
+        if results is not None:
+            if not results.is_file():
+                raise _usage(f"{results}: no such results file")
+            items, unmatched = predicted_items(results, items)
+        assignment, fatalities = merge_items(items, merge_rules)
+        assignment = {k: v for k, v in assignment.items() if not k.startswith(UNMATCHED)}
+        s = score(assignment, fatalities, gold, unmatched_predictions=unmatched)
+        table.add_row(
+            gold.name, str(s.records), str(s.gold_incidents), str(s.predicted_incidents),
+            str(s.gold_pairs), _fmt(s.pairwise.precision), _fmt(s.pairwise.recall),
+            _fmt(s.pairwise.f1), _fmt(s.bcubed.precision), _fmt(s.bcubed.recall),
+            _fmt(s.bcubed.f1),
+            f"{_fmt(s.fatality_mae)} ({s.fatality_incidents}, {s.fatality_exact})",
+            str(s.unmatched_predictions),
+        )
+    producer = f"records of {results}" if results else "the gold records themselves"
+    _out().print(f"merging {producer} with the store's rules (scripted, no model)")
+    _out().print(table)
