@@ -64,6 +64,10 @@ def _out() -> Console:
     return console if console.is_terminal else Console(highlight=False, width=160)
 
 
+def _say() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
 def _err() -> Console:
     return Console(stderr=True, soft_wrap=True, highlight=False)
 
@@ -112,7 +116,7 @@ def add(
 ) -> None:
     """Add the result records of runs; adding the same records again changes nothing."""
     info = _article_info(articles or [])
-    console, err = Console(highlight=False), _err()
+    console, err = _say(), _err()
     failed = False
     with _open(store, create=True, rules=rules) as st:
         for path in results:
@@ -144,7 +148,7 @@ def remove(
             run_key, n = st.remove_run(run)
         except StoreError as exc:
             raise _usage(str(exc)) from None
-    Console(highlight=False).print(f"removed run {run_key}: {n} reports")
+    _say().print(f"removed run {run_key}: {n} reports")
 
 
 @store_app.command("runs")
@@ -190,7 +194,7 @@ def show(
             i = st.incident(incident_id)
         except StoreError as exc:
             raise _usage(str(exc)) from None
-    console = Console(highlight=False)
+    console = _say()
     if as_json:
         typer.echo(i.model_dump_json(indent=2))
         return
@@ -234,7 +238,7 @@ def split(
             new_id = st.split(incident_id, reports, note=note)
         except StoreError as exc:
             raise _usage(str(exc)) from None
-    Console(highlight=False).print(f"split {', '.join(reports)} out of {incident_id} into {new_id}")
+    _say().print(f"split {', '.join(reports)} out of {incident_id} into {new_id}")
 
 
 @store_app.command("export")
@@ -253,7 +257,7 @@ def export_command(
             n = export(st, fmt.value, out, overwrite=overwrite)  # type: ignore[arg-type]
         except ExportError as exc:
             raise _usage(str(exc)) from None
-    Console(highlight=False).print(f"wrote {n} incidents to {out} ({fmt.value})")
+    _say().print(f"wrote {n} incidents to {out} ({fmt.value})")
 
 
 def _fmt(value: float | None) -> str:

@@ -10,6 +10,7 @@ scale benchmark.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from extraction.results import ResultRecord
@@ -30,8 +31,8 @@ def event(
     place: str | None = None,
     admin1: str | None = None,
     country: str | None = "Iraq",
-    perpetrators: tuple[str, ...] = ("IRGC",),
-    targets: tuple[str, ...] = ("PDKI",),
+    perpetrators: Sequence[str | Actor] = ("IRGC",),
+    targets: Sequence[str | Actor] = ("PDKI",),
     killed: int | None = None,
     killed_quote: str | None = None,
     qualifier: str = "exact",
@@ -59,8 +60,8 @@ def event(
             phrase=phrase,
         ),
         location=Location(place=place, admin1=admin1, country=country),
-        perpetrators=[Actor(name=n) for n in perpetrators],
-        targets=[Actor(name=n) for n in targets],
+        perpetrators=[a if isinstance(a, Actor) else Actor(name=a) for a in perpetrators],
+        targets=[a if isinstance(a, Actor) else Actor(name=a) for a in targets],
         casualties=casualties,
         **extra,
     )
