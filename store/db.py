@@ -40,6 +40,7 @@ CREATE TABLE articles (
     seq INTEGER NOT NULL,
     PRIMARY KEY (run_key, article_id)
 );
+CREATE INDEX articles_by_seq ON articles (seq);
 CREATE TABLE incidents (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -72,7 +73,7 @@ CREATE TABLE reports (
 );
 CREATE INDEX reports_by_date ON reports (event_type, long_span, date_start);
 CREATE INDEX reports_undated ON reports (event_type, admin1) WHERE date_start IS NULL;
-CREATE INDEX reports_by_admin1 ON reports (event_type, admin1, date_start);
+CREATE INDEX reports_by_admin1 ON reports (event_type, long_span, admin1, date_start);
 CREATE INDEX reports_by_incident ON reports (incident_id);
 CREATE INDEX reports_by_article ON reports (run_key, article_id);
 CREATE TABLE figures (

@@ -74,11 +74,12 @@ def _candidate_incidents(con: sqlite3.Connection, r: Report, rules: MergeRules) 
         for long_span, reach in ((0, LONG_SPAN_DAYS), (1, _MAX_SPAN)):
             for cond, extra in places:
                 sql = (
-                    f"SELECT DISTINCT incident_id FROM reports WHERE event_type = ? AND {cond} "
-                    "AND long_span = ? AND date_start BETWEEN ? AND ?"
+                    f"SELECT DISTINCT incident_id FROM reports WHERE event_type = ? AND long_span = ? "
+                    f"AND {cond} AND date_start BETWEEN ? AND ?"
                 )
                 window = (r.date_start - slack - reach, r.date_end + slack)
-                found.update(row[0] for row in con.execute(sql, (r.event_type, *extra, long_span, *window)))
+                params = (r.event_type, long_span, *extra, *window)
+                found.update(row[0] for row in con.execute(sql, params))
         if r.admin1:
             sql = by_admin1 + " AND date_start IS NULL"
             found.update(row[0] for row in con.execute(sql, (r.event_type, r.admin1)))
