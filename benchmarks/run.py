@@ -202,8 +202,8 @@ def markdown(results: dict[str, Any]) -> str:
         if st.get("machine"):
             lines.append("")
             lines.append(
-                f"Measured {st['started']}, load average before {st['machine']['load_average_before']}, "
-                f"after {st.get('load_average_after')}."
+                f"Measured {st['started']}, load average before "
+                f"{st['machine']['load_average_before']}, after {st.get('load_average_after')}."
             )
         lines.append("")
     lines += ["## Targets", ""]
@@ -290,8 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--store-sizes", default=None, help="default 10000,100000")
     parser.add_argument(
-        "sections", nargs="*", help=f"run only these ({', '.join(SECTIONS)}); the others' "
-        "figures in the results file are kept"
+        "sections",
+        nargs="*",
+        help=f"run only these ({', '.join(SECTIONS)}); the others' "
+        "figures in the results file are kept",
     )
     args = parser.parse_args(argv)
     unknown = sorted(set(args.sections) - set(SECTIONS))

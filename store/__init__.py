@@ -7,4 +7,3 @@ API is :class:`store.api.EventStore`; the command line is ``sitrep store``.
 """
 
 from __future__ import annotations
-

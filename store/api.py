@@ -20,14 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from extraction.closing import Closing
 from extraction.results import ResultRecord, iter_lines
-from schemas.event import AttackEvent
 from store import placement
 from store.db import StoreFileError, connect
 from store.incidents import Incident, build_incident
@@ -227,7 +225,7 @@ class EventStore(Closing):
         if run in rows:
             return run
         if len(rows) == 1:
-            return rows[0]
+            return str(rows[0])
         if not rows:
             raise StoreError(f"{self.path}: no run {run!r} in the store (see 'sitrep store runs')")
         raise StoreError(f"{self.path}: {run!r} names {len(rows)} runs; give more of the key")
@@ -307,7 +305,3 @@ class EventStore(Closing):
             "reports": one("SELECT COUNT(*) FROM reports"),
             "incidents": one("SELECT COUNT(*) FROM incidents"),
         }
-
-
-def event_of(row: sqlite3.Row | tuple[str]) -> AttackEvent:
-    return AttackEvent.model_validate_json(row[0])

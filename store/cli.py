@@ -157,8 +157,14 @@ def runs(store: StoreOpt = None) -> None:
     table = Table("run key", "producer", "articles", "reports", "first added", "last added")
     with _open(store) as st:
         for r in st.runs():
-            table.add_row(r.run_key, r.producer or "", str(r.articles), str(r.reports),
-                          r.first_added, r.last_added)
+            table.add_row(
+                r.run_key,
+                r.producer or "",
+                str(r.articles),
+                str(r.reports),
+                r.first_added,
+                r.last_added,
+            )
     _out().print(table)
 
 
@@ -174,9 +180,14 @@ def list_incidents(store: StoreOpt = None) -> None:
             if i.killed and i.killed.low != i.killed.high:
                 killed += f" ({i.killed.low}-{i.killed.high})"
             table.add_row(
-                i.id, i.date.value.isoformat() if i.date.value else "?", i.sub_type, place,
-                ", ".join(a.name for a in i.perpetrators), ", ".join(a.name for a in i.targets),
-                killed, str(len(i.sources)),
+                i.id,
+                i.date.value.isoformat() if i.date.value else "?",
+                i.sub_type,
+                place,
+                ", ".join(a.name for a in i.perpetrators),
+                ", ".join(a.name for a in i.targets),
+                killed,
+                str(len(i.sources)),
             )
     _out().print(table)
 
@@ -213,8 +224,9 @@ def show(
             console.print(f"  after {step.after}: {step.low}/{step.best}/{step.high}{replaced}")
     console.print("sources:")
     for s in i.sources:
-        console.print(f"  {s.run_key}:{s.article_id}/{s.event_id} {s.outlet or ''} "
-                      f"{s.published or ''}")
+        console.print(
+            f"  {s.run_key}:{s.article_id}/{s.event_id} {s.outlet or ''} {s.published or ''}"
+        )
         for span in s.evidence:
             console.print(f"    {span.field}: “{span.quote}” [{span.start}:{span.end}]")
     console.print("decisions:")
@@ -254,7 +266,7 @@ def export_command(
     """Write every incident as ACLED-format CSV, UCDP-GED-style CSV or JSONL."""
     with _open(store) as st:
         try:
-            n = export(st, fmt.value, out, overwrite=overwrite)  # type: ignore[arg-type]
+            n = export(st, fmt.value, out, overwrite=overwrite)
         except ExportError as exc:
             raise _usage(str(exc)) from None
     _say().print(f"wrote {n} incidents to {out} ({fmt.value})")
@@ -270,10 +282,19 @@ def score_command(
     results: Annotated[
         Path | None,
         typer.Option(
-            "--results", help="Score an extractor's records (aligned to the gold events) instead "
-            "of merging the gold records themselves."
+            "--results",
+            help="Score an extractor's records (aligned to the gold events) instead "
+            "of merging the gold records themselves.",
         ),
     ] = None,
+    with_gold: Annotated[
+        bool,
+        typer.Option(
+            "--with-gold",
+            help="With --results: add the gold records as one run and the "
+            "results as a second run of the same articles (each attack should become one record).",
+        ),
+    ] = False,
     muc4: Annotated[
         Path | None, typer.Option("--muc4", help="MUC-4 dev folder (key-dev-*.muc4).")
     ] = None,
@@ -283,15 +304,28 @@ def score_command(
     """Merge the records of gold-cluster sets and score the incidents: pairwise and B-cubed
     P/R/F1, and the fatality error per gold incident."""
     from store.scoring.gold import ClusterError, check_members, gold_items, load_clusters
-    from store.scoring.harness import merge_items, score
+    from store.scoring.harness import SECOND_RUN, merge_items, score
     from store.scoring.predictions import UNMATCHED, predicted_items
 
     try:
         merge_rules = load_rules(rules)
     except RulesError as exc:
         raise _usage(str(exc)) from None
-    table = Table("set", "records", "gold inc.", "pred. inc.", "gold pairs", "pair P", "pair R",
-                  "pair F1", "B3 P", "B3 R", "B3 F1", "fatality MAE (n, exact)", "unmatched")
+    table = Table(
+        "set",
+        "records",
+        "gold inc.",
+        "pred. inc.",
+        "gold pairs",
+        "pair P",
+        "pair R",
+        "pair F1",
+        "B3 P",
+        "B3 R",
+        "B3 F1",
+        "fatality MAE (n, exact)",
+        "unmatched",
+    )
     for path in clusters:
         try:
             gold = load_clusters(path)
@@ -303,18 +337,35 @@ def score_command(
         if results is not None:
             if not results.is_file():
                 raise _usage(f"{results}: no such results file")
-            items, unmatched = predicted_items(results, items)
+            predicted, unmatched = predicted_items(results, items)
+            if with_gold:
+                predicted = [
+                    (ref if ref.startswith(UNMATCHED) else SECOND_RUN + ref, article, event)
+                    for ref, article, event in predicted
+                ]
+                items = items + predicted
+            else:
+                items = predicted
         assignment, fatalities = merge_items(items, merge_rules)
         assignment = {k: v for k, v in assignment.items() if not k.startswith(UNMATCHED)}
         s = score(assignment, fatalities, gold, unmatched_predictions=unmatched)
         table.add_row(
-            gold.name, str(s.records), str(s.gold_incidents), str(s.predicted_incidents),
-            str(s.gold_pairs), _fmt(s.pairwise.precision), _fmt(s.pairwise.recall),
-            _fmt(s.pairwise.f1), _fmt(s.bcubed.precision), _fmt(s.bcubed.recall),
+            gold.name,
+            str(s.records),
+            str(s.gold_incidents),
+            str(s.predicted_incidents),
+            str(s.gold_pairs),
+            _fmt(s.pairwise.precision),
+            _fmt(s.pairwise.recall),
+            _fmt(s.pairwise.f1),
+            _fmt(s.bcubed.precision),
+            _fmt(s.bcubed.recall),
             _fmt(s.bcubed.f1),
             f"{_fmt(s.fatality_mae)} ({s.fatality_incidents}, {s.fatality_exact})",
             str(s.unmatched_predictions),
         )
     producer = f"records of {results}" if results else "the gold records themselves"
+    if results and with_gold:
+        producer = f"the gold records and, as a second run, the records of {results}"
     _out().print(f"merging {producer} with the store's rules (scripted, no model)")
     _out().print(table)

@@ -76,6 +76,7 @@ CREATE INDEX reports_undated ON reports (event_type, admin1) WHERE date_start IS
 CREATE INDEX reports_by_admin1 ON reports (event_type, long_span, admin1, date_start);
 CREATE INDEX reports_by_incident ON reports (incident_id);
 CREATE INDEX reports_by_article ON reports (run_key, article_id);
+CREATE INDEX reports_by_article_id ON reports (article_id);
 CREATE TABLE figures (
     report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
     kind TEXT NOT NULL,

@@ -49,7 +49,7 @@ def _tolls(incident: Incident) -> str:
             continue
         word = "killed" if toll.kind == "killed" else "injured"
         spread = f" (reports range {toll.low}-{toll.high})" if toll.low != toll.high else ""
-        revised = f", revised from earlier figures" if toll.superseded else ""
+        revised = ", revised from earlier figures" if toll.superseded else ""
         out.append(f"{toll.conservative} {word}{spread}{revised}.")
     return " ".join(out) + (" " if out else "")
 

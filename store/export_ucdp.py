@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from schemas.vocab import DatePrecision
 from store.incidents import Incident
 from store.reports import date_window
 from store.tables import ucdp
-from schemas.vocab import DatePrecision
-
-import datetime as dt
 
 
 def header() -> list[str]:

@@ -201,16 +201,29 @@ def _date(events: list[AttackEvent]) -> DateOut:
 def _toll(t: Toll) -> TollOut:
     def fig(f: Any) -> FigureOut:
         return FigureOut(
-            source=f.source, low=f.low, best=f.best, high=f.high, qualifier=f.qualifier,
-            quote=f.quote, reported_by=f.reported_by, revision=f.revision,
+            source=f.source,
+            low=f.low,
+            best=f.best,
+            high=f.high,
+            qualifier=f.qualifier,
+            quote=f.quote,
+            reported_by=f.reported_by,
+            revision=f.revision,
         )
 
     return TollOut(
-        kind=t.kind, group=t.group, low=t.low, best=t.best, high=t.high,
-        conservative=t.conservative, current=[fig(f) for f in t.current],
+        kind=t.kind,
+        group=t.group,
+        low=t.low,
+        best=t.best,
+        high=t.high,
+        conservative=t.conservative,
+        current=[fig(f) for f in t.current],
         superseded=[fig(f) for f in t.superseded],
-        history=[StepOut(after=s.after, low=s.low, best=s.best, high=s.high,
-                         replaced=list(s.replaced)) for s in t.history],
+        history=[
+            StepOut(after=s.after, low=s.low, best=s.best, high=s.high, replaced=list(s.replaced))
+            for s in t.history
+        ],
     )
 
 
@@ -219,7 +232,9 @@ def _most_common(values: list[str]) -> str:
     return min(counts, key=lambda v: (-counts[v], values.index(v)))
 
 
-def build_incident(con: sqlite3.Connection, incident_id: str, *, decisions: bool = True) -> Incident:
+def build_incident(
+    con: sqlite3.Connection, incident_id: str, *, decisions: bool = True
+) -> Incident:
     rows = con.execute(
         "SELECT r.event_json, r.run_key, r.article_id, r.event_id, a.outlet, a.published, "
         "a.source, u.producer FROM reports r "
@@ -230,9 +245,14 @@ def build_incident(con: sqlite3.Connection, incident_id: str, *, decisions: bool
     events = [AttackEvent.model_validate_json(row[0]) for row in rows]
     sources = [
         Source(
-            run_key=row[1], article_id=row[2], event_id=row[3], outlet=row[4],
-            published=dt.date.fromisoformat(row[5]) if row[5] else None, source=row[6],
-            producer=row[7], evidence=_spans(event),
+            run_key=row[1],
+            article_id=row[2],
+            event_id=row[3],
+            outlet=row[4],
+            published=dt.date.fromisoformat(row[5]) if row[5] else None,
+            source=row[6],
+            producer=row[7],
+            evidence=_spans(event),
         )
         for row, event in zip(rows, events, strict=True)
     ]
@@ -252,8 +272,13 @@ def build_incident(con: sqlite3.Connection, incident_id: str, *, decisions: bool
     made = []
     if decisions:
         made = [
-            Decision(at=r[0], action=r[1], report=f"{r[2]}:{r[3]}/{r[4]}", score=r[5],
-                     reasons=json.loads(r[6]))
+            Decision(
+                at=r[0],
+                action=r[1],
+                report=f"{r[2]}:{r[3]}/{r[4]}",
+                score=r[5],
+                reasons=json.loads(r[6]),
+            )
             for r in con.execute(
                 "SELECT at, action, run_key, article_id, event_id, score, reasons FROM decisions "
                 "WHERE incident_id = ? ORDER BY id",

@@ -103,7 +103,9 @@ def decide(a: Report, b: Report, rules: MergeRules) -> PairDecision:
         and a.date_phrase is not None
         and a.date_phrase == b.date_phrase
     ):
-        found.append(("same date phrase in the same article", w.same_unresolved_phrase_same_article))
+        found.append(
+            ("same date phrase in the same article", w.same_unresolved_phrase_same_article)
+        )
     for level in reversed(PLACE_LEVELS):
         x = getattr(a, level)
         if x is not None and x == getattr(b, level):

@@ -64,8 +64,11 @@ def _report(row: tuple[object, ...]) -> tuple[int, str, Report]:
 
 
 def _candidate_incidents(con: sqlite3.Connection, r: Report, rules: MergeRules) -> list[str]:
-    """Incidents with a report that ``r`` could be merged with (the blocking step)."""
-    found: set[str] = set()
+    """Incidents with a report that ``r`` could be merged with (the blocking step): the same
+    article's reports in other runs, and reports of the same event type whose dates can overlap
+    and whose governorate is the same or unknown."""
+    same_article = "SELECT DISTINCT incident_id FROM reports WHERE article_id = ? AND run_key != ?"
+    found: set[str] = {row[0] for row in con.execute(same_article, (r.article_id, r.run_key))}
     by_admin1 = "SELECT DISTINCT incident_id FROM reports WHERE event_type = ? AND admin1 = ?"
     if r.dated:
         assert r.date_start is not None and r.date_end is not None
@@ -74,8 +77,8 @@ def _candidate_incidents(con: sqlite3.Connection, r: Report, rules: MergeRules) 
         for long_span, reach in ((0, LONG_SPAN_DAYS), (1, _MAX_SPAN)):
             for cond, extra in places:
                 sql = (
-                    f"SELECT DISTINCT incident_id FROM reports WHERE event_type = ? AND long_span = ? "
-                    f"AND {cond} AND date_start BETWEEN ? AND ?"
+                    "SELECT DISTINCT incident_id FROM reports WHERE event_type = ? "
+                    f"AND long_span = ? AND {cond} AND date_start BETWEEN ? AND ?"
                 )
                 window = (r.date_start - slack - reach, r.date_end + slack)
                 params = (r.event_type, long_span, *extra, *window)
@@ -86,7 +89,7 @@ def _candidate_incidents(con: sqlite3.Connection, r: Report, rules: MergeRules) 
         return sorted(found)
     level = PLACE_LEVELS.index(rules.blocking.undated_min_place_level)
     if all(getattr(r, lv) is None for lv in PLACE_LEVELS[level:]):
-        return []  # undated and placed too vaguely: never merged
+        return sorted(found)  # undated and placed too vaguely: only the same article
     if r.admin1:
         found.update(row[0] for row in con.execute(by_admin1, (r.event_type, r.admin1)))
     elif r.country:
@@ -138,10 +141,27 @@ def _insert(con: sqlite3.Connection, r: Report, event: AttackEvent, incident_id:
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "RETURNING id",
         (
-            r.run_key, r.article_id, r.event_id, incident_id, event.model_dump_json(),
-            r.event_type, r.sub_type, r.standing, r.date_start, r.date_end, long_span,
-            r.date_precision, r.date_phrase, r.country, r.admin1, r.admin2, r.place,
-            r.latitude, r.longitude, SEP.join(sorted(r.perpetrators)), SEP.join(sorted(r.targets)),
+            r.run_key,
+            r.article_id,
+            r.event_id,
+            incident_id,
+            event.model_dump_json(),
+            r.event_type,
+            r.sub_type,
+            r.standing,
+            r.date_start,
+            r.date_end,
+            long_span,
+            r.date_precision,
+            r.date_phrase,
+            r.country,
+            r.admin1,
+            r.admin2,
+            r.place,
+            r.latitude,
+            r.longitude,
+            SEP.join(sorted(r.perpetrators)),
+            SEP.join(sorted(r.targets)),
             SEP.join(sorted(r.target_names)),
         ),
     ).fetchone()[0]
@@ -149,8 +169,15 @@ def _insert(con: sqlite3.Connection, r: Report, event: AttackEvent, incident_id:
         "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                rid, f.kind.value, f.group.value, f.low, f.best, f.high, f.qualifier.value,
-                f.evidence.quote if f.evidence else None, f.reported_by,
+                rid,
+                f.kind.value,
+                f.group.value,
+                f.low,
+                f.best,
+                f.high,
+                f.qualifier.value,
+                f.evidence.quote if f.evidence else None,
+                f.reported_by,
             )
             for f in event.casualties
         ],
@@ -287,9 +314,17 @@ def figures_of(con: sqlite3.Connection, incident_id: str) -> list[Figure]:
     ).fetchall()
     return [
         Figure(
-            source=row[0], order=row[1], published=dt.date.fromisoformat(row[2]) if row[2] else None,
-            kind=row[3], group=row[4], low=row[5], best=row[6], high=row[7], qualifier=row[8],
-            quote=row[9], reported_by=row[10],
+            source=row[0],
+            order=row[1],
+            published=dt.date.fromisoformat(row[2]) if row[2] else None,
+            kind=row[3],
+            group=row[4],
+            low=row[5],
+            best=row[6],
+            high=row[7],
+            qualifier=row[8],
+            quote=row[9],
+            reported_by=row[10],
         )
         for row in rows
     ]
@@ -301,9 +336,12 @@ def refresh_tolls(con: sqlite3.Connection, incidents: Iterable[str], now: str, c
         tolls = reconcile(figures_of(con, incident_id))
         killed, injured = total(tolls, "killed"), total(tolls, "injured")
         new = (
-            killed.low if killed else None, killed.best if killed else None,
-            killed.high if killed else None, killed.conservative if killed else None,
-            injured.low if injured else None, injured.best if injured else None,
+            killed.low if killed else None,
+            killed.best if killed else None,
+            killed.high if killed else None,
+            killed.conservative if killed else None,
+            injured.low if injured else None,
+            injured.best if injured else None,
             injured.high if injured else None,
         )
         old = con.execute(

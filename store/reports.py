@@ -123,7 +123,12 @@ def _admin1_key(name: str, country: str | None) -> str:
 
 def place_keys(loc: Location) -> tuple[str | None, str | None, str | None, str | None]:
     """(country, admin1, admin2, place) keys; a place the gazetteer knows fills in the levels
-    above it, and a district named as the place counts as the admin2."""
+    above it, a district named as the place counts as the admin2, and a city named like its
+    governorate (Kirkuk in Kirkuk) counts as the governorate.
+
+    >>> place_keys(Location(place="Kirkuk")), place_keys(Location(place="Rahimawa", admin1="Kirkuk"))
+    (('iraq', 'kirkuk', None, None), ('iraq', 'kirkuk', None, 'rahimawa'))
+    """
     country = name_key(loc.country) if loc.country else None
     admin1 = _admin1_key(loc.admin1, loc.country) if loc.admin1 else None
     admin2 = name_key(_place_entry(loc.admin2, loc.country)[0]) if loc.admin2 else None
@@ -149,6 +154,9 @@ def place_keys(loc: Location) -> tuple[str | None, str | None, str | None, str |
     if admin1 is not None and country is None and loc.admin1:
         a_country = _place_entry(loc.admin1, None)[3]
         country = name_key(a_country) if a_country else None
+    if place is not None and place in (admin1, admin2):
+        place = None  # the city a governorate or district is named after: reports name it for
+        # anything in or near the city, so it places no more precisely than the governorate
     return country, admin1, admin2, place
 
 

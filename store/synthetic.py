@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from extraction.results import ResultRecord
-from schemas.event import Actor, AttackEvent, CasualtyFigure, EventDate, Evidence, Location
+from schemas.event import Actor, AttackEvent, CasualtyFigure, EventDate, Location
+from schemas.evidence import Evidence
 from schemas.records import ArticleExtraction, Producer
 from schemas.vocab import CasualtyKind, DatePrecision, Qualifier, SubType
 
@@ -45,9 +46,12 @@ def event(
         quote = killed_quote or f"{killed} people were killed"
         casualties.append(
             CasualtyFigure(
-                kind=CasualtyKind.KILLED, low=killed, best=killed,
+                kind=CasualtyKind.KILLED,
+                low=killed,
+                best=killed,
                 high=None if qualifier == "at_least" else killed,
-                qualifier=Qualifier(qualifier), evidence=Evidence(quote=quote),
+                qualifier=Qualifier(qualifier),
+                evidence=Evidence(quote=quote),
             )
         )
     return AttackEvent(

@@ -33,8 +33,16 @@ def _load(name: str, required: tuple[str, ...]) -> dict[str, Any]:
 def acled() -> dict[str, Any]:
     return _load(
         "acled.toml",
-        ("columns", "time_precision", "event_type", "disorder_type", "sub_event_type", "inter",
-         "civilian_targeting", "notes"),
+        (
+            "columns",
+            "time_precision",
+            "event_type",
+            "disorder_type",
+            "sub_event_type",
+            "inter",
+            "civilian_targeting",
+            "notes",
+        ),
     )
 
 

@@ -76,7 +76,7 @@ def test_a_split_is_remembered_across_later_adds_and_re_adding_the_run(store: Ev
     assert any(d.action == "split" for d in store.incident(new_id).decisions)
     store.remove_run("run-a")
     store.add_records(three_reports())
-    together = [m for m in members(store).values() if "a1/E1" in m][0]
+    together = next(m for m in members(store).values() if "a1/E1" in m)
     assert "a2/E1" not in together
 
 

@@ -7,9 +7,19 @@ import datetime as dt
 from store.casualties import Figure, is_revision, reconcile, total
 
 
-def fig(source: str, order: int, best: int | None, *, quote: str = "", low: int | None = None,
-        high: int | None = None, group: str = "all", kind: str = "killed",
-        published: dt.date | None = None, qualifier: str = "exact") -> Figure:
+def fig(
+    source: str,
+    order: int,
+    best: int | None,
+    *,
+    quote: str = "",
+    low: int | None = None,
+    high: int | None = None,
+    group: str = "all",
+    kind: str = "killed",
+    published: dt.date | None = None,
+    qualifier: str = "exact",
+) -> Figure:
     low = best if low is None else low
     high = best if high is None and qualifier == "exact" else high
     return Figure(source, order, kind, group, low, best, high, qualifier, quote, published)
@@ -41,17 +51,24 @@ def test_a_later_publication_date_replaces_earlier_reports() -> None:
 
 
 def test_open_ended_and_vague_figures() -> None:
-    t = reconcile([fig("a", 1, 13, qualifier="at_least"), fig("b", 2, 3, low=2, qualifier="several")])[0]
+    t = reconcile(
+        [fig("a", 1, 13, qualifier="at_least"), fig("b", 2, 3, low=2, qualifier="several")]
+    )[0]
     assert (t.low, t.best, t.high, t.conservative) == (2, 3, 13, 3)
 
 
 def test_the_total_falls_back_to_the_largest_group_without_summing() -> None:
-    tolls = reconcile([fig("a", 1, 2, group="women"), fig("a", 1, 5, group="civilians"),
-                       fig("a", 1, None, kind="injured", qualifier="unknown")])
+    tolls = reconcile(
+        [
+            fig("a", 1, 2, group="women"),
+            fig("a", 1, 5, group="civilians"),
+            fig("a", 1, None, kind="injured", qualifier="unknown"),
+        ]
+    )
     killed = total(tolls, "killed")
     assert killed is not None and (killed.group, killed.conservative) == ("civilians", 5)
     assert total(tolls, "injured") is None
-    injured = [t for t in tolls if t.kind == "injured"][0]
+    injured = next(t for t in tolls if t.kind == "injured")
     assert len(injured.unnumbered) == 1
 
 

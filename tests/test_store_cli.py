@@ -80,16 +80,23 @@ def test_score_prints_coreference_figures_naming_the_producer(tmp_path: Path) ->
     gold.mkdir()
     events = [result_record(a, place="Koya").extraction.events[0] for a in ("a1", "a2")]  # type: ignore[union-attr]
     for article, e in zip(("a1", "a2"), events, strict=True):
-        (gold / f"{article}.json").write_text(json.dumps(
-            {"article_id": article, "records": {"events": [e.model_dump(mode="json")]}}
-        ))
+        (gold / f"{article}.json").write_text(
+            json.dumps({"article_id": article, "records": {"events": [e.model_dump(mode="json")]}})
+        )
     clusters = tmp_path / "clusters.json"
-    clusters.write_text(json.dumps({
-        "format": "sitrep-gold-clusters/1", "name": "tiny", "labelled_by": "test",
-        "method": "invented", "labelled_at": "2026-12-06",
-        "records": {"kind": "sitrep-gold", "folders": ["gold"]},
-        "clusters": [{"id": "one", "members": ["a1/E1", "a2/E1"]}],
-    }))
+    clusters.write_text(
+        json.dumps(
+            {
+                "format": "sitrep-gold-clusters/1",
+                "name": "tiny",
+                "labelled_by": "test",
+                "method": "invented",
+                "labelled_at": "2026-12-06",
+                "records": {"kind": "sitrep-gold", "folders": ["gold"]},
+                "clusters": [{"id": "one", "members": ["a1/E1", "a2/E1"]}],
+            }
+        )
+    )
     code, out = run("score", str(clusters), "--root", str(tmp_path))
     assert code == 0 and "gold records themselves" in out
     row = next(line for line in out.splitlines() if "tiny" in line)

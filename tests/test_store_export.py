@@ -16,12 +16,13 @@ from store.incidents import Incident
 from store.output import ExportError
 from store.synthetic import event, result_record
 
-ACLED_HEADER = (
-    "event_id_cnty, event_date, year, time_precision, disorder_type, event_type, sub_event_type, "
-    "actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction, "
-    "civilian_targeting, iso, region, country, admin1, admin2, admin3, location, latitude, "
-    "longitude, geo_precision, source, source_scale, notes, fatalities, tags, timestamp"
-).split(", ")
+ACLED_HEADER = [
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+    "fatalities", "tags", "timestamp",
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -29,15 +30,19 @@ def store(tmp_path: Path) -> EventStore:
     s = EventStore(tmp_path / "events.sqlite")
     strike = dict(
         place="Koya",
-        perpetrators=[Actor(name="IRGC", category="external_forces"),
-                      Actor(name="Quds Force", category="external_forces")],
+        perpetrators=[
+            Actor(name="IRGC", category="external_forces"),
+            Actor(name="Quds Force", category="external_forces"),
+        ],
         targets=[Actor(name="civilians in a camp", category="civilians")],
     )
-    s.add_records([
-        result_record("a1", events=[event(killed=9, **strike)]),  # type: ignore[arg-type]
-        result_record("a2", events=[event(killed=13, **strike)]),  # type: ignore[arg-type]
-        result_record("a3", events=[event(place="Zakho", date=None, targets=())]),
-    ])
+    s.add_records(
+        [
+            result_record("a1", events=[event(killed=9, **strike)]),  # type: ignore[arg-type]
+            result_record("a2", events=[event(killed=13, **strike)]),  # type: ignore[arg-type]
+            result_record("a3", events=[event(place="Zakho", date=None, targets=())]),
+        ]
+    )
     return s
 
 
@@ -48,14 +53,20 @@ def read_acled(path: Path) -> tuple[list[str] | None, list[dict[str, str]]]:
         return (list(reader.fieldnames) if reader.fieldnames else None), rows
 
 
-def test_acled_csv_round_trips_with_exactly_acleds_columns(store: EventStore, tmp_path: Path) -> None:
+def test_acled_csv_round_trips_with_exactly_acleds_columns(
+    store: EventStore, tmp_path: Path
+) -> None:
     out = tmp_path / "acled.csv"
     assert export(store, "acled", out) == 2
     header, rows = read_acled(out)
     assert header == ACLED_HEADER
     strike = rows[0]
     assert strike["event_id_cnty"] == "INC-000001"
-    assert (strike["event_date"], strike["year"], strike["time_precision"]) == ("2022-09-28", "2022", "1")
+    assert (strike["event_date"], strike["year"], strike["time_precision"]) == (
+        "2022-09-28",
+        "2022",
+        "1",
+    )
     assert strike["event_type"] == "Explosions/Remote violence"
     assert strike["sub_event_type"] == "Air/drone strike"
     assert (strike["actor1"], strike["assoc_actor_1"]) == ("IRGC", "Quds Force")
@@ -79,7 +90,9 @@ def test_ucdp_csv_has_low_best_high(store: EventStore, tmp_path: Path) -> None:
         rows = list(csv.DictReader(fh))
     assert (rows[0]["low"], rows[0]["best"], rows[0]["high"]) == ("9", "9", "13")
     assert (rows[0]["date_start"], rows[0]["date_prec"], rows[0]["number_of_sources"]) == (
-        "2022-09-28", "1", "2"
+        "2022-09-28",
+        "1",
+        "2",
     )
     assert rows[1]["best"] == ""
 
@@ -104,7 +117,9 @@ def test_an_export_never_overwrites_a_file_that_is_not_one(
     assert export(store, fmt, out, overwrite=True) == 2  # type: ignore[arg-type]
 
 
-def test_a_previous_export_of_the_same_format_is_replaced(store: EventStore, tmp_path: Path) -> None:
+def test_a_previous_export_of_the_same_format_is_replaced(
+    store: EventStore, tmp_path: Path
+) -> None:
     out = tmp_path / "acled.csv"
     export(store, "acled", out)
     store.add_records([result_record("a4", place="Soran")])

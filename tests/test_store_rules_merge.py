@@ -19,12 +19,25 @@ DAY = dt.date(2022, 9, 28).toordinal()
 
 def report(article: str = "a1", run: str = "r", **kw: object) -> Report:
     base: dict[str, object] = dict(
-        run_key=run, article_id=article, event_id="E1",
-        event_type="explosions_remote_violence", sub_type="air_drone_strike",
-        standing="reported", date_start=DAY, date_end=DAY, date_precision="day",
-        date_phrase=None, country="iraq", admin1="erbil", admin2="koya", place=None,
-        latitude=None, longitude=None, perpetrators=frozenset({"irgc", "iran"}),
-        targets=frozenset({"pdki"}), target_names=frozenset({"pdki"}),
+        run_key=run,
+        article_id=article,
+        event_id="E1",
+        event_type="explosions_remote_violence",
+        sub_type="air_drone_strike",
+        standing="reported",
+        date_start=DAY,
+        date_end=DAY,
+        date_precision="day",
+        date_phrase=None,
+        country="iraq",
+        admin1="erbil",
+        admin2="koya",
+        place=None,
+        latitude=None,
+        longitude=None,
+        perpetrators=frozenset({"irgc", "iran"}),
+        targets=frozenset({"pdki"}),
+        target_names=frozenset({"pdki"}),
     )
     base.update(kw)
     return Report(**base)  # type: ignore[arg-type]
@@ -95,7 +108,9 @@ def test_different_targets_on_the_same_day_stay_apart() -> None:
 
 
 def test_target_names_sharing_a_word_agree() -> None:
-    a = report("a1", targets=frozenset({"jesuitpriests"}), target_names=frozenset({"jesuit priests"}))
+    a = report(
+        "a1", targets=frozenset({"jesuitpriests"}), target_names=frozenset({"jesuit priests"})
+    )
     b = report("a2", targets=frozenset({"jesuits"}), target_names=frozenset({"jesuits"}))
     assert "a target in common +2" in decide(a, b, RULES).reasons
 
@@ -129,7 +144,8 @@ def test_an_incident_takes_a_report_only_if_every_member_is_compatible() -> None
 def test_reports_from_events_use_the_gazetteer_for_places_and_actors() -> None:
     r = report_from_event(
         event(place="Koysinjaq", perpetrators=("the Revolutionary Guards",)),
-        run_key="r", article_id="a1",
+        run_key="r",
+        article_id="a1",
     )
     assert (r.country, r.admin1, r.admin2) == ("iraq", "erbil", "koya")
     assert {"irgc", "iran"} <= r.perpetrators

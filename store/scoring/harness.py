@@ -32,34 +32,46 @@ class MergeScore:
     unmatched_predictions: int = 0
 
 
+SECOND_RUN = "run2:"
+"""Prefix of the refs of a second run's records of the same articles: ``run2:A/E1`` is the
+second run's record of gold record ``A/E1`` (the same incident)."""
+
+
 def merge_items(
-    items: list[Item], rules: MergeRules | None = None, run_key: str = "scoring"
+    items: list[Item], rules: MergeRules | None = None
 ) -> tuple[dict[str, str], dict[str, int | None]]:
-    """Add ``items`` to a fresh store; returns record ref -> incident id, and each incident's
-    fatalities. Records out of the rules' scope (threatened) are left out."""
-    by_article: dict[str, list[AttackEvent]] = defaultdict(list)
-    refs: dict[tuple[str, str], str] = {}
+    """Add ``items`` to a fresh store (refs starting with :data:`SECOND_RUN` as a second run);
+    returns record ref -> incident id, and each incident's fatalities. Records out of the rules'
+    scope (threatened) are left out."""
+    by_article: dict[tuple[str, str], list[AttackEvent]] = defaultdict(list)
+    refs: dict[tuple[str, str, str], str] = {}
     for ref, article, event in items:
-        renamed = event.model_copy(update={"id": f"E{len(by_article[article]) + 1}"})
-        by_article[article].append(renamed)
-        refs[(article, renamed.id)] = ref
-    producer = Producer(kind="human", name="gold")
+        run = "second" if ref.startswith(SECOND_RUN) else "first"
+        group = by_article[(run, article)]
+        renamed = event.model_copy(update={"id": f"E{len(group) + 1}"})
+        group.append(renamed)
+        refs[(run, article, renamed.id)] = ref
+    producer = Producer(kind="human", name="scoring")
     records = [
         ResultRecord(
-            key=article, article_id=article, run_key=run_key, status="ok",
+            key=article,
+            article_id=article,
+            run_key=run,
+            status="ok",
             extraction=ArticleExtraction(article_id=article, events=events, producer=producer),
         )
-        for article, events in by_article.items()
+        for (run, article), events in by_article.items()
     ]
-    with tempfile.TemporaryDirectory() as tmp, EventStore(
-        Path(tmp) / "score.sqlite", rules=rules or load_rules()
-    ) as store:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        EventStore(Path(tmp) / "score.sqlite", rules=rules or load_rules()) as store,
+    ):
         store.add_records(records)
         assignment: dict[str, str] = {}
-        for article, event_id, incident in store.con.execute(
-            "SELECT article_id, event_id, incident_id FROM reports"
+        for run, article, event_id, incident in store.con.execute(
+            "SELECT run_key, article_id, event_id, incident_id FROM reports"
         ):
-            assignment[refs[(article, event_id)]] = incident
+            assignment[refs[(run, article, event_id)]] = incident
         fatalities = {
             row[0]: row[1] for row in store.con.execute("SELECT id, fatalities FROM incidents")
         }
@@ -75,20 +87,21 @@ def score(
 ) -> MergeScore:
     """Score ``assignment`` (record ref -> predicted incident) against the gold clusters."""
     gold_of = {m: c.id for c in clusters.clusters for m in c.members}
-    gold = {ref: gold_of.get(ref, ref) for ref in assignment}
+    gold = {}
+    for ref in assignment:
+        base = ref.removeprefix(SECOND_RUN)
+        gold[ref] = gold_of.get(base, base)
     errors: list[int] = []
     targets = [(c.members, c.fatalities) for c in clusters.clusters if c.fatalities is not None]
     targets += [([ref], n) for ref, n in clusters.fatalities.items()]
     for members, expected in targets:
         present = [assignment[m] for m in members if m in assignment]
+        present += [assignment[SECOND_RUN + m] for m in members if SECOND_RUN + m in assignment]
         if not present or expected is None:
             continue
         incident = Counter(present).most_common(1)[0][0]
         errors.append(abs((fatalities.get(incident) or 0) - expected))
-    gold_pairs = sum(
-        len(ms) * (len(ms) - 1) // 2
-        for ms in _groups(gold).values()
-    )
+    gold_pairs = sum(len(ms) * (len(ms) - 1) // 2 for ms in _groups(gold).values())
     return MergeScore(
         records=len(assignment),
         gold_incidents=len(set(gold.values())),

@@ -2,9 +2,10 @@
 (many messages report the same incident). The corpus is not in the repository: pass the folder.
 
 The conversion is approximate and only for scoring the merge: "- 08 JAN 90" (on or before, the
-start open) stays unresolved and a range becomes a week or a month; ATTACK, ARSON and ROBBERY become ACLED attacks, BOMBING a remote
-explosive, KIDNAPPING an abduction; deaths are counted from the human targets whose effect is
-DEATH (a named person counts 1, a plural group gives an unnumbered figure).
+start open) stays unresolved and a range becomes a week or a month; ATTACK, ARSON and ROBBERY
+become ACLED attacks, BOMBING a remote explosive, KIDNAPPING an abduction; deaths are counted
+from the human targets whose effect is DEATH (a named person counts 1, a plural group gives an
+unnumbered figure).
 
 >>> t = parse_templates('''0.  MESSAGE: ID                     DEV-MUC3-0099 (NCCOSC)
 ... 1.  MESSAGE: TEMPLATE               2
@@ -41,8 +42,12 @@ _TYPES = {
     "BOMBING": SubType.REMOTE_EXPLOSIVE,
     "KIDNAPPING": SubType.ABDUCTION,
 }
-_MONTHS = {m: i for i, m in enumerate(
-    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1
+    )
+}
 _DATE = re.compile(r"(\d{1,2}) ([A-Z]{3}) (\d{2})")
 _QUOTED = re.compile(r'"([^"]+)"')
 
@@ -143,7 +148,10 @@ def _deaths(t: Template) -> CasualtyFigure | None:
         return CasualtyFigure(kind=CasualtyKind.KILLED, qualifier=Qualifier.UNKNOWN)
     q = Qualifier.AT_LEAST if unnumbered else Qualifier.EXACT
     return CasualtyFigure(
-        kind=CasualtyKind.KILLED, low=total, best=total, high=None if unnumbered else total,
+        kind=CasualtyKind.KILLED,
+        low=total,
+        best=total,
+        high=None if unnumbered else total,
         qualifier=q,
     )
 
