@@ -126,8 +126,10 @@ def place_keys(loc: Location) -> tuple[str | None, str | None, str | None, str |
     above it, a district named as the place counts as the admin2, and a city named like its
     governorate (Kirkuk in Kirkuk) counts as the governorate.
 
-    >>> place_keys(Location(place="Kirkuk")), place_keys(Location(place="Rahimawa", admin1="Kirkuk"))
-    (('iraq', 'kirkuk', None, None), ('iraq', 'kirkuk', None, 'rahimawa'))
+    >>> place_keys(Location(place="Kirkuk"))
+    ('iraq', 'kirkuk', None, None)
+    >>> place_keys(Location(place="Rahimawa", admin1="Kirkuk"))
+    ('iraq', 'kirkuk', None, 'rahimawa')
     """
     country = name_key(loc.country) if loc.country else None
     admin1 = _admin1_key(loc.admin1, loc.country) if loc.admin1 else None
