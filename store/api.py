@@ -75,15 +75,13 @@ def _now() -> str:
 
 def _content_sha(record: ResultRecord, info: ArticleInfo) -> str:
     assert record.extraction is not None
-    payload = json.dumps(
-        {
-            "events": [e.model_dump(mode="json") for e in record.extraction.events],
-            "outlet": info.outlet,
-            "published": info.published.isoformat() if info.published else None,
-        },
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    digest = hashlib.sha256()
+    for e in record.extraction.events:
+        digest.update(e.model_dump_json().encode())
+        digest.update(b"\n")
+    published = info.published.isoformat() if info.published else ""
+    digest.update(json.dumps([info.outlet, published]).encode())
+    return digest.hexdigest()
 
 
 class EventStore(Closing):
