@@ -15,7 +15,8 @@ from sitrep.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-SUBCOMMANDS = {"extract", "schema", "eval", "rescore", "diff", "label", "review", "agree"}
+SUBCOMMANDS = {"extract", "schema", "eval", "rescore", "diff", "label", "review", "agree", "store"}
+SUBCOMMANDS |= {"add", "remove", "runs", "list", "show", "split", "export", "score"}  # store's
 
 
 def _blocks(language: str) -> list[str]:
