@@ -194,6 +194,8 @@ def markdown(results: dict[str, Any]) -> str:
                 "seconds",
                 "records_per_s",
                 "ms_per_1000_records",
+                "pairwise_precision",
+                "pairwise_recall",
                 "readd_seconds",
                 "peak_rss_mb",
                 "store_mb",

@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +43,9 @@ INCIDENTS_PER_DAY = 14
 larger sizes measure a longer archive, not a busier day."""
 
 
-def write_records(path: Path, n: int, seed: int = 13) -> int:
-    """``n`` records reporting about ``n / 4`` incidents; returns how many incidents they report
-    (an incident no record drew is not counted)."""
+def write_records(path: Path, n: int, seed: int = 13) -> list[int]:
+    """``n`` records reporting about ``n / 4`` incidents; returns the incident each record
+    reports (the truth the store's merging is scored against)."""
     rng = random.Random(seed)
     towns = [
         p.canonical
@@ -63,11 +65,11 @@ def write_records(path: Path, n: int, seed: int = 13) -> int:
         )
         for _ in range(incidents)
     ]
-    drawn: set[int] = set()
+    drawn: list[int] = []
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
             k = rng.randrange(incidents)
-            drawn.add(k)
+            drawn.append(k)
             sub_type, day, town, perp, target, killed = plan[k]
             shift = rng.choice((0, 0, 0, 1))  # some outlets date it the next day
             record = result_record(
@@ -85,13 +87,28 @@ def write_records(path: Path, n: int, seed: int = 13) -> int:
                 ],
             )
             fh.write(record.model_dump_json() + "\n")
-    return len(drawn)
+    return drawn
+
+
+def _pairs(sizes: Iterable[int]) -> int:
+    return sum(k * (k - 1) // 2 for k in sizes)
+
+
+def pairwise_scores(truth: list[int], predicted: list[str]) -> tuple[float, float]:
+    """Pairwise precision and recall of a clustering against the truth, from cluster sizes.
+
+    >>> pairwise_scores([0, 0, 1, 1], ["a", "a", "a", "b"])
+    (0.3333333333333333, 0.5)
+    """
+    both = _pairs(Counter(zip(truth, predicted, strict=True)).values())
+    pred, gold = _pairs(Counter(predicted).values()), _pairs(Counter(truth).values())
+    return (both / pred if pred else 1.0), (both / gold if gold else 1.0)
 
 
 def run_one(n: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         records = Path(tmp) / "results.jsonl"
-        planned = write_records(records, n)
+        truth = write_records(records, n)
         before = _current_mb()
         start = time.perf_counter()
         with EventStore(Path(tmp) / "events.sqlite") as store:
@@ -103,9 +120,13 @@ def run_one(n: int) -> dict[str, Any]:
             again = store.add(records)
         again_seconds = time.perf_counter() - again_start
         size_mb = (Path(tmp) / "events.sqlite").stat().st_size / 2**20
+        peak = _peak_mb()
+        with EventStore(Path(tmp) / "events.sqlite") as store:
+            of = dict(store.con.execute("SELECT article_id, incident_id FROM reports"))
+        precision, recall = pairwise_scores(truth, [of[f"bench-{i:07d}"] for i in range(n)])
         return {
             "records": n,
-            "reported_incidents": planned,
+            "reported_incidents": len(set(truth)),
             "incidents": counts["incidents"],
             "merged": summary.merged,
             "seconds": round(seconds, 1),
@@ -114,7 +135,9 @@ def run_one(n: int) -> dict[str, Any]:
             "readd_seconds": round(again_seconds, 1),
             "readd_unchanged": again.unchanged,
             "rss_before_mb": before,
-            "peak_rss_mb": _peak_mb(),
+            "peak_rss_mb": peak,
+            "pairwise_precision": round(precision, 4),
+            "pairwise_recall": round(recall, 4),
             "store_mb": round(size_mb, 1),
         }
 

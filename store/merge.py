@@ -117,6 +117,8 @@ def decide(a: Report, b: Report, rules: MergeRules) -> PairDecision:
         found.append(("same sub-type", w.same_sub_type))
     if a.perpetrators & b.perpetrators:
         found.append(("a perpetrator in common", w.perpetrator_overlap))
+    elif a.perpetrators and b.perpetrators:
+        found.append(("no perpetrator in common", w.perpetrator_conflict))
     if a.targets and b.targets:
         if a.targets & b.targets or _words(a.target_names, rules) & _words(b.target_names, rules):
             found.append(("a target in common", w.target_overlap))

@@ -63,6 +63,7 @@ class Weights(BaseModel):
     within_distance: float = 3.0
     same_sub_type: float = 1.0
     perpetrator_overlap: float = 1.0
+    perpetrator_conflict: float = -1.0
     target_overlap: float = 2.0
     target_conflict: float = -3.0
     same_article_other_run: float = 3.0

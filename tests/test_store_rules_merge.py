@@ -149,3 +149,10 @@ def test_reports_from_events_use_the_gazetteer_for_places_and_actors() -> None:
     )
     assert (r.country, r.admin1, r.admin2) == ("iraq", "erbil", "koya")
     assert {"irgc", "iran"} <= r.perpetrators
+
+
+def test_different_perpetrators_count_against_a_merge() -> None:
+    other = report("a2", perpetrators=frozenset({"islamicstate"}))
+    d = decide(report("a1"), other, RULES)
+    assert "no perpetrator in common -1" in d.reasons
+    assert d.score == decide(report("a1"), report("a2"), RULES).score - 2
