@@ -7,3 +7,7 @@ API is :class:`store.api.EventStore`; the command line is ``sitrep store``.
 """
 
 from __future__ import annotations
+
+from store.api import EventStore, StoreError
+
+__all__ = ["EventStore", "StoreError"]
