@@ -146,3 +146,13 @@ def test_a_second_run_of_the_same_articles_merges_into_the_same_incidents() -> N
     assignment, fatalities = merge_items(first + second)
     s = score(assignment, fatalities, clusters([]))
     assert (s.gold_incidents, s.predicted_incidents, s.pairwise.f1) == (2, 2, 1.0)
+
+
+def test_the_benchmark_scores_its_merge_from_cluster_sizes() -> None:
+    from benchmarks.store import pairwise_scores
+
+    truth, predicted = [0, 0, 1, 1, 2], ["a", "a", "a", "b", "c"]
+    gold = {str(i): t for i, t in enumerate(truth)}
+    pred = {str(i): p for i, p in enumerate(predicted)}
+    p = pairwise(gold, pred)
+    assert pairwise_scores(truth, predicted) == (p.precision, p.recall) == (1 / 3, 1 / 2)
