@@ -131,8 +131,8 @@ def _new_incident(con: sqlite3.Connection, now: str) -> str:
 
 
 def _insert(con: sqlite3.Connection, r: Report, event: AttackEvent, incident_id: str) -> None:
-    assert r.date_start is None or r.date_end is not None
-    long_span = 0 if r.date_start is None or r.date_end - r.date_start < LONG_SPAN_DAYS else 1  # type: ignore[operator]
+    span = (r.date_end or 0) - (r.date_start or 0)
+    long_span = 1 if r.date_start is not None and span >= LONG_SPAN_DAYS else 0
     rid = con.execute(
         "INSERT INTO reports (run_key, article_id, event_id, incident_id, event_json, "
         "event_type, sub_type, standing, date_start, date_end, long_span, date_precision, "

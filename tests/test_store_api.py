@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from extraction.results import ResultRecord
 from store.api import ArticleInfo, EventStore, StoreError
 from store.synthetic import event, result_record
 
@@ -20,7 +21,7 @@ def store(tmp_path: Path) -> EventStore:
     return EventStore(tmp_path / "events.sqlite")
 
 
-def three_reports(run: str = "run-a") -> list:  # type: ignore[type-arg]
+def three_reports(run: str = "run-a") -> list[ResultRecord]:
     return [
         result_record("a1", run_key=run, place="Koya", killed=2),
         result_record("a2", run_key=run, place="Koya", killed=5),
