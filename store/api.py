@@ -26,7 +26,7 @@ from pathlib import Path
 
 from extraction.closing import Closing
 from extraction.results import ResultRecord, iter_lines
-from store import placement
+from store import placement, review
 from store.db import StoreFileError, connect
 from store.incidents import Incident, build_incident
 from store.reports import report_from_event
@@ -176,9 +176,10 @@ class EventStore(Closing):
         )
         if row is not None:
             summary.replaced += 1
-            touched |= placement.detach(
+            gone = review.detach(
                 self.con, "run_key = ? AND article_id = ?", (record.run_key, article_id), now
             )
+            touched |= review.recheck(self.con, gone, self.rules, now)
             self.con.execute(
                 "DELETE FROM articles WHERE run_key = ? AND article_id = ?",
                 (record.run_key, article_id),
@@ -231,7 +232,8 @@ class EventStore(Closing):
     def remove_run(self, run: str) -> tuple[str, int]:
         """Remove every contribution of a run (its run key, or a unique prefix of it); returns
         the run key and the number of reports removed. Incidents left with no report are gone;
-        the others keep their ids."""
+        the others keep their ids, and a report that only the removed ones tied to the rest is
+        placed again."""
         run_key = self._resolve_run(run)
         now = _now()
         self.con.execute("BEGIN IMMEDIATE")
@@ -239,7 +241,8 @@ class EventStore(Closing):
             n = self.con.execute(
                 "SELECT COUNT(*) FROM reports WHERE run_key = ?", (run_key,)
             ).fetchone()[0]
-            touched = placement.detach(self.con, "run_key = ?", (run_key,), now)
+            touched = review.detach(self.con, "run_key = ?", (run_key,), now)
+            touched = review.recheck(self.con, touched, self.rules, now)
             self.con.execute("DELETE FROM articles WHERE run_key = ?", (run_key,))
             self.con.execute("DELETE FROM runs WHERE run_key = ?", (run_key,))
             placement.refresh_tolls(self.con, touched, now, cause=f"remove run {run_key}")
@@ -258,10 +261,10 @@ class EventStore(Closing):
         now = _now()
         self.con.execute("BEGIN IMMEDIATE")
         try:
-            new_id = placement.split(self.con, incident_id, refs, now, note)
+            new_id = review.split(self.con, incident_id, refs, now, note)
             placement.refresh_tolls(self.con, {incident_id, new_id}, now, cause="split")
             self.con.execute("COMMIT")
-        except placement.PlacementError as exc:
+        except review.ReviewError as exc:
             self.con.execute("ROLLBACK")
             raise StoreError(f"{self.path}: {exc}") from None
         except BaseException:

@@ -148,16 +148,19 @@ def _spans(event: AttackEvent) -> list[Span]:
 
 
 def _actors(lists: list[list[Actor]]) -> list[ActorOut]:
+    """Actors by how many sources name them, then in the order they were first named."""
     counts: Counter[str] = Counter()
     category: dict[str, str | None] = {}
     for actors in lists:
-        names = {a.canonical or a.name for a in actors}
+        names = list(dict.fromkeys(a.canonical or a.name for a in actors))
         counts.update(names)
         for a in actors:
             name = a.canonical or a.name
             if category.get(name) is None:
                 category[name] = a.category.value if a.category else None
-    return [ActorOut(name=n, category=category.get(n), sources=c) for n, c in counts.most_common()]
+    order = {name: i for i, name in enumerate(category)}
+    ranked = sorted(counts, key=lambda n: (-counts[n], order[n]))
+    return [ActorOut(name=n, category=category.get(n), sources=counts[n]) for n in ranked]
 
 
 _LEVEL = {"place": 3, "admin2": 2, "admin1": 1, "country": 0}

@@ -1,9 +1,8 @@
-"""Where a report goes: into an existing incident, or a new one; and the way back out.
+"""Where a report goes: into an existing incident, or a new one, with the reasons recorded.
 
 Candidates come from the indexes (same event type, date windows that can overlap, the same or an
-unknown governorate), so each report is compared with a few incidents, not the whole store.
-A reviewer's split is kept as cannot-link pairs keyed by (run, article, event), which survive
-removing and re-adding the run.
+unknown governorate, the same article in other runs), so each report is compared with a few
+incidents, not the whole store.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from store.rules import PLACE_LEVELS, MergeRules
 LONG_SPAN_DAYS = 7
 """Windows up to this many days (a day, a week) are indexed as short; months and years as long."""
 _MAX_SPAN = 366
-_COLUMNS = (
+REPORT_COLUMNS = (
     "id, run_key, article_id, event_id, incident_id, event_type, sub_type, standing, "
     "date_start, date_end, date_precision, date_phrase, country, admin1, admin2, place, "
     "latitude, longitude, perpetrators, targets, target_names"
@@ -31,11 +30,7 @@ _KEPT_APART = 3
 """How many kept-apart candidates a decision records with its reasons."""
 
 
-class PlacementError(ValueError):
-    pass
-
-
-def _report(row: tuple[object, ...]) -> tuple[int, str, Report]:
+def report_of(row: tuple[object, ...]) -> tuple[int, str, Report]:
     (rid, run_key, article_id, event_id, incident_id, event_type, sub_type, standing) = row[:8]
     (start, end, precision, phrase, country, admin1, admin2, place) = row[8:16]
     lat, lon, perps, targets, names = row[16:21]
@@ -113,14 +108,14 @@ def _members(con: sqlite3.Connection, incident_ids: list[str]) -> dict[str, list
     for start in range(0, len(incident_ids), 500):
         chunk = incident_ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        sql = f"SELECT {_COLUMNS} FROM reports WHERE incident_id IN ({marks})"
+        sql = f"SELECT {REPORT_COLUMNS} FROM reports WHERE incident_id IN ({marks})"
         for row in con.execute(sql, chunk):
-            _, incident_id, report = _report(row)
+            _, incident_id, report = report_of(row)
             out[incident_id].append(report)
     return out
 
 
-def _new_incident(con: sqlite3.Connection, now: str) -> str:
+def new_incident(con: sqlite3.Connection, now: str) -> str:
     seq = con.execute(
         "INSERT INTO incidents (id, created_at, updated_at) VALUES ('', ?, ?) RETURNING seq",
         (now, now),
@@ -184,7 +179,7 @@ def _insert(con: sqlite3.Connection, r: Report, event: AttackEvent, incident_id:
     )
 
 
-def _record(
+def record(
     con: sqlite3.Connection,
     now: str,
     action: str,
@@ -201,107 +196,43 @@ def _record(
     )
 
 
-def place(
-    con: sqlite3.Connection, r: Report, event: AttackEvent, rules: MergeRules, now: str
-) -> tuple[str, bool]:
-    """Put report ``r`` into the incident it belongs to, or a new one; record why.
-    Returns the incident id and whether it is new."""
+def choose_incident(
+    con: sqlite3.Connection, r: Report, rules: MergeRules
+) -> tuple[IncidentDecision | None, list[dict[str, object]]]:
+    """The incident ``r`` joins (``None``: a new one), and the best candidates kept apart with
+    their reasons."""
     candidates = _candidate_incidents(con, r, rules)
     decisions: list[IncidentDecision] = []
     if candidates:
         blocked = _cannot_link(con, r)
         members = _members(con, candidates)
         for incident_id in candidates:
-            split_off = any(m.key in blocked for m in members[incident_id])
-            decisions.append(
-                decide_incident(r, incident_id, members[incident_id], rules, cannot_link=split_off)
-            )
+            others = [m for m in members[incident_id] if m.key != r.key]
+            if not others:
+                continue
+            split_off = any(m.key in blocked for m in others)
+            decisions.append(decide_incident(r, incident_id, others, rules, cannot_link=split_off))
     chosen = choose(decisions)
     apart = sorted((d for d in decisions if d is not chosen), key=lambda d: -d.score)[:_KEPT_APART]
-    apart_reasons = [{"incident": d.incident_id, "reasons": d.reasons} for d in apart]
+    return chosen, [{"incident": d.incident_id, "reasons": d.reasons} for d in apart]
+
+
+def place(
+    con: sqlite3.Connection, r: Report, event: AttackEvent, rules: MergeRules, now: str
+) -> tuple[str, bool]:
+    """Put report ``r`` into the incident it belongs to, or a new one; record why.
+    Returns the incident id and whether it is new."""
+    chosen, apart = choose_incident(con, r, rules)
     if chosen is None:
-        incident_id = _new_incident(con, now)
+        incident_id = new_incident(con, now)
         _insert(con, r, event, incident_id)
-        _record(con, now, "new", r, incident_id, None, {"kept_apart": apart_reasons})
+        record(con, now, "new", r, incident_id, None, {"kept_apart": apart})
         return incident_id, True
     _insert(con, r, event, chosen.incident_id)
     con.execute("UPDATE incidents SET updated_at = ? WHERE id = ?", (now, chosen.incident_id))
-    reasons = {"merged": chosen.reasons, "kept_apart": apart_reasons}
-    _record(con, now, "merged", r, chosen.incident_id, chosen.score, reasons)
+    reasons = {"merged": chosen.reasons, "kept_apart": apart}
+    record(con, now, "merged", r, chosen.incident_id, chosen.score, reasons)
     return chosen.incident_id, False
-
-
-def detach(con: sqlite3.Connection, where: str, params: tuple[object, ...], now: str) -> set[str]:
-    """Remove the reports matching ``where``; incidents left empty are deleted (their ids are
-    never reused). Returns the incidents that remain and lost a report."""
-    rows = con.execute(
-        f"SELECT id, run_key, article_id, event_id, incident_id FROM reports WHERE {where}",
-        params,
-    ).fetchall()
-    touched: set[str] = set()
-    for rid, run_key, article_id, event_id, incident_id in rows:
-        con.execute("DELETE FROM figures WHERE report_id = ?", (rid,))
-        con.execute("DELETE FROM reports WHERE id = ?", (rid,))
-        _record(con, now, "removed", (run_key, article_id, event_id), incident_id, None, [])
-        touched.add(incident_id)
-    gone = set()
-    for incident_id in touched:
-        left = con.execute(
-            "SELECT 1 FROM reports WHERE incident_id = ? LIMIT 1", (incident_id,)
-        ).fetchone()
-        if left is None:
-            con.execute("DELETE FROM incidents WHERE id = ?", (incident_id,))
-            gone.add(incident_id)
-        else:
-            con.execute("UPDATE incidents SET updated_at = ? WHERE id = ?", (now, incident_id))
-    return touched - gone
-
-
-def _parse_ref(ref: str) -> tuple[str | None, str, str]:
-    run: str | None = None
-    rest = ref
-    if ":" in ref:
-        run, rest = ref.rsplit(":", 1)
-    if "/" not in rest:
-        raise PlacementError(f"{ref!r} is not a report reference (article/event, e.g. a1/E1)")
-    article, event = rest.rsplit("/", 1)
-    return run, article, event
-
-
-def split(
-    con: sqlite3.Connection, incident_id: str, refs: list[str], now: str, note: str | None
-) -> str:
-    rows = con.execute(
-        "SELECT id, run_key, article_id, event_id FROM reports WHERE incident_id = ?",
-        (incident_id,),
-    ).fetchall()
-    if not rows:
-        raise PlacementError(f"no incident {incident_id!r}")
-    moving: list[tuple[int, str, str, str]] = []
-    for ref in refs:
-        run, article, event = _parse_ref(ref)
-        hits = [r for r in rows if r[2] == article and r[3] == event and run in (None, r[1])]
-        if not hits:
-            raise PlacementError(f"{incident_id} has no report {ref!r}")
-        if len(hits) > 1:
-            runs = ", ".join(h[1] for h in hits)
-            raise PlacementError(f"{ref!r} is in several runs ({runs}); write run:{ref}")
-        moving.append(hits[0])
-    staying = [r for r in rows if r not in moving]
-    if not staying:
-        raise PlacementError(f"splitting {incident_id} would leave it empty; name fewer reports")
-    new_id = _new_incident(con, now)
-    for rid, run_key, article, event in moving:
-        con.execute("UPDATE reports SET incident_id = ? WHERE id = ?", (new_id, rid))
-        reasons = {"split_from": incident_id, "note": note}
-        _record(con, now, "split", (run_key, article, event), new_id, None, reasons)
-        for _, s_run, s_article, s_event in staying:
-            con.execute(
-                "INSERT OR IGNORE INTO cannot_link VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_key, article, event, s_run, s_article, s_event, now, note),
-            )
-    con.execute("UPDATE incidents SET updated_at = ? WHERE id = ?", (now, incident_id))
-    return new_id
 
 
 def figures_of(con: sqlite3.Connection, incident_id: str) -> list[Figure]:

@@ -152,3 +152,18 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not an SQLite file"):
         EventStore(path)
     assert path.read_text() == "my notes"
+
+
+def test_removing_the_report_that_tied_two_others_together_separates_them(
+    store: EventStore,
+) -> None:
+    a = result_record("a", run_key="r1", place="Koya", targets=("PDKI",))
+    c = result_record("c", run_key="r1", place="Koya", targets=("Komala",))
+    b = result_record("b", run_key="r2", place="Koya", targets=("PDKI", "Komala"))
+    store.add_records([a])
+    store.add_records([b])
+    store.add_records([c])
+    assert members(store) == {"INC-000001": ["a/E1", "b/E1", "c/E1"]}
+    store.remove_run("r2")
+    assert members(store) == {"INC-000001": ["a/E1"], "INC-000002": ["c/E1"]}
+    assert store.incident("INC-000002").decisions[-1].action == "re-placed"
