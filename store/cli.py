@@ -16,6 +16,7 @@ not an export of that format).
 from __future__ import annotations
 
 import os
+import sqlite3
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -124,6 +125,9 @@ def add(
                 summary = st.add(path, articles=info)
             except StoreError as exc:
                 raise _usage(str(exc)) from None
+            except sqlite3.OperationalError as exc:
+                message = f"{st.path}: {exc} (another command is writing it; try again)"
+                raise _usage(message) from None
             for error in summary.errors:
                 err.print(f"[yellow]skipped[/yellow] {error}")
             failed = failed or bool(summary.errors)

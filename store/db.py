@@ -20,6 +20,8 @@ from pathlib import Path
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x53495452  # "SITR": marks the file as a sitrep event store
+BUSY_TIMEOUT_S = 60.0
+"""How long a command waits for another one writing the same store before giving up."""
 
 _V1 = """
 CREATE TABLE runs (
@@ -134,7 +136,7 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     if p.exists() and not p.is_file():
         raise StoreFileError(f"{p}: exists and is not a file")
     p.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(p, isolation_level=None)
+    con = sqlite3.connect(p, isolation_level=None, timeout=BUSY_TIMEOUT_S)
     try:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA foreign_keys=ON")
