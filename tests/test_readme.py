@@ -25,7 +25,9 @@ SUBCOMMANDS = {
     "review",
     "agree",
     "adjudicate",
+    "store",
 }
+SUBCOMMANDS |= {"add", "remove", "runs", "list", "show", "split", "export", "score"}  # store's
 
 
 def _blocks(language: str) -> list[str]:
