@@ -136,7 +136,7 @@ def _jsonl_line(p: Path, lineno: int, line: bytes, max_chars: int) -> Article | 
         return ArticleInputError(p, "is not valid UTF-8", line=lineno)
     except json.JSONDecodeError as exc:
         return ArticleInputError(
-            p, f"is not valid JSON ({exc.msg}, column {exc.colno})", line=lineno
+            p, f"is not valid JSON ({exc.msg}: column {exc.colno})", line=lineno
         )
     if not isinstance(obj, dict):
         return ArticleInputError(p, "expected a JSON object", line=lineno)

@@ -188,7 +188,8 @@ def decode_chunks(chunks: Iterable[bytes], path: str | Path, *, max_chars: int =
     try:
         parts.append(decoder.decode(b"", final=True))
     except UnicodeDecodeError:
-        raise ArticleInputError(where, f"ends in the middle of a character ({codec})") from None
+        reason = f"is not valid {named or 'UTF-8'} (it ends in the middle of a character)"
+        raise ArticleInputError(where, reason) from None
     text = "".join(parts)
     if len(text) > max_chars:
         raise ArticleInputError(where, f"is longer than the limit of {max_chars:,} characters")

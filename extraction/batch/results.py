@@ -50,6 +50,7 @@ from extraction.batch.results_lines import (
 )
 from extraction.batch.run_index import InputOrder, RunIndex
 from extraction.redaction import Redactor
+from schemas.article import Article
 from schemas.records import ArticleExtraction, Usage
 
 ErrorKind = Literal[
@@ -122,6 +123,11 @@ class ResultRecord(BaseModel):
     source: str | None = Field(default=None, description="Where the article came from.")
     article_sha256: str | None = None
     extraction: ArticleExtraction | None = None
+    article: Article | None = Field(
+        default=None,
+        description="The article as read, its text included, when that text was derived from "
+        "the input (the main text of a web page): the extraction's offsets index it.",
+    )
     error: ErrorInfo | None = None
     usage: Usage = Field(default_factory=Usage)
     cost_usd: float | None = Field(

@@ -24,10 +24,11 @@ from rich.console import Console
 
 from extraction.batch.cache import CacheError, CacheMode, ResponseCache
 from extraction.batch.pricing import PriceTable, PriceTableError
-from extraction.batch.results import ResultsFileError
+from extraction.batch.results import RETRYABLE_KINDS, ResultsFileError
 from extraction.batch.run import BatchAborted, BatchSettings, extract_batch, run_batch
 from extraction.batch.summary import summarize, summary_path, write_summary
 from extraction.cli.console import ProgressBar, logging_to, print_summary
+from extraction.cli.preflight import PreflightError, check_inputs, check_out
 from extraction.config import BASELINE_NOTICE, ExtractionConfig, resolve_config
 from extraction.errors import ConfigurationError
 from extraction.pipeline.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
@@ -44,20 +45,14 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 STDOUT = "-"
 
 
-def count_items(paths: Sequence[Path]) -> int | None:
-    """How many items the loaders will yield (files, JSONL lines), counted without parsing."""
-    total = 0
-    for path in paths:
-        if path.is_dir():
-            files = [q for q in path.iterdir() if q.suffix in {".txt", ".jsonl"}]
-            sub = count_items(sorted(files)) if files else 1
-            total += sub or 0
-        elif path.suffix == ".jsonl" and path.is_file():
-            with path.open("rb") as fh:
-                total += sum(1 for line in fh if line.strip())
-        else:
-            total += 1
-    return total
+def count_items(paths: Sequence[Path]) -> int:
+    """How many items the loaders will yield (article files, JSONL lines), counted without
+    parsing; a missing path raises :class:`~extraction.cli.preflight.PreflightError`."""
+    return check_inputs(paths, None).total
+
+
+def _say(err: Console, message: str) -> None:
+    err.print(f"sitrep extract: {message}", markup=False, highlight=False, soft_wrap=True)
 
 
 def run_extract_batch(
@@ -115,6 +110,16 @@ def run_extract_batch(
     except (ConfigurationError, PriceTableError, ValueError) as exc:
         err.print(f"sitrep extract: {exc}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
+    out_path = None if str(out) == STDOUT else Path(out)
+    try:
+        found = check_inputs(paths, out_path)
+        if out_path is not None:
+            check_out(out_path, found.notes)
+    except PreflightError as exc:
+        _say(err, str(exc))
+        return EXIT_USAGE
+    for note in found.notes:
+        _say(err, note)
     if cfg is None and notice:
         err.print(BASELINE_NOTICE, markup=False, highlight=False, soft_wrap=True)
     redactor = redactor_for(cfg, env)
@@ -141,6 +146,7 @@ def run_extract_batch(
             progress=progress,
             retry_failed=retry_failed,
             overwrite=overwrite,
+            total=found.total,
         )
     finally:
         if cache is not None:
@@ -161,9 +167,9 @@ def _run(
     progress: bool,
     retry_failed: bool,
     overwrite: bool,
+    total: int,
 ) -> int:
     extract_fn = extract_fn_for(cfg)
-    total = count_items(paths)
     bar = ProgressBar(err, total, enabled=progress)
     logs = logging_to(err)
     next(logs)
@@ -175,7 +181,7 @@ def _run(
                 )
             result = asyncio.run(
                 run_batch(
-                    iter_paths(list(paths)),
+                    iter_paths(list(paths), exclude=[Path(out)]),
                     extract_fn,
                     Path(out),
                     identity=identity,
@@ -215,6 +221,14 @@ def _run(
     )
     where = write_summary(summary, summary_path(result.path))
     print_summary(err, summary, where)
+    retryable = {k: n for k, n in summary.failed_by_kind.items() if k in RETRYABLE_KINDS}
+    if retryable and not retry_failed:
+        kinds = ", ".join(f"{k}: {n}" for k, n in retryable.items())
+        _say(
+            err,
+            f"{sum(retryable.values())} article(s) failed in ways worth retrying ({kinds}); a "
+            "plain rerun skips them: add --retry-failed to retry them",
+        )
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 

@@ -385,10 +385,16 @@ def _records_or_raise(call: _Call, meter: _Meter, exc: Exception) -> tuple[Recor
             )
             return kept, [summary, *flagged]
         reasons = _reasons(exc)
+        answers = len(meter.completions)
+        what = (
+            f"the model's output did not validate after {answers} answer(s)"
+            if answers
+            else "no answer could be read as a chat completion (the server's replies were not "
+            "the JSON the OpenAI API sends)"
+        )
         raise ModelOutputError(
-            f"the model's output did not validate after {len(meter.completions)} answer(s) "
-            f"({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} request(s)); last "
-            f"errors: {'; '.join(reasons[:3]) or 'unknown'}",
+            f"{what} ({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} request(s)); "
+            f"last errors: {'; '.join(reasons[:3]) or 'unknown'}",
             reasons=reasons,
             kind=_output_kind(exc),
             **common,

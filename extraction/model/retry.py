@@ -186,6 +186,26 @@ def _said(exc: openai.APIStatusError, secret: str | None) -> str:
     return f" Server said: {server_text(text, [secret])}" if text else ""
 
 
+_NOT_CONNECTED = frozenset({"ConnectError", "ConnectTimeout", "ConnectionRefusedError"})
+_DROPPED = frozenset({"RemoteProtocolError", "ReadError", "ConnectionResetError"})
+
+
+def _dropped(exc: BaseException) -> bool:
+    """Whether a connection error is a connection the server accepted and then closed before
+    answering in full (not one that could not be made)."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # the HTTP library's exception is a cause or two below openai's
+        if seen is None:
+            return False
+        name = type(seen).__name__
+        if name in _NOT_CONNECTED:
+            return False
+        if name in _DROPPED:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def describe_failure(
     exc: openai.APIError, config: ExtractionConfig, *, attempts: int, usage: Usage
 ) -> ExtractionError:
@@ -203,6 +223,14 @@ def describe_failure(
             f"{where} did not answer within {config.timeout:g}s ({tries}); raise the timeout "
             "(timeout= / --timeout) or check that the server is not overloaded",
             kind="timeout",
+            **common,
+        )
+    if isinstance(exc, openai.APIConnectionError) and _dropped(exc):
+        return TransportError(
+            f"the connection to {where} was dropped before the answer was complete ({tries}): "
+            "the server closed it mid-response; check the server's log (it may have crashed, "
+            "restarted or hit a proxy's limit)",
+            kind="connection",
             **common,
         )
     if isinstance(exc, openai.APIConnectionError):
