@@ -72,7 +72,8 @@ def page_text_and_metadata(
         favor_precision=True,
         date_extraction_params=dict(_DATE_PARAMS),
     )
-    text = (doc.text if doc is not None else None) or ""
+    info: dict[str, Any] = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
+    text = info.get("text") or ""
     if not text.strip():
         raise ArticleInputError(src, "has no main text that trafilatura could find (is it a page?)")
     if len(text) > max_chars:
@@ -81,14 +82,14 @@ def page_text_and_metadata(
         )
     meta: dict[str, Any] = {"extracted_from": "html"}
     for field, value in (
-        ("title", doc.title),
-        ("outlet", doc.sitename),
-        ("author", doc.author),
-        ("url", doc.url),
+        ("title", info.get("title")),
+        ("outlet", info.get("sitename")),
+        ("author", info.get("author")),
+        ("url", info.get("url")),
     ):
         if isinstance(value, str) and value.strip():
             meta[field] = value.strip()
-    date = doc.date
+    date = info.get("date")
     if isinstance(date, str) and date:
         try:
             meta["publication_date"] = dt.date.fromisoformat(date[:10]).isoformat()

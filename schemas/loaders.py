@@ -131,7 +131,7 @@ def _validation_reason(exc: ValidationError) -> tuple[str | None, str]:
 def _jsonl_line(p: Path, lineno: int, line: bytes, max_chars: int) -> Article | ArticleInputError:
     """One JSONL line as an :class:`Article`, or the error that names the line and field."""
     try:
-        obj = json.loads(line.decode("utf-8"))
+        obj = json.loads(line.decode("utf-8").rstrip("\r\n"))
     except UnicodeDecodeError:
         return ArticleInputError(p, "is not valid UTF-8", line=lineno)
     except json.JSONDecodeError as exc:
@@ -149,21 +149,23 @@ def _jsonl_line(p: Path, lineno: int, line: bytes, max_chars: int) -> Article | 
         if not isinstance(html, str):
             return ArticleInputError(p, "expected a string", line=lineno, field="html")
         try:
-            text, page_meta = page_text_and_metadata(html, f"{p}:{lineno}", max_chars=max_chars)
+            page_text, page_meta = page_text_and_metadata(
+                html, f"{p}:{lineno}", max_chars=max_chars
+            )
         except ArticleInputError as exc:
             return ArticleInputError(p, exc.reason, line=lineno, field="html")
         given = dict(obj)
-        obj = {**page_meta, **given, "text": text}
+        obj = {**page_meta, **given, "text": page_text}
         if "publication_date" in given and "publication_date_source" not in given:
             obj["publication_date_source"] = "metadata"
-    text = obj.get("text")
-    if isinstance(text, str):
+    given_text = obj.get("text")
+    if isinstance(given_text, str):
         problem = None
-        if "\x00" in text:
+        if "\x00" in given_text:
             problem = "contains NUL characters"
-        elif len(text) > max_chars:
-            problem = f"is {len(text):,} characters; the limit is {max_chars:,}"
-        elif not text.strip():
+        elif len(given_text) > max_chars:
+            problem = f"is {len(given_text):,} characters; the limit is {max_chars:,}"
+        elif not given_text.strip():
             problem = "is empty"
         if problem:
             return ArticleInputError(p, problem, line=lineno, field="text")

@@ -25,7 +25,9 @@ def parse_line(line: bytes, path: Path, lineno: int) -> dict[str, Any]:
     try:
         obj = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ResultsFileError(f"{path}:{lineno}: not valid JSON ({exc})") from None
+        raise ResultsFileError(
+            f"{path}:{lineno}: not a sitrep result record (not valid JSON: {exc})"
+        ) from None
     if not isinstance(obj, dict) or not isinstance(obj.get("key"), str):
         raise ResultsFileError(f"{path}:{lineno}: not a sitrep result record (no 'key')")
     if not isinstance(obj.get("run_key"), str) or obj.get("status") not in ("ok", "error"):
