@@ -297,6 +297,23 @@ def test_an_unreadable_file_is_named(tmp_path: Path) -> None:
     check(tmp_path, Setup([folder], "locked.txt: cannot be read (permission denied)"))
 
 
+def test_a_file_the_system_will_not_open_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As root no permission bit refuses a read, so the refusal is the operating system's,
+    simulated: opening that one file fails with EACCES as it would for another user."""
+    folder = folder_with(tmp_path, "locked.txt", GOOD.encode())
+    real_open = os.open
+
+    def guarded(path: str | os.PathLike[str], flags: int, *args: int, **kw: int | None) -> int:
+        if Path(path).name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kw)  # type: ignore[arg-type]  # os.open's own
+
+    monkeypatch.setattr(os, "open", guarded)
+    check(tmp_path, Setup([folder], "locked.txt: cannot be read (permission denied)"))
+
+
 @pytest.fixture
 def server() -> Iterator[ThreadedServer]:
     with ThreadedServer() as s:
