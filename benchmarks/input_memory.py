@@ -1,6 +1,7 @@
 """Peak memory of ``sitrep extract`` on hostile input: each case runs the whole command
 (:func:`extraction.cli.extract.run_extract_batch`, offline baseline) in a fresh process
-(``python -m benchmarks.input_memory CASE SIZE_MB``) and reports the process's peak resident set
+(``python -m benchmarks.input_memory CASE SIZE_MB``; ``html-dense`` is always the costliest page
+read, 2 MiB of text in 8 MiB) and reports the process's peak resident set
 (VmHWM). The target is under 200 MB whatever the input: input is read at most one character past
 the article limit, a JSONL line at most to its cap, and devices and FIFOs never.
 
@@ -23,7 +24,7 @@ from typing import Any
 from rich.console import Console
 
 TARGET_MB = 200
-CASES = ("text", "jsonl-line", "html", "binary", "dev-zero", "dev-urandom", "fifo")
+CASES = ("text", "jsonl-line", "html", "html-dense", "binary", "dev-zero", "dev-urandom", "fifo")
 _BLOCK = 1 << 20
 
 
@@ -57,6 +58,21 @@ def make_input(case: str, folder: Path, size_mb: int) -> Path:
     elif case == "html":
         path = folder / "huge.html"
         _fill(path, size_mb, b"<html><body><article>", b"<p>Rockets hit Erbil.</p>")
+    elif case == "html-dense":  # the costliest page read: text up to the limit, scripts to 8 MiB
+        from schemas.html_page import MAX_CONTENT_BYTES
+        from schemas.reading import MAX_PAGE_BYTES
+
+        path = folder / "dense.html"
+        with path.open("wb") as fh:
+            fh.write(b"<html><head><script>var s = '")
+            fh.write(b"v" * (MAX_PAGE_BYTES - MAX_CONTENT_BYTES))
+            fh.write(b"';</script></head><body><article>")
+            written, i = 0, 0
+            while written < MAX_CONTENT_BYTES - 400:
+                p = f"<p>Rockets hit Erbil {i}, officials said ({i * 7}).</p>".encode()
+                written += fh.write(p)
+                i += 1
+            fh.write(b"</article></body></html>")
     elif case == "binary":  # a sparse file: all NUL bytes, as a disk image or a crash leaves
         path = folder / "zeros.txt"
         with path.open("wb") as fh:

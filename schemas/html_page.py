@@ -29,12 +29,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
 from schemas.reading import MAX_CHARS, ArticleInputError, decode_text
 
 HTML_SUFFIXES = (".html", ".htm")
+MAX_CONTENT_BYTES = 2 * 1024 * 1024
+"""Most markup and text a page may hold outside its scripts, styles and comments. Parsing costs
+memory in proportion to it (about 30 MB per MB of text), so this keeps a page's peak under
+200 MB; a page's whole file may be larger (:data:`~schemas.reading.MAX_PAGE_BYTES`), as scripts
+are cheap to parse."""
+_NOT_CONTENT = re.compile(rb"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+
+
+def content_bytes(page: bytes) -> int:
+    """Bytes of ``page`` outside its scripts, styles and comments.
+
+    >>> content_bytes(b"<p>ab</p><script>var x = 1;</script><!-- c -->")
+    9
+    """
+    return len(page) - sum(m.end() - m.start() for m in _NOT_CONTENT.finditer(page))
+
+
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
@@ -64,6 +82,13 @@ def page_text_and_metadata(
     content = _page_str(page, src) if isinstance(page, bytes) else page
     if isinstance(content, str) and not content.strip():
         raise ArticleInputError(src, "the page is empty")
+    size = content_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    if size > MAX_CONTENT_BYTES:
+        raise ArticleInputError(
+            src,
+            f"has {size:,} bytes of markup and text outside its scripts and styles; the limit "
+            f"for a page is {MAX_CONTENT_BYTES:,}",
+        )
     doc = trafilatura.bare_extraction(
         content,
         with_metadata=True,

@@ -189,6 +189,11 @@ INPUT_CASES: dict[str, Build] = {
         "empty.html: has no main text",
     ),
     "HTML binary": file_case("b.htm", b"\x00\x01<html>", "b.htm: looks binary"),
+    "HTML too dense to parse": file_case(
+        "dense.html",
+        b"<html><body>" + b"<p>Rockets hit Erbil.</p>" * 90_000 + b"</body></html>",
+        "dense.html: has 2,250,026 bytes of markup and text outside its scripts and styles",
+    ),
     "bad .meta.json date": lambda tmp: _meta_case(tmp),
     "bad metadata.jsonl line": lambda tmp: _metadata_line_case(tmp),
 }
