@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from schemas.ids import ARTICLE_ID_PATTERN, MAX_ID_BYTES, is_valid_id
+from schemas.ids import ARTICLE_ID_PATTERN, MAX_ID_BYTES, MAX_ID_CHARS, is_valid_id
 
 __all__ = ["ARTICLE_ID_PATTERN", "Article", "DateSource"]
 
@@ -37,7 +37,7 @@ class DateSource(StrEnum):
 class Article(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=ARTICLE_ID_PATTERN)
+    id: str = Field(json_schema_extra={"pattern": ARTICLE_ID_PATTERN})
     text: str = Field(min_length=1)
     title: str | None = None
     outlet: str | None = None
@@ -62,8 +62,9 @@ class Article(BaseModel):
     def _id_is_safe(cls, value: str) -> str:
         if not is_valid_id(value):
             raise ValueError(
-                f"an id is at most {MAX_ID_BYTES} bytes of letters, digits, spaces, '_', '.' "
-                "and '-', starting with a letter or digit and not ending with a space"
+                f"{value!r} is not a valid id: an id is letters, digits, spaces, '_', '.' and "
+                f"'-' (at most {MAX_ID_CHARS} characters and {MAX_ID_BYTES} bytes), starting "
+                "with a letter or digit and not ending with a space"
             )
         return value
 

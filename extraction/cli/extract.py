@@ -96,7 +96,9 @@ def run_extract_batch(
         return EXIT_USAGE
     checked_mode = cast(CacheMode, cache_mode)
     if not paths:
-        err.print("sitrep extract: give at least one folder, .txt or .jsonl file", soft_wrap=True)
+        err.print(
+            "sitrep extract: give at least one folder, .txt, .html or .jsonl file", soft_wrap=True
+        )
         return EXIT_USAGE
     try:
         cfg = resolve_config(
@@ -268,7 +270,8 @@ def extract_command(
     inputs: Annotated[
         list[Path],
         typer.Argument(
-            help="Folders of .txt/.jsonl files, .txt files (one article each) or .jsonl files."
+            help="Folders, .txt files (one article each), saved web pages (.html, .htm) or "
+            ".jsonl files."
         ),
     ],
     out: Annotated[
