@@ -59,8 +59,8 @@ def make_input(case: str, folder: Path, size_mb: int) -> Path:
         path = folder / "huge.html"
         _fill(path, size_mb, b"<html><body><article>", b"<p>Rockets hit Erbil.</p>")
     elif case == "html-dense":  # the costliest page read: text up to the limit, scripts to 8 MiB
-        from schemas.html_page import MAX_CONTENT_BYTES
-        from schemas.reading import MAX_PAGE_BYTES
+        from schemas.input.html_page import MAX_CONTENT_BYTES
+        from schemas.input.reading import MAX_PAGE_BYTES
 
         path = folder / "dense.html"
         with path.open("wb") as fh:

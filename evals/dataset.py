@@ -13,9 +13,9 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 from schemas.article import Article
-from schemas.folder import FolderListing
+from schemas.input.folder import FolderListing
+from schemas.input.metadata import FolderMetadata
 from schemas.loaders import ArticleInputError, load_text_file
-from schemas.metadata import FolderMetadata
 
 ARTICLES = "articles"
 _OPTIONAL_FIELDS = ("author", "extracted_from")
@@ -29,7 +29,7 @@ def articles_dir() -> Traversable:
 
 def load_eval_articles() -> list[Article]:
     """The eval articles in id order: text from ``<id>.txt``, metadata from ``metadata.jsonl``
-    (read as ``sitrep extract`` reads a folder's metadata: :mod:`schemas.metadata`)."""
+    (read as ``sitrep extract`` reads a folder's metadata: :mod:`schemas.input.metadata`)."""
     folder = Path(str(articles_dir()))
     out: list[Article] = []
     with FolderMetadata(folder) as metadata:

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from evals.gold import GoldError, GoldFile, gold_json, load_gold, parse_gold, read_gold_json
 from schemas.article import Article
-from schemas.ids import is_valid_id
+from schemas.input.ids import is_valid_id
 from schemas.loaders import ArticleInputError, decode_text, load_text_file
 from schemas.storage import write_atomic
 

@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from schemas.ids import ARTICLE_ID_PATTERN, MAX_ID_BYTES, MAX_ID_CHARS, is_valid_id
+from schemas.input.ids import ARTICLE_ID_PATTERN, MAX_ID_BYTES, MAX_ID_CHARS, is_valid_id
 
 __all__ = ["ARTICLE_ID_PATTERN", "Article", "DateSource"]
 
@@ -54,7 +54,7 @@ class Article(BaseModel):
     extracted_from: Literal["html"] | None = Field(
         default=None,
         description="'html' when the text is the main text extracted from a saved web page "
-        "(schemas.html_page): offsets index that text, which is kept with the records.",
+        "(schemas.input.html_page): offsets index that text, which is kept with the records.",
     )
 
     @field_validator("id")

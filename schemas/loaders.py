@@ -1,10 +1,10 @@
 """Load articles from text files, saved web pages, JSONL and folders of them, with errors that
 name the file, line and field.
 
-Reading is bounded (:mod:`schemas.reading`): only regular files, at most one character past the
-limit, JSONL a line at a time with a cap on a line's length. A folder's files are chosen by
-:class:`~schemas.folder.FolderListing`; metadata comes from :mod:`schemas.metadata`; web pages
-become text through :mod:`schemas.html_page`.
+Reading is bounded (:mod:`schemas.input.reading`): only regular files, at most one character
+past the limit, JSONL a line at a time with a cap on a line's length. A folder's files are chosen
+by :class:`~schemas.input.folder.FolderListing`; metadata comes from
+:mod:`schemas.input.metadata`; web pages become text through :mod:`schemas.input.html_page`.
 
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "empty.txt"
@@ -12,7 +12,7 @@ become text through :mod:`schemas.html_page`.
 >>> load_text_file(p)
 Traceback (most recent call last):
 ...
-schemas.reading.ArticleInputError: ...empty.txt: the file is empty (no text after ...)
+schemas.input.reading.ArticleInputError: ...empty.txt: the file is empty (no text after ...)
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from schemas.article import Article
-from schemas.folder import FolderListing, is_results_file
-from schemas.html_page import HTML_SUFFIXES, page_text_and_metadata
-from schemas.ids import id_from_name
-from schemas.metadata import FolderMetadata, read_sidecar
-from schemas.reading import (
+from schemas.input.folder import FolderListing, is_results_file
+from schemas.input.html_page import HTML_SUFFIXES, page_text_and_metadata
+from schemas.input.ids import id_from_name
+from schemas.input.metadata import FolderMetadata, read_sidecar
+from schemas.input.reading import (
     MAX_CHARS,
     MAX_LINE_BYTES,
     MAX_PAGE_BYTES,
@@ -102,7 +102,7 @@ def load_text_file(
     metadata: FolderMetadata | None = None,
 ) -> Article:
     """One article per plain-text file; its id is the file name without extension (or
-    ``article_id``; see :func:`schemas.ids.id_from_name`). Metadata comes from the folder's
+    ``article_id``; see :func:`schemas.input.ids.id_from_name`). Metadata comes from the folder's
     ``metadata.jsonl`` (``metadata``) and ``<stem>.meta.json`` beside it."""
     p = Path(path)
     return _article(p, read_text(p, max_chars=max_chars), {}, article_id, metadata)
@@ -181,7 +181,7 @@ def iter_jsonl(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator[Item
     """Yield an :class:`Article` per line, or an :class:`ArticleInputError` for a bad line, so a
     batch can go on past it. Each line is an object with ``id`` and ``text`` (or ``html``, a
     saved page). The file is read a line at a time, and a line longer than
-    :data:`~schemas.reading.MAX_LINE_BYTES` is skipped unread, so memory stays bounded."""
+    :data:`~schemas.input.reading.MAX_LINE_BYTES` is skipped unread, so memory stays bounded."""
     p = Path(path)
     try:
         handle = open_regular(p)
@@ -265,7 +265,7 @@ def iter_file(path: Path, metadata: FolderMetadata | None = None) -> Iterator[It
 
 
 def iter_folder(folder: Path, listing: FolderListing | None = None) -> Iterator[Item]:
-    """The articles of a folder's files (see :class:`~schemas.folder.FolderListing`), with the
+    """The articles of a folder's files (see :class:`~schemas.input.folder.FolderListing`), with the
     folder's ``metadata.jsonl`` applied; an unreadable metadata line is an error of its own."""
     listing = listing or FolderListing(folder)
     with FolderMetadata(folder) as metadata:

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from schemas.folder import RESULT_RECORD_START
-from schemas.reading import iter_lines_bounded
+from schemas.input.folder import RESULT_RECORD_START
+from schemas.input.reading import iter_lines_bounded
 
 
 class ResultsFileError(RuntimeError):

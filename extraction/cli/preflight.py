@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extraction.batch.results import ResultsFileError, check_results_file
-from schemas.folder import FolderListing, file_identity
-from schemas.ids import id_from_name
-from schemas.reading import os_reason
+from schemas.input.folder import FolderListing, file_identity
+from schemas.input.ids import id_from_name
+from schemas.input.reading import os_reason
 
 
 class PreflightError(ValueError):

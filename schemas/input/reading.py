@@ -13,7 +13,7 @@ encoding recognised.
 >>> decode_text("caf\\u00e9 bombing".encode("cp1252"), "a.txt")
 Traceback (most recent call last):
 ...
-schemas.reading.ArticleInputError: a.txt: is not UTF-8 but looks like Windows-1252 (byte 3: \
+schemas.input.reading.ArticleInputError: a.txt: is not UTF-8 but looks like Windows-1252 (byte 3: \
 b'\\xe9'); convert it with: iconv -f WINDOWS-1252 -t UTF-8 a.txt > a.utf8.txt
 """
 

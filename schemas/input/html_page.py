@@ -33,14 +33,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from schemas.reading import MAX_CHARS, ArticleInputError, decode_text
+from schemas.input.reading import MAX_CHARS, ArticleInputError, decode_text
 
 HTML_SUFFIXES = (".html", ".htm")
 MAX_CONTENT_BYTES = 2 * 1024 * 1024
 """Most markup and text a page may hold outside its scripts, styles and comments. Parsing costs
 memory in proportion to it (about 30 MB per MB of text), so this keeps a page's peak under
-200 MB; a page's whole file may be larger (:data:`~schemas.reading.MAX_PAGE_BYTES`), as scripts
-are cheap to parse."""
+200 MB; a page's whole file may be larger (:data:`~schemas.input.reading.MAX_PAGE_BYTES`), as
+scripts are cheap to parse."""
 _NOT_CONTENT = re.compile(rb"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 
 

@@ -35,8 +35,8 @@ import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from schemas.metadata import is_metadata_name
-from schemas.reading import ArticleInputError, open_regular
+from schemas.input.metadata import is_metadata_name
+from schemas.input.reading import ArticleInputError, open_regular
 
 ARTICLE_SUFFIXES = (".txt", ".jsonl", ".html", ".htm")
 SUMMARY_SUFFIX = ".summary.json"

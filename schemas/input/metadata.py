@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from schemas.reading import (
+from schemas.input.reading import (
     MAX_LINE_BYTES,
     ArticleInputError,
     iter_lines_bounded,
