@@ -22,7 +22,7 @@ reason, so a run can say in one line what it skipped:
 >>> list(listing.articles())
 ['a.txt']
 >>> print(listing.summary_line())
-skipped 5 of 6 entries in ...: .a.lock (hidden: sitrep's locks, indexes and caches); B.TXT \
+skipped 5 of 6 entries in ...: .a.lock (hidden, as sitrep's locks, indexes and caches are); B.TXT \
 (extension not in lower case: rename to .txt, .jsonl, .html or .htm); metadata.jsonl (metadata, \
 applied to the articles); notes.md (not .txt, .jsonl, .html or .htm); sub (a subfolder: not \
 searched)
@@ -43,7 +43,7 @@ SUMMARY_SUFFIX = ".summary.json"
 RESULT_RECORD_START = b'{"key":'
 _EXAMPLES = 3
 
-HIDDEN = "hidden: sitrep's locks, indexes and caches"
+HIDDEN = "hidden, as sitrep's locks, indexes and caches are"
 SUBFOLDER = "a subfolder: not searched"
 METADATA = "metadata, applied to the articles"
 OUTPUT = "sitrep output"
