@@ -8,14 +8,19 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from importlib import resources
 from importlib.abc import Traversable
+from pathlib import Path
 
 from schemas.article import Article
-from schemas.loaders import decode_text
+from schemas.input.folder import FolderListing
+from schemas.input.metadata import FolderMetadata
+from schemas.loaders import ArticleInputError, load_text_file
 
 ARTICLES = "articles"
+_OPTIONAL_FIELDS = ("author", "extracted_from")
+"""Article fields that count in :func:`dataset_hash` only when set, so a set without them
+hashes as it did before they existed."""
 
 
 def articles_dir() -> Traversable:
@@ -23,21 +28,18 @@ def articles_dir() -> Traversable:
 
 
 def load_eval_articles() -> list[Article]:
-    """The eval articles in id order: text from ``<id>.txt``, metadata from ``metadata.jsonl``."""
-    folder = articles_dir()
-    meta_file = folder / "metadata.jsonl"
+    """The eval articles in id order: text from ``<id>.txt``, metadata from ``metadata.jsonl``
+    (read as ``sitrep extract`` reads a folder's metadata: :mod:`schemas.input.metadata`)."""
+    folder = Path(str(articles_dir()))
     out: list[Article] = []
-    for lineno, line in enumerate(meta_file.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        meta = json.loads(line)
-        name = f"{meta['id']}.txt"
-        text = decode_text((folder / name).read_bytes(), f"evals/{ARTICLES}/{name}")
-        meta.setdefault("source_file", f"evals/{ARTICLES}/{name}")
-        try:
-            out.append(Article.model_validate({**meta, "text": text}))
-        except ValueError as exc:
-            raise ValueError(f"evals/{ARTICLES}/metadata.jsonl:{lineno}: {exc}") from exc
+    with FolderMetadata(folder) as metadata:
+        for error in metadata.errors():
+            raise error
+        for name in FolderListing(folder).articles():
+            article = load_text_file(folder / name, metadata=metadata)
+            if metadata.get(article.id) is None:
+                raise ArticleInputError(folder / name, f"has no line in {metadata.path}")
+            out.append(article.model_copy(update={"source_file": f"evals/{ARTICLES}/{name}"}))
     return sorted(out, key=lambda a: a.id)
 
 
@@ -45,5 +47,6 @@ def dataset_hash(articles: list[Article]) -> str:
     """Hash over ids, texts and metadata: two runs on the same hash saw the same inputs."""
     h = hashlib.sha256()
     for a in sorted(articles, key=lambda a: a.id):
-        h.update(a.model_dump_json(exclude={"source_file"}).encode())
+        unset = {f for f in _OPTIONAL_FIELDS if getattr(a, f) is None}
+        h.update(a.model_dump_json(exclude={"source_file", *unset}).encode())
     return "sha256:" + h.hexdigest()[:16]

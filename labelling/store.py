@@ -36,17 +36,15 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from evals.gold import GoldError, GoldFile, gold_json, load_gold, parse_gold, read_gold_json
-from schemas.article import ARTICLE_ID_PATTERN, Article
+from schemas.article import Article
+from schemas.input.ids import is_valid_id
 from schemas.loaders import ArticleInputError, decode_text, load_text_file
 from schemas.storage import write_atomic
-
-_ID = re.compile(ARTICLE_ID_PATTERN)
 
 ARTICLES, DRAFTS, GOLD, HISTORY = "articles", "drafts", "gold", "history"
 LOCK_FILE = ".sitrep-label.lock"
@@ -71,10 +69,10 @@ class GoldConflictError(RuntimeError):
 
 def check_id(article_id: str) -> str:
     """Return ``article_id`` if it is safe as a file name, else raise :class:`UnsafeIdError`."""
-    if not isinstance(article_id, str) or not _ID.fullmatch(article_id):
+    if not isinstance(article_id, str) or not is_valid_id(article_id):
         raise UnsafeIdError(
-            f"invalid article id {article_id!r}: ids are letters, digits, '_', '.' and '-', "
-            "starting with a letter or digit"
+            f"invalid article id {article_id!r}: ids are letters, digits, spaces, '_', "
+            "'.' and '-', starting with a letter or digit"
         )
     return article_id
 
@@ -139,7 +137,7 @@ class LabellingFolder:
         if not folder.is_dir():
             return []
         ids = [p.name[: -len(".txt")] for p in folder.iterdir() if p.name.endswith(".txt")]
-        return sorted(i for i in ids if _ID.fullmatch(i))
+        return sorted(i for i in ids if is_valid_id(i))
 
     def has_article(self, article_id: str) -> bool:
         return self.article_path(article_id).is_file()

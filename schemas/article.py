@@ -18,15 +18,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from enum import StrEnum
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-ARTICLE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
-"""Ids double as file names, so they are restricted to a safe alphabet (no '/', no '..' start)."""
+from schemas.input.ids import ARTICLE_ID_PATTERN, MAX_ID_BYTES, MAX_ID_CHARS, is_valid_id
+
+__all__ = ["ARTICLE_ID_PATTERN", "Article", "DateSource"]
 
 
 class DateSource(StrEnum):
-    METADATA = "metadata"  # given with the article (JSONL field, feed, the outlet's page)
+    METADATA = "metadata"  # given with the article (JSONL field, feed, a .meta.json file)
+    PAGE_METADATA = "page_metadata"  # the saved web page's own markup (meta tags, JSON-LD)
     DATELINE = "dateline"  # stated in the article text ("Nov. 14, 2022 (UPI) —")
     UNKNOWN = "unknown"  # not stated; relative dates in the text stay unresolved
 
@@ -34,7 +37,7 @@ class DateSource(StrEnum):
 class Article(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=ARTICLE_ID_PATTERN)
+    id: str = Field(json_schema_extra={"pattern": ARTICLE_ID_PATTERN})
     text: str = Field(min_length=1)
     title: str | None = None
     outlet: str | None = None
@@ -44,9 +47,26 @@ class Article(BaseModel):
     publication_date_text: str | None = Field(
         default=None, description="What the article says of its date, even when partial: 'Nov. 14'."
     )
+    author: str | None = None
     language: str = "en"
     source_file: str | None = None
     notes: str | None = None
+    extracted_from: Literal["html"] | None = Field(
+        default=None,
+        description="'html' when the text is the main text extracted from a saved web page "
+        "(schemas.input.html_page): offsets index that text, which is kept with the records.",
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_safe(cls, value: str) -> str:
+        if not is_valid_id(value):
+            raise ValueError(
+                f"{value!r} is not a valid id: an id is letters, digits, spaces, '_', '.' and "
+                f"'-' (at most {MAX_ID_CHARS} characters and {MAX_ID_BYTES} bytes), starting "
+                "with a letter or digit and not ending with a space"
+            )
+        return value
 
     @property
     def sha256(self) -> str:

@@ -18,4 +18,5 @@ from pydantic import ValidationError
 def first_error(exc: ValidationError) -> tuple[str, str]:
     """The dotted path of the first invalid field (``""`` at the top level) and its message."""
     err = exc.errors()[0]
-    return ".".join(str(x) for x in err["loc"]), err["msg"]
+    msg = err["msg"].removeprefix("Value error, ")  # pydantic's prefix for a validator's message
+    return ".".join(str(x) for x in err["loc"]), msg

@@ -69,7 +69,7 @@ def test_bad_article_in_folder_is_named(tmp_path: Path) -> None:
         app, ["eval", "--articles", str(tmp_path / "a"), "--gold", str(tmp_path / "g")]
     )
     assert result.exit_code == 2
-    assert "broken.txt" in result.output and "binary" in result.output
+    assert "broken.txt" in result.output and "not valid UTF-16" in result.output
 
 
 def test_model_eval_goes_through_the_response_cache(

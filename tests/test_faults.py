@@ -140,14 +140,14 @@ def test_error_records_say_why_in_words_a_person_can_act_on(
     reasons = {r.key: r.error.reason for r in read_records(tmp / "results.jsonl") if r.error}
     assert "HTTP 429" in reasons["rate-limited-always"]
     assert "HTTP 503" in reasons["error-503-always"]
-    assert "cannot reach" in reasons["reset-always"]
+    assert "dropped before the answer was complete" in reasons["reset-always"]
     assert "max_tokens" in reasons["truncated-always"]
     assert "JSON" in reasons["malformed-always"]
     by_file = {k.rsplit("/", 1)[-1]: v for k, v in reasons.items() if k.startswith("@")}
     assert "empty" in by_file["empty.txt"]
     assert "binary" in by_file["binary.txt"]
-    assert "not valid UTF-8" in by_file["latin1.txt"]
-    assert "210,000 characters" in by_file["too-long.txt"]
+    assert "not UTF-8 but looks like Windows-1252" in by_file["latin1.txt"]
+    assert "longer than the limit of 200,000 characters" in by_file["too-long.txt"]
 
 
 def test_transient_faults_were_retried_and_their_records_count_the_attempts(

@@ -14,7 +14,7 @@ def test_text_file_becomes_article(tmp_path: Path) -> None:
     p = tmp_path / "my article (1).txt"
     p.write_text("Drones struck Erbil.", encoding="utf-8")
     a = load_text_file(p)
-    assert a.id == "my-article-1"
+    assert a.id == "my article -1-"  # "(" and ")" are not id characters
     assert a.text == "Drones struck Erbil."
     assert a.publication_date is None
 
@@ -25,7 +25,8 @@ def test_text_file_becomes_article(tmp_path: Path) -> None:
         (b"", "the file is empty"),
         (b"\n \t\n", "the file is empty"),
         (b"abc\x00def", "looks binary"),
-        (b"caf\xe9 bombing", r"is not valid UTF-8 \(byte 3"),
+        (b"caf\xe9 bombing", r"is not UTF-8 but looks like Windows-1252 \(byte 3"),
+        (b"\x81\x8d\x8f bombing", r"is not valid UTF-8 \(byte 0"),
     ],
 )
 def test_bad_text_files_are_refused_with_file_named(
@@ -41,7 +42,7 @@ def test_bad_text_files_are_refused_with_file_named(
 def test_oversized_file_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "long.txt"
     p.write_text("x" * 101, encoding="utf-8")
-    with pytest.raises(ArticleInputError, match="101 characters long; the limit is 100"):
+    with pytest.raises(ArticleInputError, match="longer than the limit of 100 characters"):
         load_text_file(p, max_chars=100)
 
 
@@ -84,3 +85,28 @@ def test_iter_paths_mixes_folders_and_reports_missing(tmp_path: Path) -> None:
     items = list(iter_paths([d, tmp_path / "missing.txt"]))
     assert [getattr(i, "id", None) for i in items[:2]] == ["a", "b"]
     assert isinstance(items[2], ArticleInputError) and "does not exist" in str(items[2])
+
+
+def test_the_limit_is_exact_in_characters_across_read_blocks(tmp_path: Path) -> None:
+    p = tmp_path / "accents.txt"
+    p.write_text("é" * 70_000, encoding="utf-8")  # 140,000 bytes: characters split across blocks
+    assert load_text_file(p, max_chars=70_000).text == "é" * 70_000
+    with pytest.raises(ArticleInputError, match="longer than the limit of 69,999 characters"):
+        load_text_file(p, max_chars=69_999)
+
+
+def test_folder_metadata_applies_and_a_sidecar_wins(tmp_path: Path) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text("Drones struck Erbil on Monday.", encoding="utf-8")
+    (d / "metadata.jsonl").write_text(
+        json.dumps({"id": "a", "outlet": "Synthetic", "publication_date": "2024-03-12"}) + "\n"
+    )
+    (d / "a.meta.json").write_text(json.dumps({"outlet": "Sidecar"}))
+    [a] = list(iter_paths([d]))
+    assert isinstance(a, Article)
+    assert (a.outlet, str(a.publication_date), a.publication_date_source.value) == (
+        "Sidecar",
+        "2024-03-12",
+        "metadata",
+    )

@@ -64,11 +64,9 @@ def test_reopening_reports_what_is_done(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "tail", [b'{"key": "z", "run_key": "run:a", "sta', b"\x00\x00\x00", b"{}\n"]
+    "tail", [b'{"key": "z", "run_key": "run:a", "sta', b"\x00\x00\x00", b'{"ke']
 )
-def test_a_torn_or_garbled_last_line_is_cut_off_and_the_rest_kept(
-    tmp_path: Path, tail: bytes
-) -> None:
+def test_a_torn_last_line_is_cut_off_and_the_rest_kept(tmp_path: Path, tail: bytes) -> None:
     path = tmp_path / "out.jsonl"
     with ResultsFile(path) as results:
         results.open()
@@ -82,6 +80,23 @@ def test_a_torn_or_garbled_last_line_is_cut_off_and_the_rest_kept(
         results.append([ok("c")])
     assert path.read_bytes().startswith(good)
     assert keys(path) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("tail", [b"{}\n", b'{"id": "x1", "text": "some text"}', b"\n\nnotes\n"])
+def test_a_last_line_that_is_not_a_torn_record_is_refused_and_kept(
+    tmp_path: Path, tail: bytes
+) -> None:
+    path = tmp_path / "out.jsonl"
+    with ResultsFile(path) as results:
+        results.open()
+        results.append([ok("a")])
+    with path.open("ab") as fh:
+        fh.write(tail)
+    before = path.read_bytes()
+    for overwrite in (False, True):
+        with ResultsFile(path) as results, pytest.raises(ResultsFileError, match=r":[234]: not"):
+            results.open(overwrite=overwrite)
+    assert path.read_bytes() == before
 
 
 def test_a_bad_line_in_the_middle_is_an_error_naming_file_and_line(tmp_path: Path) -> None:

@@ -153,7 +153,7 @@ def test_the_focused_span_stands_out_from_overlapping_ones(page_at: Any) -> None
     style = """(sel) => { const s = getComputedStyle(document.querySelector(sel));
                  return [s.backgroundColor, s.outlineStyle]; }"""
     page.click('[data-path="events.E1.casualties.0.best"] label')
-    unfocused = page.evaluate(style, "#article .seg.ev.deep")
+    unfocused = page.evaluate(style, "#article .seg.ev.deep:not(.focus)")
     page.click('[data-path="events.E1.casualties.1.best"] label')
     focused = page.evaluate(style, "#article .seg.ev.deep.focus")
     assert focused != unfocused

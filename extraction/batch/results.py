@@ -31,7 +31,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -41,15 +40,35 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from extraction.batch.closing import Closing
+from extraction.batch.results_lines import (
+    MAX_RECORD_BYTES,
+    ResultsFileError,
+    check_results_file,
+    is_torn_record,
+    iter_lines,
+    parse_line,
+)
 from extraction.batch.run_index import InputOrder, RunIndex
 from extraction.errors import ERROR_KINDS, RETRYABLE_KINDS, ErrorKind
 from extraction.redaction import Redactor
+from schemas.article import Article
 from schemas.records import ArticleExtraction, Usage
 
 Identity = tuple[str, str]
 """(record key, run key)."""
 
 _STATUSES = {s: s for s in ("ok", *ERROR_KINDS)}
+__all__ = [
+    "MAX_RECORD_BYTES",
+    "ResultRecord",
+    "ResultsFile",
+    "ResultsFileError",
+    "ResumeState",
+    "check_results_file",
+    "is_torn_record",
+    "iter_lines",
+    "read_records",
+]
 
 
 def identity_digest(identity: Identity | bytes) -> bytes:
@@ -64,10 +83,6 @@ def identity_digest(identity: Identity | bytes) -> bytes:
         return identity
     key, run_key = identity
     return hashlib.blake2b(f"{key}\x00{run_key}".encode(), digest_size=16).digest()
-
-
-class ResultsFileError(RuntimeError):
-    """The results file cannot be used; the message names the file (and line)."""
 
 
 class ErrorInfo(BaseModel):
@@ -92,6 +107,11 @@ class ResultRecord(BaseModel):
     source: str | None = Field(default=None, description="Where the article came from.")
     article_sha256: str | None = None
     extraction: ArticleExtraction | None = None
+    article: Article | None = Field(
+        default=None,
+        description="The article as read, its text included, when that text was derived from "
+        "the input (the main text of a web page): the extraction's offsets index it.",
+    )
     error: ErrorInfo | None = None
     usage: Usage = Field(default_factory=Usage)
     cost_usd: float | None = Field(
@@ -145,33 +165,12 @@ class ResumeState:
         return not (retry_failed and status not in ("ok", "input"))
 
 
-def _parse_line(line: bytes, path: Path, lineno: int) -> dict[str, Any]:
-    try:
-        obj = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ResultsFileError(f"{path}:{lineno}: not valid JSON ({exc})") from None
-    if not isinstance(obj, dict) or not isinstance(obj.get("key"), str):
-        raise ResultsFileError(f"{path}:{lineno}: not a sitrep result record (no 'key')")
-    if not isinstance(obj.get("run_key"), str) or obj.get("status") not in ("ok", "error"):
-        raise ResultsFileError(f"{path}:{lineno}: not a sitrep result record (run_key/status)")
-    return obj
-
-
 def _status_of(obj: dict[str, Any]) -> str:
     if obj["status"] == "ok":
         return "ok"
     error = obj.get("error")
     kind = error.get("kind") if isinstance(error, dict) else None
     return _STATUSES.get(kind, "internal") if isinstance(kind, str) else "internal"
-
-
-def iter_lines(path: Path) -> Iterator[tuple[int, int, bytes]]:
-    """(offset, line number, line with its newline) for every line of ``path``, streaming."""
-    offset = 0
-    with path.open("rb") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            yield offset, lineno, line
-            offset += len(line)
 
 
 def read_records(path: str | Path) -> Iterator[ResultRecord]:
@@ -209,8 +208,11 @@ class ResultsFile(Closing):
     # -- opening and resuming ------------------------------------------------------------------
 
     def _lock(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise self._unwritable(exc) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -219,6 +221,12 @@ class ResultsFile(Closing):
                 f"{self.path}: another sitrep run is writing this file (lock {self.lock_path})"
             ) from None
         self._lock_fd = fd
+
+    def _unwritable(self, exc: OSError) -> ResultsFileError:
+        return ResultsFileError(
+            f"{self.path}: cannot write the results file there ({exc.strerror or exc}); "
+            "choose another --out"
+        )
 
     def _remove_stale_temporaries(self) -> None:
         for pattern in (f".{self.path.name}.tmp-*", f"{self._index_prefix}*.sqlite"):
@@ -236,34 +244,37 @@ class ResultsFile(Closing):
         crash leaves behind is removed by the next :meth:`open`."""
         self._lock()
         self._remove_stale_temporaries()
+        if os.path.lexists(self.path) and not self.path.is_file():
+            raise ResultsFileError(f"{self.path}: exists and is not a regular file")
         if overwrite and self.path.exists():
+            self.check()  # only a sitrep results file is replaced
             self.path.unlink()
         self.index = RunIndex(self.path.parent, prefix=self._index_prefix)
         state = ResumeState(done=self.index.map("done"))
         if self.path.exists():
-            if not self.path.is_file():
-                raise ResultsFileError(f"{self.path}: exists and is not a regular file")
             self._scan(state)
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise self._unwritable(exc) from None
         return state
 
+    def check(self) -> None:
+        """Raise :class:`ResultsFileError`, naming the file and line, unless every line is a
+        result record (a last line may be torn: see :func:`is_torn_record`). Reads the file
+        without changing it."""
+        check_results_file(self.path)
+
     def _scan(self, state: ResumeState) -> None:
+        """Account for every record; cut a torn last line, and refuse any other line that is not
+        a record (the file is then not sitrep's, and is left as it is)."""
+        self.check()
         good_end = 0
-        last: tuple[int, int, bytes] | None = None
         for offset, lineno, line in iter_lines(self.path):
-            if last is not None:  # every line but the last must be a whole record
-                self._account(state, *last)
-                good_end = last[0] + len(last[2])
-            last = (offset, lineno, line)
-        if last is not None:
-            offset, lineno, line = last
-            try:
-                if not line.endswith(b"\n"):
-                    raise ResultsFileError("torn")
-                self._account(state, offset, lineno, line)
-                good_end = offset + len(line)
-            except ResultsFileError:
-                pass  # a torn or garbled last line: the write that a crash cut short
+            if is_torn_record(line):
+                break  # the last line (check() made sure): a write that a crash cut short
+            self._account(state, offset, lineno, line)
+            good_end = offset + len(line)
         size = self.path.stat().st_size
         if good_end < size:
             state.repaired_bytes = size - good_end
@@ -275,7 +286,7 @@ class ResultsFile(Closing):
     def _account(self, state: ResumeState, offset: int, lineno: int, line: bytes) -> None:
         if not line.strip():
             return
-        obj = _parse_line(line, self.path, lineno)
+        obj = parse_line(line, self.path, lineno)
         state.done[identity_digest((obj["key"], obj["run_key"]))] = _status_of(obj)
         state.run_keys[obj["run_key"]] = state.run_keys.get(obj["run_key"], 0) + 1
         state.records += 1
@@ -349,7 +360,7 @@ class ResultsFile(Closing):
         for offset, lineno, line in iter_lines(self.path):
             if not line.strip():
                 continue
-            obj = _parse_line(line, self.path, lineno)
+            obj = parse_line(line, self.path, lineno)
             index.execute(
                 "INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
                 (

@@ -28,8 +28,9 @@ from extraction.batch.results import ResultsFileError
 from extraction.batch.run import BatchAborted
 from extraction.batch.summary import summarize, summary_path, write_summary
 from extraction.cli.console import ProgressBar, logging_to, print_summary
+from extraction.cli.preflight import PreflightError, check_inputs, check_out
 from extraction.config import BASELINE_NOTICE, resolve_config
-from extraction.errors import ConfigurationError
+from extraction.errors import RETRYABLE_KINDS, ConfigurationError
 from extraction.pipeline.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
 from extraction.pipeline.extractor import Extractor
 from schemas.loaders import iter_paths
@@ -38,20 +39,14 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 STDOUT = "-"
 
 
-def count_items(paths: Sequence[Path]) -> int | None:
-    """How many items the loaders will yield (files, JSONL lines), counted without parsing."""
-    total = 0
-    for path in paths:
-        if path.is_dir():
-            files = [q for q in path.iterdir() if q.suffix in {".txt", ".jsonl"}]
-            sub = count_items(sorted(files)) if files else 1
-            total += sub or 0
-        elif path.suffix == ".jsonl" and path.is_file():
-            with path.open("rb") as fh:
-                total += sum(1 for line in fh if line.strip())
-        else:
-            total += 1
-    return total
+def count_items(paths: Sequence[Path]) -> int:
+    """How many items the loaders will yield (article files, JSONL lines), counted without
+    parsing; a missing path raises :class:`~extraction.cli.preflight.PreflightError`."""
+    return check_inputs(paths, None).total
+
+
+def _say(err: Console, message: str) -> None:
+    err.print(f"sitrep extract: {message}", markup=False, highlight=False, soft_wrap=True)
 
 
 def run_extract_batch(
@@ -95,7 +90,9 @@ def run_extract_batch(
         return EXIT_USAGE
     checked_mode = cast(CacheMode, cache_mode)
     if not paths:
-        err.print("sitrep extract: give at least one folder, .txt or .jsonl file", soft_wrap=True)
+        err.print(
+            "sitrep extract: give at least one folder, .txt, .html or .jsonl file", soft_wrap=True
+        )
         return EXIT_USAGE
     try:
         cfg = resolve_config(
@@ -105,6 +102,16 @@ def run_extract_batch(
     except (ConfigurationError, PriceTableError, ValueError) as exc:
         err.print(f"sitrep extract: {exc}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
+    out_path = None if str(out) == STDOUT else Path(out)
+    try:
+        found = check_inputs(paths, out_path)
+        if out_path is not None:
+            check_out(out_path, found.notes)
+    except PreflightError as exc:
+        _say(err, str(exc))
+        return EXIT_USAGE
+    for note in found.notes:
+        _say(err, note)
     if cfg is None and notice:
         err.print(BASELINE_NOTICE, markup=False, highlight=False, soft_wrap=True)
     try:
@@ -133,6 +140,7 @@ def run_extract_batch(
             progress=progress,
             retry_failed=retry_failed,
             overwrite=overwrite,
+            total=found.total,
         )
 
 
@@ -145,8 +153,8 @@ def _run(
     progress: bool,
     retry_failed: bool,
     overwrite: bool,
+    total: int,
 ) -> int:
-    total = count_items(paths)
     bar = ProgressBar(err, total, enabled=progress)
     logs = logging_to(err)
     next(logs)
@@ -156,7 +164,7 @@ def _run(
                 return _to_stdout(paths, extractor, bar)
             result = asyncio.run(
                 extractor.run(
-                    iter_paths(list(paths)),
+                    iter_paths(list(paths), exclude=[Path(out)]),
                     Path(out),
                     on_progress=bar.update,
                     total=total,
@@ -193,6 +201,14 @@ def _run(
     )
     where = write_summary(summary, summary_path(result.path))
     print_summary(err, summary, where)
+    retryable = {k: n for k, n in summary.failed_by_kind.items() if k in RETRYABLE_KINDS}
+    if retryable and not retry_failed:
+        kinds = ", ".join(f"{k}: {n}" for k, n in retryable.items())
+        _say(
+            err,
+            f"{sum(retryable.values())} article(s) failed in ways worth retrying ({kinds}); a "
+            "plain rerun skips them: add --retry-failed to retry them",
+        )
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -214,7 +230,8 @@ def extract_command(
     inputs: Annotated[
         list[Path],
         typer.Argument(
-            help="Folders of .txt/.jsonl files, .txt files (one article each) or .jsonl files."
+            help="Folders, .txt files (one article each), saved web pages (.html, .htm) or "
+            ".jsonl files."
         ),
     ],
     out: Annotated[

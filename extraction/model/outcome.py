@@ -173,10 +173,16 @@ def records_or_raise(call: Call, meter: Meter, exc: Exception) -> tuple[Records,
             )
             return kept, [summary, *flagged]
         reasons = _reasons(exc)
+        answers = len(meter.completions)
+        what = (
+            f"the model's output did not validate after {answers} answer(s)"
+            if answers
+            else "no answer could be read as a chat completion (the server's replies were not "
+            "the JSON the OpenAI API sends)"
+        )
         raise _output_error(exc)(
-            f"the model's output did not validate after {len(meter.completions)} answer(s) "
-            f"({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} request(s)); last "
-            f"errors: {'; '.join(reasons[:3]) or 'unknown'}",
+            f"{what} ({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} request(s)); "
+            f"last errors: {'; '.join(reasons[:3]) or 'unknown'}",
             reasons=reasons,
             **common,
         ) from None

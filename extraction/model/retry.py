@@ -22,6 +22,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import httpx2
 import openai
 from tenacity import (
     AsyncRetrying,
@@ -180,6 +181,31 @@ def _said(exc: openai.APIStatusError, secret: str | None) -> str:
     return f" Server said: {server_text(text, [secret])}" if text else ""
 
 
+_NOT_CONNECTED: tuple[type[BaseException], ...] = (
+    httpx2.ConnectError,
+    httpx2.ConnectTimeout,
+    ConnectionRefusedError,
+)
+_DROPPED: tuple[type[BaseException], ...] = (
+    httpx2.RemoteProtocolError,
+    httpx2.ReadError,
+    ConnectionResetError,
+)
+
+
+def _dropped(exc: BaseException) -> bool:
+    """Whether a connection error is a connection the server accepted and then closed before
+    answering in full (not one that could not be made)."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # the HTTP library's exception is a cause or two below openai's
+        if seen is None or isinstance(seen, _NOT_CONNECTED):
+            return False
+        if isinstance(seen, _DROPPED):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def describe_failure(
     exc: openai.APIError, config: ExtractionConfig, *, attempts: int, usage: Usage
 ) -> ExtractionError:
@@ -196,6 +222,13 @@ def describe_failure(
         return RequestTimedOut(
             f"{where} did not answer within {config.timeout:g}s ({tries}); raise the timeout "
             "(timeout= / --timeout) or check that the server is not overloaded",
+            **common,
+        )
+    if isinstance(exc, openai.APIConnectionError) and _dropped(exc):
+        return Unreachable(
+            f"the connection to {where} was dropped before the answer was complete ({tries}): "
+            "the server closed it mid-response; check the server's log (it may have crashed, "
+            "restarted or hit a proxy's limit)",
             **common,
         )
     if isinstance(exc, openai.APIConnectionError):

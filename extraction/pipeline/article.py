@@ -195,6 +195,7 @@ class ArticleProcessor:
             source=article.source_file,
             article_sha256=article.sha256,
             extraction=merged,
+            article=article if article.extracted_from else None,
             usage=total,
             cost_usd=self.cost(total),
             cached=calls == 0,
