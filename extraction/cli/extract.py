@@ -38,6 +38,7 @@ from extraction.pipeline.setup import (
     redactor_for,
 )
 from extraction.redaction import Redactor
+from extraction.scale.cli_hook import VIA_ERRORS, run_via, via_prices, via_problem
 from schemas.loaders import iter_paths
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -84,6 +85,7 @@ def run_extract_batch(
     options: Mapping[str, Any] | None = None,
     console: Console | None = None,
     environ: Mapping[str, str] | None = None,
+    via: str = "sync",
 ) -> int:
     """Run ``sitrep extract`` and return its exit code (see the module docstring).
 
@@ -115,6 +117,9 @@ def run_extract_batch(
     except (ConfigurationError, PriceTableError, ValueError) as exc:
         err.print(f"sitrep extract: {exc}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
+    if (problem := via_problem(via, cfg, out)) is not None:
+        err.print(f"sitrep extract: {problem}", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_USAGE
     if cfg is None and notice:
         err.print(BASELINE_NOTICE, markup=False, highlight=False, soft_wrap=True)
     redactor = redactor_for(cfg, env)
@@ -141,6 +146,7 @@ def run_extract_batch(
             progress=progress,
             retry_failed=retry_failed,
             overwrite=overwrite,
+            via=via,
         )
     finally:
         if cache is not None:
@@ -161,6 +167,7 @@ def _run(
     progress: bool,
     retry_failed: bool,
     overwrite: bool,
+    via: str = "sync",
 ) -> int:
     extract_fn = extract_fn_for(cfg)
     total = count_items(paths)
@@ -174,7 +181,24 @@ def _run(
                     paths, extract_fn, identity, settings, cache, prices, redactor, bar
                 )
             result = asyncio.run(
-                run_batch(
+                run_via(
+                    via,
+                    paths,
+                    out,
+                    config=cfg,
+                    identity=identity,
+                    settings=settings,
+                    cache=cache,
+                    prices=prices,
+                    redactor=redactor,
+                    on_progress=bar.update,
+                    total=total,
+                    retry_failed=retry_failed,
+                    overwrite=overwrite,
+                    console=err,
+                )
+                if via != "sync"
+                else run_batch(
                     iter_paths(list(paths)),
                     extract_fn,
                     Path(out),
@@ -198,7 +222,7 @@ def _run(
             soft_wrap=True,
         )
         return EXIT_INTERRUPTED
-    except (BatchAborted, ResultsFileError, CacheError) as exc:
+    except (BatchAborted, ResultsFileError, CacheError, *VIA_ERRORS) as exc:
         err.print(
             f"sitrep extract: {redactor(str(exc))}", markup=False, highlight=False, soft_wrap=True
         )
@@ -210,7 +234,7 @@ def _run(
         identity=identity,
         order=result.order,
         progress=result.progress,
-        prices=prices,
+        prices=via_prices(via, prices),
         completed=result.completed,
     )
     where = write_summary(summary, summary_path(result.path))
@@ -342,6 +366,14 @@ def extract_command(
         bool, typer.Option("--overwrite", help="Start the results file afresh.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    via: Annotated[
+        str,
+        typer.Option(
+            "--via",
+            help="sync (calls as they go) or openai-batch (the provider's Batch API: about half "
+            "the price, answers within 24h; rerun the command to pick the batch up).",
+        ),
+    ] = "sync",
 ) -> None:
     """Extract records from many articles, resumably: rerun the same command to continue."""
     options: dict[str, Any] = {}
@@ -373,5 +405,6 @@ def extract_command(
         overwrite=overwrite,
         progress=not quiet,
         options=options,
+        via=via,
     )
     raise typer.Exit(code)

@@ -240,10 +240,20 @@ def _sync_create(
 
 
 def _async_create(
-    client: openai.AsyncOpenAI, call: _Call, meter: _Meter, sleep: AsyncSleep
+    client: openai.AsyncOpenAI,
+    call: _Call,
+    meter: _Meter,
+    sleep: AsyncSleep,
+    first: ChatCompletion | None = None,
 ) -> Callable[..., Awaitable[ChatCompletion]]:
+    answered = [first] if first is not None else []  # an answer had elsewhere (a batch)
+
     async def create(**kwargs: Any) -> ChatCompletion:
         body = call.body(kwargs)
+        if answered:
+            meter.requests += 1
+            meter.record(answered.pop())
+            return meter.completions[-1]
 
         async def send() -> ChatCompletion:
             meter.requests += 1
@@ -461,7 +471,11 @@ def _extract(
 
 
 async def _aextract(
-    article: Article, config: ExtractionConfig, client: openai.AsyncOpenAI, sleep: AsyncSleep
+    article: Article,
+    config: ExtractionConfig,
+    client: openai.AsyncOpenAI,
+    sleep: AsyncSleep,
+    first: ChatCompletion | None = None,
 ) -> ArticleExtraction:
     started = time.perf_counter()
     call = _Call.build(article, config)
@@ -469,7 +483,8 @@ async def _aextract(
     patched = cast(
         _AsyncPatchedCreate,
         instructor.patch(
-            create=_async_create(client, call, meter, sleep), mode=_INSTRUCTOR_MODES[config.mode]
+            create=_async_create(client, call, meter, sleep, first),
+            mode=_INSTRUCTOR_MODES[config.mode],
         ),
     )
     warnings: list[str] = []
@@ -517,3 +532,44 @@ async def arun_model(
     http = openai.DefaultAsyncHttpxClient(verify=_ssl_context())
     async with openai.AsyncOpenAI(**client_kwargs(config), http_client=http) as own:
         return await _aextract(article, config, own, sleep)
+
+
+class _Prepared(BaseException):  # not an Exception: instructor's re-ask loop lets it through
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__("prepared")
+        self.body = body
+
+
+def request_body(article: Article, config: ExtractionConfig) -> dict[str, Any]:
+    """The JSON body of the first request :func:`arun_model` sends for ``article``, as instructor
+    prepares it (messages, tools or response format), without sending it: a line of a provider's
+    batch file. :func:`aextract_answer` takes the answer to it."""
+    call = _Call.build(article, config)
+
+    def create(**kwargs: Any) -> ChatCompletion:
+        raise _Prepared(call.body(kwargs))
+
+    patched = cast(
+        _PatchedCreate, instructor.patch(create=create, mode=_INSTRUCTOR_MODES[config.mode])
+    )
+    try:
+        with call.grounding():
+            patched(**call.request())
+    except _Prepared as prepared:
+        return prepared.body
+    raise AssertionError("instructor returned without preparing a request")  # pragma: no cover
+
+
+async def aextract_answer(
+    article: Article,
+    config: ExtractionConfig,
+    answer: ChatCompletion,
+    *,
+    client: openai.AsyncOpenAI,
+    sleep: AsyncSleep = asyncio.sleep,
+) -> ArticleExtraction:
+    """The records of ``answer``, a completion of :func:`request_body` had elsewhere (a
+    provider's batch): parsed, validated and grounded exactly as :func:`arun_model` treats its
+    first answer, counted as one request; the re-asks it needs are sent through ``client``."""
+    shared = client.with_options(max_retries=0, timeout=config.timeout)
+    return await _aextract(article, config, shared, sleep, first=answer)

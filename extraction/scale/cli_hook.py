@@ -1,0 +1,114 @@
+"""``sitrep extract --via ...``: the roads other than the synchronous one, as the command calls
+them.
+
+>>> via_problem("openai-batch", None, "out.jsonl")
+'--via openai-batch needs a model (--model or $SITREP_MODEL); the offline baseline makes no calls'
+>>> via_problem("openai-batch", object(), "-")
+'--via openai-batch needs a results file (--out FILE): its batches are kept beside it'
+>>> via_problem("carrier-pigeon", None, "-")
+"--via must be one of sync, openai-batch, not 'carrier-pigeon'"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import openai
+from openai.types import Batch
+from rich.console import Console
+
+from extraction.batch.cache import ResponseCache
+from extraction.batch.pricing import PriceTable
+from extraction.batch.progress import ProgressFn
+from extraction.batch.run import BatchResult, BatchSettings, RunIdentity
+from extraction.config import ExtractionConfig
+from extraction.redaction import Redactor
+from extraction.scale.batch_road import run_openai_batch
+from extraction.scale.batch_state import BatchStateError
+from schemas.loaders import iter_paths
+
+VIAS = ("sync", "openai-batch")
+VIA_ERRORS = (BatchStateError, openai.APIError)
+"""What a road other than ``sync`` may stop with: the command prints it and exits 2."""
+
+
+def via_problem(via: str, config: Any, out: str | Path) -> str | None:
+    """Why ``--via`` cannot run with this configuration, or ``None``."""
+    if via not in VIAS:
+        return f"--via must be one of {', '.join(VIAS)}, not {via!r}"
+    if via == "openai-batch" and config is None:
+        return (
+            "--via openai-batch needs a model (--model or $SITREP_MODEL); "
+            "the offline baseline makes no calls"
+        )
+    if via == "openai-batch" and str(out) == "-":
+        return (
+            "--via openai-batch needs a results file (--out FILE): its batches are kept beside it"
+        )
+    return None
+
+
+def via_prices(via: str, prices: PriceTable) -> PriceTable:
+    """The price table a road's summary uses: batch rates for a provider batch."""
+    return prices.for_batch() if via == "openai-batch" else prices
+
+
+def status_printer(console: Console) -> Any:
+    """Prints a batch's status to ``console`` when it changes."""
+    last: dict[int, tuple[str, int, int]] = {}
+
+    def show(number: int, total: int, batch: Batch) -> None:
+        counts = batch.request_counts
+        done, failed = (counts.completed, counts.failed) if counts is not None else (0, 0)
+        now = (batch.status, done, failed)
+        if last.get(number) == now:
+            return
+        last[number] = now
+        of = counts.total if counts is not None else "?"
+        console.print(
+            f"batch {number}/{total} {batch.id}: {batch.status}, {done}/{of} answered, "
+            f"{failed} failed",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    return show
+
+
+async def run_via(
+    via: str,
+    paths: Sequence[Path],
+    out: str | Path,
+    *,
+    config: ExtractionConfig | None,
+    identity: RunIdentity,
+    settings: BatchSettings,
+    cache: ResponseCache | None,
+    prices: PriceTable,
+    redactor: Redactor,
+    on_progress: ProgressFn,
+    total: int | None,
+    retry_failed: bool,
+    overwrite: bool,
+    console: Console,
+) -> BatchResult:
+    """Run ``sitrep extract`` by road ``via`` (checked by :func:`via_problem`)."""
+    assert via == "openai-batch" and config is not None
+    return await run_openai_batch(
+        lambda: iter_paths(list(paths)),
+        config,
+        out,
+        identity=identity,
+        settings=settings,
+        cache=cache,
+        prices=prices,
+        redactor=redactor,
+        on_progress=on_progress,
+        on_status=status_printer(console),
+        total=total,
+        retry_failed=retry_failed,
+        overwrite=overwrite,
+    )
