@@ -30,6 +30,8 @@ from extraction.scale.batch_state import BatchStateError
 from schemas.loaders import iter_paths
 
 VIAS = ("sync", "openai-batch")
+POLL_INTERVAL = 30.0
+"""Seconds between two looks at a batch's status (a batch takes minutes to hours)."""
 VIA_ERRORS = (BatchStateError, openai.APIError)
 """What a road other than ``sync`` may stop with: the command prints it and exits 2."""
 
@@ -111,4 +113,5 @@ async def run_via(
         total=total,
         retry_failed=retry_failed,
         overwrite=overwrite,
+        poll_interval=POLL_INTERVAL,
     )
