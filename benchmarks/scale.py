@@ -56,8 +56,12 @@ def _single(config: ExtractionConfig, n: int, concurrency: int, tag: str) -> flo
 
 
 def _ray(config: ExtractionConfig, n: int, workers: int, per_worker: int, tag: str) -> float:
-    from extraction.scale.ray_data import extract_dataset, iter_written, read_articles
-    from extraction.scale.ray_data import write_records
+    from extraction.scale.ray_data import (
+        extract_dataset,
+        iter_written,
+        read_articles,
+        write_records,
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "articles.jsonl"

@@ -142,7 +142,8 @@ def test_parquet_in_and_out(tmp_path: Path, local_ray: None) -> None:
         write_records(records, tmp_path / "out.parquet")
     table = pq.read_table(tmp_path / "out.parquet")
     assert set(table.column_names) >= {"record", "key", "article_id", "status", "error_kind"}
-    by_key = dict(zip(table.column("key").to_pylist(), table.column("status").to_pylist()))
+    keys, statuses = table.column("key").to_pylist(), table.column("status").to_pylist()
+    by_key = dict(zip(keys, statuses, strict=True))
     assert len(by_key) == 21 and by_key["p3"] == "ok"
     failed = [json.loads(r) for r in table.column("record").to_pylist() if '"status":"error"' in r]
     assert [(r["key"], r["error"]["kind"]) for r in failed] == [("@parquet row p-empty", "input")]

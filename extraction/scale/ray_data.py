@@ -7,7 +7,7 @@ Install with ``pip install "sitrep[ray]"``. Three steps, each an ordinary Ray Da
 >>> ds = read_articles(["articles/", "more.jsonl"])  # doctest: +SKIP
 >>> records = extract_dataset(ds, config, endpoints=["http://gpu1:8000/v1",
 ...     "http://gpu2:8000/v1"], workers=4, concurrency=16)  # doctest: +SKIP
->>> write_records(records, "results/")  # JSONL parts; "results.parquet/" for Parquet  # doctest: +SKIP
+>>> write_records(records, "results/")  # or "results.parquet/"  # doctest: +SKIP
 
 - :func:`read_articles`: ``.txt``/``.jsonl`` files and folders of them (read by sitrep's own
   loaders, one file per task, so an unreadable file or line becomes an ``input`` error record as
@@ -172,7 +172,9 @@ class ExtractBlocks:
         self.loop = asyncio.new_event_loop()
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
-        items = [decode_item(dict(zip(batch, row, strict=True))) for row in zip(*batch.values())]
+        columns = list(batch)
+        rows = zip(*(batch[c] for c in columns), strict=True)
+        items = [decode_item(dict(zip(columns, row, strict=True))) for row in rows]
         out: dict[str, list[str]] = {
             RECORD: [], "key": [], "article_id": [], "status": [], "error_kind": []
         }  # fmt: skip
@@ -235,7 +237,13 @@ def extract_dataset(
     return blocks.map_batches(
         ExtractBlocks,
         fn_constructor_args=(
-            dumped, list(endpoints), concurrency, path, chunk_tokens, overlap_tokens, table
+            dumped,
+            list(endpoints),
+            concurrency,
+            path,
+            chunk_tokens,
+            overlap_tokens,
+            table,
         ),
         batch_size=batch_size,
         batch_format="numpy",
