@@ -108,14 +108,19 @@ def comparable(record: ResultRecord) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.parametrize("mode", ["tools", "json"])
 def test_the_batch_road_gives_the_records_of_the_synchronous_road_at_batch_prices(
-    tmp_path: Path,
+    tmp_path: Path, mode: str
 ) -> None:
     make_inputs(tmp_path)
     with ScriptedBatchServer(answer) as server:
-        sync_code, _ = run(tmp_path, server.url, tmp_path / "sync.jsonl", via="sync", tag="s")
+        sync_code, _ = run(
+            tmp_path, server.url, tmp_path / "sync.jsonl", via="sync", tag="s", mode=mode
+        )
         sync_chat = len(server.chat_requests)
-        code, output = run(tmp_path, server.url, tmp_path / "b.jsonl", via="openai-batch", tag="b")
+        code, output = run(
+            tmp_path, server.url, tmp_path / "b.jsonl", via="openai-batch", tag="b", mode=mode
+        )
         reasks = len(server.chat_requests) - sync_chat
         (batch,) = server.batches.values()
         lines = [json.loads(x) for x in server.files[batch.input_file_id].splitlines()]
@@ -129,6 +134,7 @@ def test_the_batch_road_gives_the_records_of_the_synchronous_road_at_batch_price
     # one line per distinct call (a4 repeats a1's text), the re-ask of a3 sent synchronously
     assert len(lines) == 3 + chunks and len({x["custom_id"] for x in lines}) == len(lines)
     assert reasks == 1
+    assert all(("tools" in x["body"]) == (mode == "tools") for x in lines)
     reasked = next(r for r in via_batch if r.key == "a3")
     assert reasked.extraction is not None and reasked.extraction.producer.attempts == 2
     a1 = next(r for r in via_batch if r.key == "a1")
