@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     print("== scale (Ray road)", flush=True)
     from benchmarks import scale
 
-    results["scale"] = scale.measure(latency=args.latency, rounds=5 if args.quick else 20)
+    results["scale"] = scale.measure(latency=args.latency, rounds=10 if args.quick else 40)
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     results["seconds"] = round(time.perf_counter() - began, 1)
     results["targets"] = targets(results)

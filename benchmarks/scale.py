@@ -10,8 +10,11 @@ loopback server in its own process (fixed latency per call, no cache):
   calls each, :func:`~extraction.scale.ray_data.write_records` to JSONL parts; Ray already
   started (``ray.init`` is not timed) but the actors are, as every run pays for them.
 
-The overhead ratio is ``ray calls/s / single calls/s``; ``fixed_s`` is the time the Ray road takes
-for a single article (actor start-up, scheduling), paid once per run whatever its size.
+The overhead ratio is ``ray calls/s / single calls/s``. A Ray run also pays a fixed cost whatever
+its size (starting the actors, each importing sitrep; scheduling): each level runs the Ray road
+twice, on ``2 x concurrency`` and on ``rounds x concurrency`` articles, and the difference gives
+the steady rate (``(n - small) / (t_n - t_small)``, what a long run approaches) and the fixed
+cost (``ray_fixed_s``).
 
     python -m benchmarks --only scale        # or: python -m benchmarks.scale
 """
@@ -89,7 +92,7 @@ def measure(
     latency: float = 0.25,
     workers: int = 2,
     per_worker: Sequence[int] = (4, 16),
-    rounds: int = 20,
+    rounds: int = 40,
     num_cpus: int = 2,
 ) -> dict[str, Any]:
     """Throughput of both roads at ``workers x per_worker`` calls in flight."""
@@ -119,20 +122,25 @@ def measure(
             )
             assert config is not None
             _single(config, 4, 4, "warm-single-")
-            out["fixed_s"] = round(_ray(config, 1, workers, 1, "warm-ray-"), 2)
+            _ray(config, 2, workers, 1, "warm-ray-")  # Ray's own first-run costs
             for each in per_worker:
                 concurrency = workers * each
-                n = concurrency * rounds
+                n, small = concurrency * rounds, concurrency * 2
                 single = n / _single(config, n, concurrency, f"s{concurrency}-")
-                via_ray = n / _ray(config, n, workers, each, f"r{concurrency}-")
+                short = _ray(config, small, workers, each, f"q{concurrency}-")
+                ray_seconds = _ray(config, n, workers, each, f"r{concurrency}-")
+                steady = (n - small) / max(ray_seconds - short, 1e-9)
                 run = {
                     "concurrency": concurrency,
                     "per_worker": each,
                     "calls": n,
                     "ideal_calls_per_s": round(concurrency / latency, 1),
                     "single_calls_per_s": round(single, 1),
-                    "ray_calls_per_s": round(via_ray, 1),
-                    "ray_over_single": round(via_ray / single, 3),
+                    "ray_calls_per_s": round(n / ray_seconds, 1),
+                    "ray_over_single": round(n / ray_seconds / single, 3),
+                    "ray_fixed_s": round(short - small / steady, 1),
+                    "ray_steady_calls_per_s": round(steady, 1),
+                    "steady_over_single": round(steady / single, 3),
                 }
                 out["runs"].append(run)
                 print(json.dumps(run), flush=True)
@@ -147,17 +155,18 @@ def markdown(result: dict[str, Any]) -> str:
         return f"Ray road: skipped ({result['skipped']})\n"
     lines = [
         f"Ray road vs single process, loopback latency {result['latency_s']}s, "
-        f"{result['workers']} Ray workers on {result['ray_cpus']} CPUs; fixed cost of a Ray run "
-        f"(one article): {result['fixed_s']}s; load {result['load_average_before']} -> "
-        f"{result['load_average_after']}.",
+        f"{result['workers']} Ray workers on {result['ray_cpus']} CPUs; load average "
+        f"{result['load_average_before']} before, {result['load_average_after']} after.",
         "",
-        "| in flight | per worker | calls | ideal/s | single/s | ray/s | ray / single |",
-        "|---|---|---|---|---|---|---|",
+        "| in flight | per worker | calls | ideal/s | single/s | ray/s | ray / single "
+        "| Ray fixed cost | Ray steady/s | steady / single |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["runs"]:
         lines.append(
             f"| {r['concurrency']} | {r['per_worker']} | {r['calls']} | {r['ideal_calls_per_s']} "
-            f"| {r['single_calls_per_s']} | {r['ray_calls_per_s']} | {r['ray_over_single']} |"
+            f"| {r['single_calls_per_s']} | {r['ray_calls_per_s']} | {r['ray_over_single']} "
+            f"| {r['ray_fixed_s']}s | {r['ray_steady_calls_per_s']} | {r['steady_over_single']} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -167,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.25)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--per-worker", default="4,16")
-    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--out", type=Path, default=HERE / "results_scale.json")
     args = parser.parse_args(argv)
     result = measure(

@@ -147,3 +147,38 @@ def test_parquet_in_and_out(tmp_path: Path, local_ray: None) -> None:
     assert len(by_key) == 21 and by_key["p3"] == "ok"
     failed = [json.loads(r) for r in table.column("record").to_pylist() if '"status":"error"' in r]
     assert [(r["key"], r["error"]["kind"]) for r in failed] == [("@parquet row p-empty", "input")]
+
+
+def test_sitrep_extract_via_ray_writes_a_folder_of_records(tmp_path: Path, local_ray: None) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"r{i}.txt").write_text(f"A drone struck Koya, synthetic line {i}.\n")
+    (folder / "empty.txt").write_text("")
+    stream = io.StringIO()
+    with ThreadedServer() as server:
+        code = run_extract_batch(
+            [folder],
+            tmp_path / "out",
+            model="loopback-model",
+            base_url=server.url,
+            cache_path=tmp_path / "cache.sqlite",
+            options=OPTIONS,
+            console=Console(file=stream, width=200),
+            environ={},
+            via="ray",
+        )
+        refused = run_extract_batch(
+            [folder],
+            tmp_path / "out",
+            model="loopback-model",
+            base_url=server.url,
+            console=Console(file=stream, width=200),
+            environ={},
+            via="ray",
+        )
+    assert code == EXIT_FAILED and refused == 2
+    statuses = sorted(json.loads(line)["status"] for line in iter_written(tmp_path / "out"))
+    assert statuses == ["error"] + ["ok"] * 6
+    assert "7 records in" in stream.getvalue() and "6 ok, 1 failed" in stream.getvalue()
+    assert "is not empty; write to a new folder" in stream.getvalue()

@@ -38,7 +38,7 @@ from extraction.pipeline.setup import (
     redactor_for,
 )
 from extraction.redaction import Redactor
-from extraction.scale.cli_hook import VIA_ERRORS, run_via, via_prices, via_problem
+from extraction.scale.cli_hook import VIA_ERRORS, run_ray, run_via, via_prices, via_problem
 from schemas.loaders import iter_paths
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -169,6 +169,8 @@ def _run(
     overwrite: bool,
     via: str = "sync",
 ) -> int:
+    if via == "ray":
+        return run_ray(paths, out, cfg, identity, settings, cache, prices, err)
     extract_fn = extract_fn_for(cfg)
     total = count_items(paths)
     bar = ProgressBar(err, total, enabled=progress)
@@ -370,8 +372,10 @@ def extract_command(
         str,
         typer.Option(
             "--via",
-            help="sync (calls as they go) or openai-batch (the provider's Batch API: about half "
-            "the price, answers within 24h; rerun the command to pick the batch up).",
+            help="sync (calls as they go), openai-batch (the provider's Batch API: about half "
+            "the price, answers within 24h; rerun the command to pick the batch up) or ray (Ray "
+            "Data: a worker per CPU of the Ray cluster, --concurrency calls each; --out is a "
+            "folder).",
         ),
     ] = "sync",
 ) -> None:

@@ -6,11 +6,13 @@ them.
 >>> via_problem("openai-batch", object(), "-")
 '--via openai-batch needs a results file (--out FILE): its batches are kept beside it'
 >>> via_problem("carrier-pigeon", None, "-")
-"--via must be one of sync, openai-batch, not 'carrier-pigeon'"
+"--via must be one of sync, openai-batch, ray, not 'carrier-pigeon'"
 """
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from extraction.scale.batch_road import run_openai_batch
 from extraction.scale.batch_state import BatchStateError
 from schemas.loaders import iter_paths
 
-VIAS = ("sync", "openai-batch")
+VIAS = ("sync", "openai-batch", "ray")
 POLL_INTERVAL = 30.0
 """Seconds between two looks at a batch's status (a batch takes minutes to hours)."""
 VIA_ERRORS = (BatchStateError, openai.APIError)
@@ -48,6 +50,15 @@ def via_problem(via: str, config: Any, out: str | Path) -> str | None:
     if via == "openai-batch" and str(out) == "-":
         return (
             "--via openai-batch needs a results file (--out FILE): its batches are kept beside it"
+        )
+    if via == "ray" and config is None:
+        return "--via ray needs a model (--model or $SITREP_MODEL) served at --base-url"
+    if via == "ray" and (str(out) == "-" or Path(out).is_file()):
+        return "--via ray needs --out FOLDER: the records are written there as JSONL parts"
+    if via == "ray" and Path(out).is_dir() and any(Path(out).iterdir()):
+        return (
+            f"--via ray: {out} is not empty; write to a new folder (the response cache answers "
+            "what an earlier run did, so nothing is paid for twice)"
         )
     return None
 
@@ -115,3 +126,62 @@ async def run_via(
         overwrite=overwrite,
         poll_interval=POLL_INTERVAL,
     )
+
+
+def run_ray(
+    paths: Sequence[Path],
+    out: str | Path,
+    config: ExtractionConfig | None,
+    identity: RunIdentity,
+    settings: BatchSettings,
+    cache: ResponseCache | None,
+    prices: PriceTable,
+    console: Console,
+) -> int:
+    """``sitrep extract --via ray``: the exit code (0 all ok, 1 some failed, 2 Ray missing).
+
+    ``ray.init()`` joins the cluster of ``$RAY_ADDRESS`` if set, else starts one here."""
+    assert config is not None
+    try:
+        import ray
+    except ImportError:
+        console.print('sitrep extract: --via ray needs Ray: pip install "sitrep[ray]"')
+        return 2
+    from extraction.scale.ray_data import (
+        extract_dataset,
+        iter_written,
+        read_articles,
+        write_records,
+    )
+
+    started = not ray.is_initialized()  # a caller's Ray is used as it is, and left running
+    if started:
+        ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
+    try:
+        cpus = ray.cluster_resources().get("CPU", 1)  # type: ignore[no-untyped-call,unused-ignore]
+        workers = max(1, int(cpus))
+        records = extract_dataset(
+            read_articles(list(paths)),
+            config,
+            workers=workers,
+            concurrency=settings.concurrency,
+            cache_path=cache.path if cache is not None else None,
+            cache=cache is not None,
+            chunk_tokens=identity.chunk_tokens,
+            overlap_tokens=identity.overlap_tokens,
+            prices=prices,
+        )
+        write_records(records, out)
+    finally:
+        if started:
+            ray.shutdown()
+    statuses = Counter(json.loads(line)["status"] for line in iter_written(out))
+    failed = sum(n for s, n in statuses.items() if s != "ok")
+    console.print(
+        f"sitrep extract: {sum(statuses.values())} records in {out} ({workers} Ray workers): "
+        f"{statuses.get('ok', 0)} ok, {failed} failed",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    return 1 if failed else 0
