@@ -145,7 +145,11 @@ def run_ray(
     try:
         import ray
     except ImportError:
-        console.print('sitrep extract: --via ray needs Ray: pip install "sitrep[ray]"')
+        console.print(
+            'sitrep extract: --via ray needs Ray: pip install "sitrep[ray]"',
+            markup=False,
+            highlight=False,
+        )
         return 2
     from extraction.scale.ray_data import (
         extract_dataset,
