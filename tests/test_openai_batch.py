@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -326,3 +327,22 @@ def test_the_baseline_and_stdout_are_refused_with_a_reason(tmp_path: Path) -> No
         [tmp_path / "in"], "-", console=Console(file=stream), environ={}, via="openai-batch"
     )
     assert code == 2 and "--via openai-batch needs a model" in stream.getvalue()
+
+
+def test_via_ray_without_ray_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_inputs(tmp_path)
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray: ImportError
+    stream = io.StringIO()
+    code = run_extract_batch(
+        [tmp_path / "in"],
+        tmp_path / "out",
+        model=SCRIPTED_MODEL,
+        base_url="http://127.0.0.1:9/v1",
+        console=Console(file=stream, width=200),
+        environ={},
+        via="ray",
+    )
+    assert code == 2
+    assert 'needs Ray: pip install "sitrep[ray]"' in stream.getvalue()
