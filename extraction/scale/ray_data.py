@@ -55,6 +55,8 @@ if TYPE_CHECKING:
 
 RECORD = "record"
 """The column holding a result record as JSON."""
+BLOCKS_AT_ONCE = 2
+"""Blocks an actor works on at once, sharing its ``concurrency``."""
 
 
 def encode_item(item: Item) -> dict[str, str]:
@@ -144,9 +146,26 @@ class RoundRobin:
             await fn.aclose()
 
 
+class Shared:
+    """An extraction whose calls share one limit of ``concurrency`` in flight across the blocks
+    an actor works on at once; its clients stay open for the actor's life."""
+
+    def __init__(self, fn: ExtractFn, concurrency: int) -> None:
+        self.fn = fn
+        self.concurrency = concurrency
+        self._slots: asyncio.Semaphore | None = None
+
+    async def __call__(self, article: Article) -> Any:
+        if self._slots is None:  # made on the actor's event loop
+            self._slots = asyncio.Semaphore(self.concurrency)
+        async with self._slots:
+            return await self.fn(article)
+
+
 class ExtractBlocks:
-    """The Ray actor class :func:`extract_dataset` maps over the blocks: one event loop, one
-    client per endpoint and one cache connection per actor, for its whole life."""
+    """The Ray actor class :func:`extract_dataset` maps over the blocks, asynchronously: an actor
+    works on up to :data:`BLOCKS_AT_ONCE` blocks at once (so that calls go on while a block drains)
+    with one client per endpoint for its whole life and ``concurrency`` calls in flight in all."""
 
     def __init__(
         self,
@@ -164,22 +183,21 @@ class ExtractBlocks:
         self.identity = identity_for(base, chunk_tokens=chunk_tokens, overlap_tokens=overlap_tokens)
         urls = list(endpoints) or [base.base_url]
         fns = [ModelExtractFn(base.model_copy(update={"base_url": url})) for url in urls]
-        self.extract_fn: ExtractFn = RoundRobin(fns) if len(fns) > 1 else fns[0]
+        self.extract_fn = Shared(RoundRobin(fns) if len(fns) > 1 else fns[0], concurrency)
         self.settings = BatchSettings(concurrency=concurrency)
         self.redactor = redactor_for(base)
         self.prices = PriceTable.from_mapping(prices) if prices else PriceTable.load()
         self.cache_path = cache_path
-        self.loop = asyncio.new_event_loop()
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
+    async def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         columns = list(batch)
         rows = zip(*(batch[c] for c in columns), strict=True)
         items = [decode_item(dict(zip(columns, row, strict=True))) for row in rows]
         out: dict[str, list[str]] = {
             RECORD: [], "key": [], "article_id": [], "status": [], "error_kind": []
         }  # fmt: skip
-
-        async def run(cache: ResponseCache | None) -> None:
+        cache = ResponseCache(self.cache_path, redactor=self.redactor) if self.cache_path else None
+        try:
             async for record in extract_batch(
                 items,
                 self.extract_fn,
@@ -194,11 +212,6 @@ class ExtractBlocks:
                 out["article_id"].append(record.article_id or "")
                 out["status"].append(record.status)
                 out["error_kind"].append(record.error.kind if record.error else "")
-
-        # SQLite connections belong to a thread, and Ray may call an actor from several
-        cache = ResponseCache(self.cache_path, redactor=self.redactor) if self.cache_path else None
-        try:
-            self.loop.run_until_complete(run(cache))
         finally:
             if cache is not None:
                 cache.close()
@@ -247,7 +260,9 @@ def extract_dataset(
         ),
         batch_size=batch_size,
         batch_format="numpy",
-        compute=ray.data.ActorPoolStrategy(size=workers),
+        compute=ray.data.ActorPoolStrategy(
+            size=workers, max_concurrent_calls_per_actor=BLOCKS_AT_ONCE
+        ),
         num_cpus=num_cpus,
     )
 
