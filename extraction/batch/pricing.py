@@ -27,6 +27,9 @@ DEFAULT_PRICES = "prices.json"
 _VERSION_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest|preview)$")
 
 
+_FIELDS = ("input", "output", "cached_input", "batch_input", "batch_output")
+
+
 class PriceTableError(ValueError):
     """A price file that cannot be used; the message names the file and the entry."""
 
@@ -38,6 +41,9 @@ class Price:
     input: float
     output: float
     cached_input: float | None = None
+    batch_input: float | None = None
+    batch_output: float | None = None
+    """What a provider's batch interface bills (about half), when it has one."""
 
     def cost(
         self, prompt_tokens: int, completion_tokens: int, cached_prompt_tokens: int = 0
@@ -98,14 +104,14 @@ class PriceTable:
             where = f"{source}: models.{name}"
             if not isinstance(entry, Mapping):
                 raise PriceTableError(f"{where}: expected an object with 'input' and 'output'")
-            unknown = sorted(set(entry) - {"input", "output", "cached_input"})
+            unknown = sorted(set(entry) - set(_FIELDS))
             if unknown:
                 raise PriceTableError(f"{where}: unknown field(s) {unknown}")
             inp = _number(entry.get("input"), where, "input", required=True)
             out = _number(entry.get("output"), where, "output", required=True)
-            cached = _number(entry.get("cached_input"), where, "cached_input", required=False)
+            optional = {f: _number(entry.get(f), where, f, required=False) for f in _FIELDS[2:]}
             assert inp is not None and out is not None
-            prices[name.casefold()] = Price(input=inp, output=out, cached_input=cached)
+            prices[name.casefold()] = Price(input=inp, output=out, **optional)
         as_of = data.get("as_of")
         return cls(prices=prices, source=source, as_of=as_of if isinstance(as_of, str) else None)
 
@@ -128,6 +134,23 @@ class PriceTable:
         if not isinstance(data, dict):
             raise PriceTableError(f"{source}: expected a JSON object")
         return cls.from_mapping(data, source)
+
+    def for_batch(self) -> PriceTable:
+        """The table a provider's batch interface bills by: each model's ``batch_input`` and
+        ``batch_output``; a model without them is unknown (``None``), never priced as synchronous.
+
+        >>> table = PriceTable.from_mapping({"models": {"gpt-4o": {"input": 2.5, "output": 10,
+        ...     "batch_input": 1.25, "batch_output": 5}, "local": {"input": 0, "output": 0}}})
+        >>> batch = table.for_batch()
+        >>> batch.cost("gpt-4o", prompt_tokens=1_000_000, completion_tokens=0), batch.price("local")
+        (1.25, None)
+        """
+        prices = {
+            name: Price(input=p.batch_input, output=p.batch_output)
+            for name, p in self.prices.items()
+            if p.batch_input is not None and p.batch_output is not None
+        }
+        return PriceTable(prices=prices, source=f"{self.source} (batch)", as_of=self.as_of)
 
     def price(self, model: str) -> Price | None:
         for name in model_aliases(model):

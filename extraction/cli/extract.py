@@ -33,6 +33,7 @@ from extraction.config import BASELINE_NOTICE, resolve_config
 from extraction.errors import RETRYABLE_KINDS, ConfigurationError
 from extraction.pipeline.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
 from extraction.pipeline.extractor import Extractor
+from extraction.scale.cli_hook import VIA_ERRORS, run_ray, run_via, via_prices, via_problem
 from schemas.loaders import iter_paths
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -73,6 +74,7 @@ def run_extract_batch(
     options: Mapping[str, Any] | None = None,
     console: Console | None = None,
     environ: Mapping[str, str] | None = None,
+    via: str = "sync",
 ) -> int:
     """Run ``sitrep extract`` and return its exit code (see the module docstring).
 
@@ -101,6 +103,9 @@ def run_extract_batch(
         prices = PriceTable.load(prices_path)
     except (ConfigurationError, PriceTableError, ValueError) as exc:
         err.print(f"sitrep extract: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_USAGE
+    if (problem := via_problem(via, cfg, out)) is not None:
+        err.print(f"sitrep extract: {problem}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
     out_path = None if str(out) == STDOUT else Path(out)
     try:
@@ -141,6 +146,7 @@ def run_extract_batch(
             retry_failed=retry_failed,
             overwrite=overwrite,
             total=found.total,
+            via=via,
         )
 
 
@@ -154,7 +160,10 @@ def _run(
     retry_failed: bool,
     overwrite: bool,
     total: int,
+    via: str = "sync",
 ) -> int:
+    if via == "ray":
+        return run_ray(paths, out, extractor, err)
     bar = ProgressBar(err, total, enabled=progress)
     logs = logging_to(err)
     next(logs)
@@ -163,7 +172,19 @@ def _run(
             if str(out) == STDOUT:
                 return _to_stdout(paths, extractor, bar)
             result = asyncio.run(
-                extractor.run(
+                run_via(
+                    via,
+                    paths,
+                    out,
+                    extractor,
+                    on_progress=bar.update,
+                    total=total,
+                    retry_failed=retry_failed,
+                    overwrite=overwrite,
+                    console=err,
+                )
+                if via != "sync"
+                else extractor.run(
                     iter_paths(list(paths), exclude=[Path(out)]),
                     Path(out),
                     on_progress=bar.update,
@@ -181,7 +202,7 @@ def _run(
             soft_wrap=True,
         )
         return EXIT_INTERRUPTED
-    except (BatchAborted, ResultsFileError, CacheError) as exc:
+    except (BatchAborted, ResultsFileError, CacheError, *VIA_ERRORS) as exc:
         err.print(
             f"sitrep extract: {extractor.redactor(str(exc))}",
             markup=False,
@@ -196,7 +217,7 @@ def _run(
         identity=extractor.identity,
         order=result.order,
         progress=result.progress,
-        prices=extractor.prices,
+        prices=via_prices(via, extractor.prices),
         completed=result.completed,
     )
     where = write_summary(summary, summary_path(result.path))
@@ -319,6 +340,16 @@ def extract_command(
         bool, typer.Option("--overwrite", help="Start the results file afresh.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    via: Annotated[
+        str,
+        typer.Option(
+            "--via",
+            help="sync (calls as they go), openai-batch (the provider's Batch API: about half "
+            "the price, answers within 24h; rerun the command to pick the batch up) or ray (Ray "
+            "Data: a worker per CPU of the Ray cluster, --concurrency calls each; --out is a "
+            "folder).",
+        ),
+    ] = "sync",
 ) -> None:
     """Extract records from many articles, resumably: rerun the same command to continue."""
     options: dict[str, Any] = {}
@@ -350,5 +381,6 @@ def extract_command(
         overwrite=overwrite,
         progress=not quiet,
         options=options,
+        via=via,
     )
     raise typer.Exit(code)

@@ -39,6 +39,7 @@ from typing import Any, Protocol, cast
 import instructor
 import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
+from openai.types.chat import ChatCompletion
 
 from extraction.config import ExtractionConfig
 from extraction.errors import ExtractionError
@@ -55,7 +56,7 @@ from extraction.model.request import (
 from schemas.article import Article
 from schemas.records import ArticleExtraction
 
-__all__ = ["arun_model", "client_kwargs"]
+__all__ = ["aextract_answer", "arun_model", "client_kwargs", "request_body"]
 
 _INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
     "tools": instructor.Mode.TOOLS,
@@ -65,12 +66,20 @@ _INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
 }
 
 
+class _PatchedCreate(Protocol):
+    def __call__(self, **kwargs: Any) -> RecordsAnswer: ...
+
+
 class _AsyncPatchedCreate(Protocol):
     def __call__(self, **kwargs: Any) -> Awaitable[RecordsAnswer]: ...
 
 
 async def _aextract(
-    article: Article, config: ExtractionConfig, client: openai.AsyncOpenAI, sleep: AsyncSleep
+    article: Article,
+    config: ExtractionConfig,
+    client: openai.AsyncOpenAI,
+    sleep: AsyncSleep,
+    first: ChatCompletion | None = None,
 ) -> ArticleExtraction:
     started = time.perf_counter()
     call = Call.build(article, config)
@@ -78,7 +87,8 @@ async def _aextract(
     patched = cast(
         _AsyncPatchedCreate,
         instructor.patch(
-            create=async_create(client, call, meter, sleep), mode=_INSTRUCTOR_MODES[config.mode]
+            create=async_create(client, call, meter, sleep, first),
+            mode=_INSTRUCTOR_MODES[config.mode],
         ),
     )
     warnings: list[str] = []
@@ -110,3 +120,44 @@ async def arun_model(
     http = openai.DefaultAsyncHttpxClient(verify=ssl_context())
     async with openai.AsyncOpenAI(**client_kwargs(config), http_client=http) as own:
         return await _aextract(article, config, own, sleep)
+
+
+class _Prepared(BaseException):  # not an Exception: instructor's re-ask loop lets it through
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__("prepared")
+        self.body = body
+
+
+def request_body(article: Article, config: ExtractionConfig) -> dict[str, Any]:
+    """The JSON body of the first request :func:`arun_model` sends for ``article``, as instructor
+    prepares it (messages, tools or response format), without sending it: a line of a provider's
+    batch file. :func:`aextract_answer` takes the answer to it."""
+    call = Call.build(article, config)
+
+    def create(**kwargs: Any) -> ChatCompletion:
+        raise _Prepared(call.body(kwargs))
+
+    patched = cast(
+        _PatchedCreate, instructor.patch(create=create, mode=_INSTRUCTOR_MODES[config.mode])
+    )
+    try:
+        with call.grounding():
+            patched(**call.request())
+    except _Prepared as prepared:
+        return prepared.body
+    raise AssertionError("instructor returned without preparing a request")  # pragma: no cover
+
+
+async def aextract_answer(
+    article: Article,
+    config: ExtractionConfig,
+    answer: ChatCompletion,
+    *,
+    client: openai.AsyncOpenAI,
+    sleep: AsyncSleep = asyncio.sleep,
+) -> ArticleExtraction:
+    """The records of ``answer``, a completion of :func:`request_body` had elsewhere (a
+    provider's batch): parsed, validated and grounded exactly as :func:`arun_model` treats its
+    first answer, counted as one request; the re-asks it needs are sent through ``client``."""
+    shared = client.with_options(max_retries=0, timeout=config.timeout)
+    return await _aextract(article, config, shared, sleep, first=answer)

@@ -151,10 +151,23 @@ def with_meter(err: ExtractionError, meter: Meter) -> ExtractionError:
 
 
 def async_create(
-    client: openai.AsyncOpenAI, call: Call, meter: Meter, sleep: AsyncSleep
+    client: openai.AsyncOpenAI,
+    call: Call,
+    meter: Meter,
+    sleep: AsyncSleep,
+    first: ChatCompletion | None = None,
 ) -> Callable[..., Awaitable[ChatCompletion]]:
+    """instructor's request function: sends each body instructor prepares through the transport
+    policy. ``first``, an answer had elsewhere (a provider's batch), stands in for the first
+    request; re-asks are sent."""
+    answered = [first] if first is not None else []
+
     async def create(**kwargs: Any) -> ChatCompletion:
         body = call.body(kwargs)
+        if answered:
+            meter.requests += 1
+            meter.record(answered.pop())
+            return meter.completions[-1]
 
         async def send() -> ChatCompletion:
             meter.requests += 1
