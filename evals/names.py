@@ -1,11 +1,10 @@
 """Compare actor, place and person names the way a reader would: normalised, then through aliases.
 
-Normalisation folds case, typography, diacritics and punctuation, drops a leading "the" and
-ignores spaces, so "the Islamic Revolutionary Guards Corps" and "Islamic Revolutionary Guards
-Corps" are one name and "KDP-I" is "KDPI". Known aliases (IRGC / Sepah, Erbil / Irbil) come from
-``schemas.aliases`` when that module is installed: it is looked up lazily, through its
-``same_actor`` / ``same_place`` (else ``canonical_actor`` / ``canonical_place``) and
-``place_within`` functions; without it, names match after normalisation only.
+Names are folded by the gazetteer's one normaliser (:func:`gazetteer.normalise_name`: case,
+typography, diacritics, punctuation, a possessive "'s", a leading "the") and compared without
+spaces, so "the Islamic Revolutionary Guards Corps" and "Islamic Revolutionary Guards Corps" are
+one name, "KDP-I" is "KDPI" and "Iran's" is "Iran". Known aliases (IRGC / Sepah, Erbil / Irbil)
+come from the gazetteer's tables (``same_actor``, ``same_place``, ``place_within``).
 
 >>> name_key("The Democratic Party of Iranian Kurdistan")
 'democraticpartyofiraniankurdistan'
@@ -15,90 +14,38 @@ Corps" are one name and "KDP-I" is "KDPI". Known aliases (IRGC / Sepah, Erbil / 
 (True, False)
 >>> names_match("the Health Ministry", "the Kurdistan region's Health Ministry", "phrase")
 True
+>>> names_match("U.S.", "US", "actor"), names_match("Iran's", "Iran", "actor")
+(True, True)
 """
 
 from __future__ import annotations
 
-import importlib
-import re
-from collections.abc import Callable
 from functools import lru_cache
-from types import ModuleType
 from typing import Literal
 
 from evals.config import load_config
-from evals.tokens import strip_accents, tokens
-from schemas.grounding import fold
+from evals.tokens import tokens
+from gazetteer import name_key, normalise_name, same_actor, same_place
+from gazetteer import place_within as _gazetteer_place_within
+
+__all__ = [
+    "NameKind",
+    "any_names_match",
+    "name_key",
+    "names_match",
+    "normalise_name",
+    "place_within",
+]
 
 NameKind = Literal["actor", "place", "person", "phrase"]
 """actor: exact after normalisation, or aliases; place: also without generic words such as
 'governorate' (``scoring.toml``); person: also a surname alone; phrase: also when one name's words
 all occur, in order, in the other's."""
 
-_APOSTROPHES = re.compile(r"['’‘`]")
-_PUNCT = re.compile(r"[^\w\s]")
-_ALIAS_MODULE = "schemas.aliases"
-
-
-@lru_cache(maxsize=65536)
-def normalise_name(name: str) -> str:
-    """Lower-cased words without punctuation, diacritics or a leading 'the'.
-
-    >>> normalise_name("  The Komala  Party of Iranian Kurdistan's ")
-    'komala party of iranian kurdistans'
-    """
-    folded, _ = fold(strip_accents(name))
-    folded = _APOSTROPHES.sub("", folded)
-    words = _PUNCT.sub(" ", folded).split()
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
-def name_key(name: str) -> str:
-    """:func:`normalise_name` with the spaces removed (so 'KDP-I' and 'KDPI' agree)."""
-    return normalise_name(name).replace(" ", "")
-
-
-@lru_cache(maxsize=1)
-def _aliases() -> ModuleType | None:
-    try:
-        return importlib.import_module(_ALIAS_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != _ALIAS_MODULE:
-            raise
-        return None
-
-
-def _alias_kind(kind: NameKind) -> str:
-    return "place" if kind == "place" else "actor"  # a phrase may be an organisation's name
-
-
-def aliases_available() -> bool:
-    """Whether ``schemas.aliases`` is installed (scores then also accept its aliases)."""
-    return _aliases() is not None
-
-
-@lru_cache(maxsize=4096)
-def _canonical(name: str, kind: str) -> str | None:
-    module = _aliases()
-    fn: Callable[[str], object] | None = getattr(module, f"canonical_{kind}", None)
-    if fn is None:
-        return None
-    result = fn(name)
-    return name_key(result) if isinstance(result, str) and result.strip() else None
-
 
 def _alias_match(a: str, b: str, kind: NameKind) -> bool:
-    alias_kind = _alias_kind(kind)
-    module = _aliases()
-    if module is None:
-        return False
-    same: Callable[[str, str], object] | None = getattr(module, f"same_{alias_kind}", None)
-    if same is not None:
-        return bool(same(a, b))
-    ca, cb = _canonical(a, alias_kind), _canonical(b, alias_kind)
-    return ca is not None and ca == cb
+    same = same_place if kind == "place" else same_actor  # a phrase may be an organisation's name
+    return same(a, b)
 
 
 @lru_cache(maxsize=65536)
@@ -143,13 +90,12 @@ def _names_match(a: str, b: str, kind: NameKind) -> bool:
 
 @lru_cache(maxsize=65536)
 def place_within(inner: str, outer: str) -> bool:
-    """Whether the alias table places ``inner`` inside ``outer`` (``False`` without the table).
+    """Whether the gazetteer places ``inner`` inside ``outer``.
 
-    >>> place_within("Green Zone", "Baghdad") in (True, False)
-    True
+    >>> place_within("Green Zone", "Baghdad"), place_within("Baghdad", "Green Zone")
+    (True, False)
     """
-    fn: Callable[[str, str], object] | None = getattr(_aliases(), "place_within", None)
-    return fn is not None and bool(fn(inner, outer))
+    return _gazetteer_place_within(inner, outer)
 
 
 def any_names_match(golds: list[str], preds: list[str], kind: NameKind) -> bool:

@@ -1,7 +1,7 @@
 """The offline, rule-based extractor: no network, no model, same records as the model path.
 
 It reads only the article's content blocks (``extraction.page``), finds actors and places through
-the curated alias tables (``schemas.aliases``), and fills :class:`schemas.ArticleExtraction` with
+the curated alias tables (``gazetteer``), and fills :class:`schemas.ArticleExtraction` with
 attack events and statements whose every evidence span is exact. Phrase lists live in
 ``extraction/baseline/data/``.
 
@@ -28,7 +28,7 @@ from extraction.baseline.statement_kinds import statement_kind
 from extraction.baseline.statement_links import claim_weapons, link_events
 from extraction.baseline.statement_records import to_statement
 from extraction.baseline.statements import find_statements
-from schemas.aliases import ActorEntry
+from gazetteer import ActorEntry
 from schemas.article import Article
 from schemas.evidence import grounding_context
 from schemas.records import ArticleExtraction, Producer, schema_hash

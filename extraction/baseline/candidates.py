@@ -34,7 +34,7 @@ from extraction.baseline.sentences import Document, Sentence, clauses
 from extraction.baseline.sites import FigureRef, Site, split_sites
 from extraction.baseline.sources import find_source, source_name, source_spans
 from extraction.baseline.weapons import WeaponMention, find_weapons
-from schemas.aliases import ActorEntry
+from gazetteer import ActorEntry
 from schemas.event import WeaponKind
 from schemas.vocab import CasualtyGroup, Outcome
 

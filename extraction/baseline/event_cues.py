@@ -29,7 +29,7 @@ from extraction.baseline.lexicon import TriggerRule, cue, events_data, phrase_re
 from extraction.baseline.mentions import Mentions
 from extraction.baseline.sentences import Document
 from extraction.baseline.weapons import WeaponMention
-from schemas.aliases import ActorEntry
+from gazetteer import ActorEntry
 
 _DEFINITE = re.compile(
     r"(?:\b(?:the|these|this|those|that|such|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}"

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from schemas.aliases import ActorKind
+from gazetteer import ActorKind
 from schemas.event import WeaponKind
 from schemas.validation import first_error
 from schemas.vocab import CasualtyGroup, Channel, Outcome, Qualifier, StatementKind, SubType

@@ -26,7 +26,7 @@ from functools import cache
 from extraction.baseline.lexicon import events_data
 from extraction.baseline.mentions import PlaceMention, after_preposition
 from extraction.baseline.spans import evidence
-from schemas.aliases import PlaceEntry, PlaceKind, gazetteer
+from gazetteer import PlaceEntry, PlaceKind, gazetteer
 from schemas.event import Location
 from schemas.vocab import GeoPrecision
 

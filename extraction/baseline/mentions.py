@@ -1,6 +1,6 @@
 """Find the gazetteer's actors and places in an article: longest alias first, case-aware.
 
-Every run of up to N words is looked up by its normalised form (``schemas.aliases.normalise_name``),
+Every run of up to N words is looked up by its normalised form (``gazetteer.normalise_name``),
 so spelling variants the alias tables fold (curly apostrophes, hyphens, dots, "the") need no extra
 patterns. Case still counts where the alias says so: an acronym must be written in capitals and a
 capitalised alias word must be capitalised ("the Guards" is the IRGC, "security guards" is not).
@@ -30,7 +30,7 @@ from typing import Generic, TypeVar
 
 from extraction.baseline.lexicon import events_data, phrase_regex, statements_data
 from extraction.baseline.sentences import Document
-from schemas.aliases import (
+from gazetteer import (
     ActorEntry,
     ActorKind,
     PlaceEntry,

@@ -29,7 +29,7 @@ from extraction.baseline.person_names import People, find_names, roles
 from extraction.baseline.sentences import Document
 from extraction.baseline.sources import unnamed_head
 from extraction.baseline.statement_drafts import Speaker, StatementDraft, Walk
-from schemas.aliases import ActorEntry, ActorKind, gazetteer
+from gazetteer import ActorEntry, ActorKind, gazetteer
 from schemas.vocab import Channel
 
 ORG_DISTANCE = 60
