@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extraction.baseline.lexicon import sentences_data
+from extraction.baseline.paragraphs import paragraphs
 from extraction.page import Block, content_blocks
 
 MIN_QUOTE_WORDS = 4
@@ -205,7 +206,7 @@ def _is_headline(block: Block) -> bool:
 
 def read_document(text: str) -> Document:
     """Content blocks, sentences (headline blocks flagged), quotes and the dateline of ``text``."""
-    blocks = content_blocks(text)
+    blocks = paragraphs(text, content_blocks(text))
     sentences: list[Sentence] = []
     quotes: list[QuotePiece] = []
     masked: list[tuple[int, int]] = []
