@@ -118,6 +118,11 @@ class PlaceEntry(BaseModel):
     capital_of: str | None = None
     note: str | None = None
     forms: tuple[str, ...] = ()
+    country_code: str | None = Field(default=None, description="ISO 3166-1 alpha-2.")
+    latitude: float | None = None
+    longitude: float | None = None
+    geonames_id: int | None = None
+    population: int | None = None
 
 
 def dedupe(items: Iterable[str]) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from typing import Generic, TypeVar
 
 from extraction.baseline.lexicon import events_data, phrase_regex, statements_data
 from extraction.baseline.sentences import Document
+from extraction.baseline.world_places import find_world_places
 from gazetteer import (
     ActorEntry,
     ActorKind,
@@ -69,6 +70,7 @@ class PlaceMention:
     entry: PlaceEntry
     quoted: bool = False
     dateline: bool = False
+    locative: bool = False  # found in a locative context (world places are only found there)
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,15 @@ def find_mentions(doc: Document) -> Mentions:
             text, s.start, s.end, _pick_by_country(country)
         ):
             raw_actors.append(ActorMention(a_s, a_e, text[a_s:a_e], actor, doc.is_masked(a_s, a_e)))
+    taken = [(p.start, p.end) for p in raw_places] + [(a.start, a.end) for a in raw_actors]
+    for ps, pe, place in find_world_places(doc, taken, country):
+        dateline = doc.dateline is not None and doc.dateline[0] <= ps and pe <= doc.dateline[1]
+        quoted = doc.is_masked(ps, pe) and not dateline
+        raw_places.append(PlaceMention(ps, pe, text[ps:pe], place, quoted, dateline, True))
+    raw_places.sort(key=lambda p: p.start)
+    if country is None:
+        countries = Counter(p.entry.country for p in raw_places if not p.quoted)
+        country = countries.most_common(1)[0][0] if countries else None
     actors, places = _resolve_overlaps(text, raw_actors, raw_places)
     actors = _add_anaphors(doc, actors, places)
     return Mentions(actors, places, country)
