@@ -149,8 +149,8 @@ def world_place(
 ) -> PlaceEntry | None:
     """The world place ``name`` names, or ``None``: a country, a subdivision named with its kind
     word ("San Miguel Department"), a city of the minimum population (the one in ``country``,
-    else the most populous), else a subdivision's bare name. ``uncased`` (the text is all
-    capitals) raises the minimum population."""
+    else the most populous), else the bare name of a subdivision of ``country``. ``uncased``
+    (the text is all capitals) raises the minimum population."""
     key = normalise_name(name)
     settings = world_settings()
     if not key or key in _common_words():
@@ -162,7 +162,8 @@ def world_place(
         return _in_country(w.subdivisions[key], country)
     floor = settings.min_population_uncased if uncased else settings.min_population
     cities = _cities(key, floor)
-    return _in_country(cities, country) or _in_country(w.bare_subdivisions.get(key, []), country)
+    bare = [e for e in w.bare_subdivisions.get(key, []) if e.country == country]
+    return _in_country(cities, country) or _in_country(bare, country)
 
 
 @cache

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from extraction.baseline.actors import RoleActor, assign_roles
 from extraction.baseline.casualties import find_casualties
+from extraction.baseline.casualty_clauses import find_clause_casualties
 from extraction.baseline.dates import DateMention, find_dates
 from extraction.baseline.event_cues import (
     Trigger,
@@ -110,6 +111,8 @@ def _candidate(
         places = [PlaceRef(p.mention, p.near, headline=True) for p in places]
     objects = [a.start for a in mentions.actors_in(start, end)] + [p.mention.start for p in places]
     triggers = find_triggers(doc, start, end, weapons, objects)
+    if triggers:  # the looser shapes only beside an attack word
+        figures += find_clause_casualties(plain, start, end, [(f.start, f.end) for f in figures])
     if cue("pattern_cues").search(plain, start, end):
         return None  # a campaign or a habit ("has been bombing ... in recent days"), not an event
     deadly = bool(cue("deadly_words").search(plain, start, end))

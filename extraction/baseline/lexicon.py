@@ -104,8 +104,10 @@ class CasualtiesData(_Data):
     between_words: tuple[str, ...]
     groups: tuple[GroupRule, ...]
     foreign_citizen_adjectives: tuple[str, ...]
+    victim_verbs: tuple[str, ...] = ()
+    max_gap_chars: int = 100
 
-    @field_validator("killed_words", "injured_words")
+    @field_validator("killed_words", "injured_words", "victim_verbs")
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         _check(v)

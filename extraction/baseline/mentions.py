@@ -42,6 +42,8 @@ from gazetteer import (
 )
 
 _TOKEN = re.compile(r"[^\W_]+")
+_PREFIX = 3
+_SLACK = 2  # a surface may have more words than its form: "Nation’s" is "Nation", "s"
 _BLOCKED = re.compile(r"[;:()\[\]\"“”!?\n—–]")
 _APOSTROPHE = "'’‘`ʼ"
 _ADDRESSED = re.compile(
@@ -121,11 +123,18 @@ class _Matcher(Generic[T]):
     def __init__(self, items: Sequence[tuple[str, T]]) -> None:
         self._by_key: dict[str, list[tuple[str, T]]] = {}
         self._max = 1
+        # the most words a form can have whose key starts with a given (up to 3-letter) prefix:
+        # a name's key starts with its first word's key, so most words need no lookup at all
+        self._max_by_prefix: dict[str, int] = {}
         for form, entry in items:
             key = normalise_name(form)
             if key:
                 self._by_key.setdefault(key, []).append((form, entry))
-                self._max = max(self._max, len(_TOKEN.findall(form)))
+                words = len(_TOKEN.findall(form)) + _SLACK
+                self._max = max(self._max, words)
+                for n in range(1, min(_PREFIX, len(key)) + 1):
+                    prefix = key[:n]
+                    self._max_by_prefix[prefix] = max(self._max_by_prefix.get(prefix, 0), words)
 
     def scan(
         self, text: str, start: int, end: int, pick: Callable[[list[T]], T | None]
@@ -153,7 +162,8 @@ class _Matcher(Generic[T]):
         s = tokens[i][0]
         if text[s : tokens[i][1]].lower() == "the" or _possessive_s(text, tokens[i]):
             return None
-        for n in range(min(self._max, len(tokens) - i), 0, -1):
+        most = self._max_by_prefix.get(normalise_name(text[s : tokens[i][1]])[:_PREFIX], 0)
+        for n in range(min(most, len(tokens) - i), 0, -1):
             e = tokens[i + n - 1][1]
             if n > 1 and _possessive_s(text, tokens[i + n - 1]):
                 continue

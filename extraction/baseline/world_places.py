@@ -40,8 +40,8 @@ def _locative_name() -> re.Pattern[str]:
 
 def uncased(text: str) -> bool:
     """Whether a text is written in capitals throughout (so capitals say nothing about names)."""
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.islower() for c in letters) < 0.05 * len(letters)
+    letters = sum(map(str.isalpha, text))
+    return letters > 0 and sum(map(str.islower, text)) < 0.05 * letters
 
 
 def _prefixes(text: str, start: int, end: int) -> list[tuple[int, int]]:
