@@ -58,8 +58,8 @@ def locative_places(
     for p in places:
         if p.quoted or any(s <= p.start and p.end <= e for s, e in exclude):
             continue
-        if re.match(r"['’]s?\b", text[p.end : p.end + 2]):
-            continue
+        if re.match(r"['’]s?\b|-[^\W\d]", text[p.end : p.end + 2]):
+            continue  # a possessive, or an adjective compound ("US-led", "Iran-backed")
         appositive = bool(out) and bool(
             re.fullmatch(r",\s*", text[out[-1].mention.end : p.start])
         )  # "in San Carlos, Morazan Department"

@@ -43,6 +43,7 @@ from gazetteer import (
 
 _TOKEN = re.compile(r"[^\W_]+")
 _PREFIX = 3
+_ADJECTIVE_COMPOUND = re.compile(r"-[^\W\d]")  # "US-led", "Iran-backed": no place
 _SLACK = 2  # a surface may have more words than its form: "Nation’s" is "Nation", "s"
 _BLOCKED = re.compile(r"[;:()\[\]\"“”!?\n—–]")
 _APOSTROPHE = "'’‘`ʼ"
@@ -244,6 +245,7 @@ def find_mentions(doc: Document) -> Mentions:
             dateline = doc.dateline is not None and doc.dateline[0] <= ps and pe <= doc.dateline[1]
             quoted = doc.is_masked(ps, pe) and not dateline
             raw_places.append(PlaceMention(ps, pe, text[ps:pe], place, quoted, dateline))
+    raw_places = [p for p in raw_places if not _ADJECTIVE_COMPOUND.match(text, p.end)]
     countries = Counter(p.entry.country for p in raw_places if not p.quoted)
     country = countries.most_common(1)[0][0] if countries else None
     raw_actors: list[ActorMention] = []

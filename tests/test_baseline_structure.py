@@ -1,0 +1,74 @@
+"""Attack clauses, casualty figures and statements found by their structure, and the false
+positives the baseline must not produce. Every sentence here is SYNTHETIC (invented)."""
+
+from __future__ import annotations
+
+from extraction.baseline import extract_baseline
+from schemas.article import Article
+from schemas.records import ArticleExtraction
+from schemas.vocab import CasualtyKind, Standing, StatementKind
+
+
+def _x(text: str) -> ArticleExtraction:
+    return extract_baseline(Article(id="synthetic", text=text, publication_date="2024-01-10"))
+
+
+def _killed(x: ArticleExtraction) -> list[tuple[int | None, int | None]]:
+    return [
+        (c.low, c.best) for e in x.events for c in e.casualties if c.kind is CasualtyKind.KILLED
+    ]
+
+
+def test_a_number_bound_to_its_verb_across_the_clause() -> None:
+    x = _x(
+        "Drones struck a base in Koya on Monday. Two Peshmerga fighters from the KDPI "
+        "identified as Ali Karim and Omar Aziz were killed in the strike."
+    )
+    assert (2, 2) in _killed(x)
+
+
+def test_numbers_in_words_and_a_singular_victim() -> None:
+    x = _x("Gunmen ambushed a convoy near Kandahar on Monday and killed a driver.")
+    assert x.events and (1, 1) in _killed(x)
+
+
+def test_a_named_victim_and_several_members_of_his_family() -> None:
+    x = _x(
+        "A bomb attack in Mosul on Monday caused the death of businessman Sami Aziz and "
+        "several members of his family."
+    )
+    assert (3, 4) in _killed(x)
+
+
+def test_murder_is_an_attack() -> None:
+    x = _x("The mayor of an invented town was murdered by gunmen in Mosul on Monday.")
+    assert x.events and (1, 1) in _killed(x)
+
+
+def test_a_hypothetical_attack_is_no_reported_event() -> None:
+    x = _x(
+        "The ministry said it would respond firmly in the event of any future attacks "
+        "from Israel, and warned that bases might be targeted."
+    )
+    assert all(e.standing is not Standing.REPORTED for e in x.events)
+
+
+def test_an_adjective_compound_is_no_place() -> None:
+    x = _x("The US-led coalition said drones struck a depot on Monday, killing two.")
+    assert all(e.location.country != "United States" for e in x.events)
+
+
+def test_asked_and_released_a_statement_are_speech() -> None:
+    x = _x(
+        "Drones struck the PDKI in Koya on Monday. “We will not be silenced by these "
+        "cowardly attacks on our people,” the PDKI said in a statement."
+    )
+    assert any(s.organisation == "PDKI" for s in x.statements)
+
+
+def test_condemnation_written_as_a_noun() -> None:
+    x = _x(
+        "Drones struck the PDKI in Koya on Monday. Kurdish officials expressed their "
+        "condemnations of the attack."
+    )
+    assert any(s.kind is StatementKind.CONDEMNATION for s in x.statements)
