@@ -72,3 +72,36 @@ def test_condemnation_written_as_a_noun() -> None:
         "condemnations of the attack."
     )
     assert any(s.kind is StatementKind.CONDEMNATION for s in x.statements)
+
+
+def _speakers(text: str) -> list[tuple[str | None, str | None, str | None]]:
+    return [(s.speaker, s.role, s.organisation) for s in _x(text).statements]
+
+
+def test_a_lone_name_before_the_speech_verb_is_the_speaker() -> None:
+    assert _speakers("“The money is a floor, not a ceiling at all,” Henry adds.") == [
+        ("Henry", None, None)
+    ]
+
+
+def test_he_stands_for_the_last_person_named() -> None:
+    text = (
+        "Invented mayor Daniel Okoro spoke on Tuesday. “We deserve credit for running a "
+        "good campaign,” he said."
+    )
+    assert _speakers(text) == [("Daniel Okoro", None, None)]
+
+
+def test_a_spokesperson_named_by_role() -> None:
+    text = '"This is a matter for the bank, not for the government," a spokeswoman said.'
+    assert _speakers(text) == [(None, "spokeswoman", None)]
+
+
+def test_a_short_quote_with_its_speaker_right_after_it() -> None:
+    text = "Invented analyst Mr. Greenfield runs a fund. “Empire building,” Mr. Greenfield said."
+    assert [s for s, _, _ in _speakers(text)] == ["Greenfield"]
+
+
+def test_names_with_mc_are_whole() -> None:
+    text = "“We will keep fighting for this bill,” said Senator Claire McInvented on Monday."
+    assert _speakers(text) == [("Claire McInvented", "Senator", None)]

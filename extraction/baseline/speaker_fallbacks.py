@@ -57,7 +57,11 @@ def lone_name(
 def last_person(doc: Document, mentions: Mentions, start: int, people: People) -> str | None:
     """The last person named in the ``PRONOUN_REACH`` characters before ``start``."""
     lo = max(0, start - PRONOUN_REACH)
-    names = find_names(doc, mentions, lo, start, people.full)
+    names = [
+        n
+        for n in find_names(doc, mentions, lo, start, people.full)
+        if not re.match(r"['’]s?\b", doc.text[n[1] : n[1] + 2])  # not "Trump’s"
+    ]
     if not names:
         return None
     return people.resolve(clean_name(names[-1][2]))
