@@ -77,6 +77,22 @@ class ActorEntry(BaseModel):
 
     model_config = _FROZEN
 
+    def __eq__(self, other: object) -> bool:
+        """Entries are equal when they name the same thing: canonical name, kind, country
+        (unique in a table; much cheaper than comparing every field)."""
+        if self is other:
+            return True
+        if not isinstance(other, ActorEntry):
+            return NotImplemented
+        return (self.canonical, self.kind, self.country) == (
+            other.canonical,
+            other.kind,
+            other.country,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.canonical, self.kind, self.country))
+
     canonical: str = Field(min_length=1)
     full_name: str | None = None
     kind: ActorKind
@@ -107,6 +123,22 @@ class PlaceEntry(BaseModel):
     (district) and ``country``; ``forms`` holds every surface form, derived ones included."""
 
     model_config = _FROZEN
+
+    def __eq__(self, other: object) -> bool:
+        """Entries are equal when they name the same thing: canonical name, kind, country
+        (unique in a table; much cheaper than comparing every field)."""
+        if self is other:
+            return True
+        if not isinstance(other, PlaceEntry):
+            return NotImplemented
+        return (self.canonical, self.kind, self.country) == (
+            other.canonical,
+            other.kind,
+            other.country,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.canonical, self.kind, self.country))
 
     canonical: str = Field(min_length=1)
     kind: PlaceKind

@@ -57,6 +57,8 @@ class Gazetteer:
                 raise GazetteerError(
                     f"{source}: place {p.canonical!r} is within unknown {p.within!r}"
                 )
+        self._actor_countries = tuple(a.country for a in self.actors)
+        self._place_countries = tuple(p.country for p in self.places)
         self._demonyms = {normalise_name(d): a for a in self.actors for d in a.demonyms}
 
     @classmethod
@@ -82,7 +84,7 @@ class Gazetteer:
 
     def actor(self, name: str, *, country: str | None = None) -> ActorEntry | None:
         found = self._actor_index.find(name)
-        pos = pick(found, [a.country for a in self.actors], country)
+        pos = pick(found, self._actor_countries, country)
         return None if pos is None else self.actors[pos]
 
     def actor_named(self, canonical: str) -> ActorEntry | None:
@@ -109,7 +111,7 @@ class Gazetteer:
 
     def place(self, name: str, *, country: str | None = None) -> PlaceEntry | None:
         found = self._place_index.find(name)
-        pos = pick(found, [p.country for p in self.places], country)
+        pos = pick(found, self._place_countries, country)
         return None if pos is None else self.places[pos]
 
     def place_named(self, canonical: str) -> PlaceEntry | None:

@@ -127,15 +127,22 @@ class _Matcher(Generic[T]):
         # the most words a form can have whose key starts with a given (up to 3-letter) prefix:
         # a name's key starts with its first word's key, so most words need no lookup at all
         self._max_by_prefix: dict[str, int] = {}
+        # prefixes of forms whose first word may be written in lower case ("security forces");
+        # a lower-case word never starts any other form (``_case_ok``)
+        self._lower_ok: set[str] = set()
         for form, entry in items:
             key = normalise_name(form)
             if key:
                 self._by_key.setdefault(key, []).append((form, entry))
-                words = len(_TOKEN.findall(form)) + _SLACK
+                words = len(_TOKEN.findall(form))
                 self._max = max(self._max, words)
+                toks = _TOKEN.findall(form)
+                head = toks[1] if len(toks) > 1 and toks[0].lower() == "the" else toks[0]
                 for n in range(1, min(_PREFIX, len(key)) + 1):
                     prefix = key[:n]
                     self._max_by_prefix[prefix] = max(self._max_by_prefix.get(prefix, 0), words)
+                    if not head[0].isupper():
+                        self._lower_ok.add(prefix)
 
     def scan(
         self, text: str, start: int, end: int, pick: Callable[[list[T]], T | None]
@@ -163,7 +170,13 @@ class _Matcher(Generic[T]):
         s = tokens[i][0]
         if text[s : tokens[i][1]].lower() == "the" or _possessive_s(text, tokens[i]):
             return None
-        most = self._max_by_prefix.get(normalise_name(text[s : tokens[i][1]])[:_PREFIX], 0)
+        first = text[s : tokens[i][1]]
+        prefix = normalise_name(first)[:_PREFIX]
+        if not first[0].isupper() and prefix not in self._lower_ok:
+            return None
+        most = self._max_by_prefix.get(prefix, 0)
+        if most and any(text[a - 1] in _APOSTROPHE for a, _ in tokens[i + 1 : i + most + 1]):
+            most += _SLACK  # "Nation’s" is two words of a surface, one of a form
         for n in range(min(most, len(tokens) - i), 0, -1):
             e = tokens[i + n - 1][1]
             if n > 1 and _possessive_s(text, tokens[i + n - 1]):
