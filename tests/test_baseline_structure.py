@@ -105,3 +105,18 @@ def test_a_short_quote_with_its_speaker_right_after_it() -> None:
 def test_names_with_mc_are_whole() -> None:
     text = "“We will keep fighting for this bill,” said Senator Claire McInvented on Monday."
     assert _speakers(text) == [("Claire McInvented", "Senator", None)]
+
+
+def test_the_murder_of_a_number_and_of_named_victims() -> None:
+    assert (6, 6) in _killed(_x("Gunmen carried out the murder of six invented clerics in Mosul."))
+    x = _x("The assassination of Invented Person and Made Up in Mosul shocked the town.")
+    assert (2, 2) in _killed(x)
+    assert _killed(_x("The murder of the priests in Mosul shocked the nation.")) == []
+
+
+def test_a_singular_passive_victim_beside_an_attack_word() -> None:
+    x = _x("The mayor, who was kidnapped by gunmen near Mosul on Monday, was found dead.")
+    assert (1, 1) in _killed(x)
+    assert (
+        _killed(_x("Gunmen attacked a checkpoint near Mosul on Monday; nobody was killed.")) == []
+    )

@@ -111,8 +111,9 @@ def _candidate(
         places = [PlaceRef(p.mention, p.near, headline=True) for p in places]
     objects = [a.start for a in mentions.actors_in(start, end)] + [p.mention.start for p in places]
     triggers = find_triggers(doc, start, end, weapons, objects)
-    if triggers:  # the looser shapes only beside an attack word
-        figures += find_clause_casualties(plain, start, end, [(f.start, f.end) for f in figures])
+    figures += find_clause_casualties(
+        plain, start, end, [(f.start, f.end) for f in figures], attack=bool(triggers)
+    )  # the looser shapes only beside an attack word
     if cue("pattern_cues").search(plain, start, end):
         return None  # a campaign or a habit ("has been bombing ... in recent days"), not an event
     deadly = bool(cue("deadly_words").search(plain, start, end))

@@ -37,6 +37,10 @@ from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 
 _INJURED = frozenset({"wounded", "injured", "hurt"})
 _ONE = Quantity(1, Qualifier.EXACT, 1, 1, 1, False)
+_TWO = Quantity(2, Qualifier.EXACT, 2, 2, 2, False)
+_NAME = r"(?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3}"  # capitalised words
+_DETERMINERS = r"(?:the|his|her|their|its|these|those|this|that|such)\b"
+_NEGATED = re.compile(r"\b(?:no|nobody|none|no\s+one|not|neither)\b[^,;]*$", re.IGNORECASE)
 _SUBORDINATE = re.compile(
     r"\b(?:after|before|when|while|since|because|that|who|which|week|day|month|year)s?\b",
     re.IGNORECASE,
@@ -70,11 +74,19 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "death_of": re.compile(
             rf"\b(?:caus\w*|result\w*\s+in|led\s+to|leaving)\s+(?:the\s+)?"
-            rf"death\s+of\s+(?!{bare_qty})(?:(?:[\w’'.-]+\s+){{0,4}}?[\w’'.-]+"
+            rf"death\s+of\s+(?:(?:[\w’'.-]+\s+){{0,4}}?[\w’'.-]+"
             rf"\s+and\s+(?P<more>{qty})\s+(?:members|relatives|others|people|of)\b"
-            rf"|[\w’'.-]+(?:\s+[A-Z][\w’'.-]*){{0,3}})",
+            rf"|(?:a|an|one)\s+[\w’'-]+"
+            rf"|(?!{bare_qty}|{_DETERMINERS}){_NAME})",
             flags,
         ),
+        "act_of": re.compile(
+            rf"\b(?:murders?|assassinations?|killings?|massacres?)\s+of\s+"
+            rf"(?:(?P<count>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?[\w’'-]+"
+            rf"|(?!{bare_qty}|{_DETERMINERS})(?P<names>{_NAME}(?:\s+and\s+{_NAME})?))",
+            flags,
+        ),
+        "singular": re.compile(rf"\bwas(?:\s+\w+ly)?\s+(?P<verb>{verbs}|found\s+dead)", flags),
     }
 
 
@@ -83,9 +95,16 @@ def _kind(verb: str) -> CasualtyKind:
 
 
 def find_clause_casualties(
-    text: str, start: int = 0, end: int | None = None, taken: list[tuple[int, int]] | None = None
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    taken: list[tuple[int, int]] | None = None,
+    *,
+    attack: bool = True,
 ) -> list[Figure]:
-    """Figures of the shapes above in ``text[start:end]``, outside ``taken`` spans."""
+    """Figures of the shapes above in ``text[start:end]``, outside ``taken`` spans. Without
+    ``attack`` (no attack word in the clause) only the shapes that name an act of killing are
+    read ("killed a peasant", "the murder of six priests", "caused the death of X")."""
     end = len(text) if end is None else end
     used = list(taken or [])
     out: list[Figure] = []
@@ -94,7 +113,24 @@ def find_clause_casualties(
         return all(e <= us or ue <= s for us, ue in used)
 
     p = _patterns()
-    for m in p["distant"].finditer(text, start, end):
+    for m in p["act_of"].finditer(text, start, end):
+        if not free(m.start(), m.end()):
+            continue
+        if m.group("count"):
+            q = parse_quantity(None, m.group("count"))
+            if q.best is None and q.low is None:
+                continue
+        else:
+            q = _TWO if re.search(r"\s+and\s+", m.group("names"), re.I) else _ONE
+        out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
+        used.append((m.start(), m.end()))
+    for m in p["singular"].finditer(text, start, end) if attack else ():
+        before = text[max(start, m.start() - 60) : m.start()]
+        if _NEGATED.search(before) or _SUBORDINATE.search(before[-30:]) or not free(*m.span()):
+            continue
+        out.append(Figure(_kind(m.group("verb")), CasualtyGroup.ALL, _ONE, m.start(), m.end()))
+        used.append(m.span())
+    for m in p["distant"].finditer(text, start, end) if attack else ():
         q = parse_quantity(m.group("hedge"), m.group("num"))
         if q.article or (q.best is None and q.low is None):
             continue
@@ -104,7 +140,7 @@ def find_clause_casualties(
         if free(vs, m.end()):
             out.append(Figure(_kind(m.group("verb")), CasualtyGroup.ALL, q, m.start(), m.end()))
             used.append((m.start(), m.end()))
-    for name in ("one_passive", "one_active"):
+    for name in ("one_passive", "one_active") if attack else ("one_active",):
         for m in p[name].finditer(text, start, end):
             if _SUBORDINATE.search(m.group()):
                 continue  # "a week after Amini was killed": the victim is not the phrase's
