@@ -4,6 +4,7 @@ positives the baseline must not produce. Every sentence here is SYNTHETIC (inven
 from __future__ import annotations
 
 from extraction.baseline import extract_baseline
+from extraction.baseline.sentences import read_document
 from schemas.article import Article
 from schemas.records import ArticleExtraction
 from schemas.vocab import CasualtyKind, Standing, StatementKind
@@ -120,3 +121,11 @@ def test_a_singular_passive_victim_beside_an_attack_word() -> None:
     assert (
         _killed(_x("Gunmen attacked a checkpoint near Mosul on Monday; nobody was killed.")) == []
     )
+
+
+def test_bodies_are_killed_and_capital_abbreviations_do_not_cut_sentences() -> None:
+    x = _x("GUNMEN ATTACKED THE INVENTED VILLAGE NEAR MOSUL. RESCUERS RECOVERED 12 BODIES THERE.")
+    assert (12, 12) in _killed(x)
+    text = "IN THE ATTACK NEAR MOSUL THE DRIVER WAS KILLED AND MR. INVENTED WAS HURT."
+    assert len(read_document(text).sentences) == 1
+    assert (1, 1) in _killed(_x(text))

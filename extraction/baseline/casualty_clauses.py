@@ -8,6 +8,8 @@ injured word:
   other number between;
 - one named or singular victim: "a peasant was killed", "the mayor was murdered", "gunmen
   killed a driver", "X was assassinated" (1);
+- "N bodies" (N), "the murder (assassination, killing, massacre) of N ..." (N) or of one or two
+  named victims;
 - "caused (resulted in, led to) the death of X" (1), and "... the death of X and several
   members of his family" (1 plus the vague quantity, with its qualifier).
 
@@ -86,6 +88,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"|(?!{bare_qty}|{_DETERMINERS})(?P<names>{_NAME}(?:\s+and\s+{_NAME})?))",
             flags,
         ),
+        "bodies": re.compile(rf"{qty}\s+(?:[\w’'-]+\s+){{0,2}}?(?:bodies|corpses)\b", flags),
         "singular": re.compile(rf"\bwas(?:\s+\w+ly)?\s+(?P<verb>{verbs}|found\s+dead)", flags),
     }
 
@@ -124,6 +127,11 @@ def find_clause_casualties(
             q = _TWO if re.search(r"\s+and\s+", m.group("names"), re.I) else _ONE
         out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
         used.append((m.start(), m.end()))
+    for m in p["bodies"].finditer(text, start, end):
+        q = parse_quantity(m.group("hedge"), m.group("num"))
+        if not q.article and (q.best is not None or q.low is not None) and free(*m.span()):
+            out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
+            used.append(m.span())
     for m in p["singular"].finditer(text, start, end) if attack else ():
         before = text[max(start, m.start() - 60) : m.start()]
         if _NEGATED.search(before) or _SUBORDINATE.search(before[-30:]) or not free(*m.span()):

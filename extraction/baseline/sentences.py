@@ -160,7 +160,11 @@ def _is_abbreviation(block_text: str, dot: int) -> bool:
     if not m:
         return False
     word = m.group(1).rstrip(".")
-    return word in _abbreviations() or (len(word) == 1 and word.isupper())
+    return (
+        word in _abbreviations()
+        or (word.isupper() and word.capitalize() in _abbreviations())  # "MR." in capitals
+        or (len(word) == 1 and word.isupper())
+    )
 
 
 def _split_block(block: Block, pieces: list[QuotePiece]) -> list[tuple[int, int]]:
