@@ -150,7 +150,13 @@ class _Matcher(Generic[T]):
         tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
         out: list[tuple[int, int, T]] = []
         i = 0
+        lower_ok = self._lower_ok
         while i < len(tokens):
+            ts, te = tokens[i]
+            head = text[ts : min(te, ts + _PREFIX)]
+            if head.islower() and head.isascii() and head not in lower_ok:
+                i += 1  # a lower-case word that starts no form (the common case): no lookup
+                continue
             found = self._longest_at(text, tokens, i, pick)
             if found is None:
                 i += 1
