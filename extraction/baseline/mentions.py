@@ -273,7 +273,10 @@ def find_mentions(doc: Document) -> Mentions:
             text, s.start, s.end, _pick_by_country(country)
         ):
             raw_actors.append(ActorMention(a_s, a_e, text[a_s:a_e], actor, doc.is_masked(a_s, a_e)))
+    compounds = [(a.start, a.end) for a in raw_actors if _ADJECTIVE_COMPOUND.match(text, a.end)]
+    raw_actors = [a for a in raw_actors if not _ADJECTIVE_COMPOUND.match(text, a.end)]
     taken = [(p.start, p.end) for p in raw_places] + [(a.start, a.end) for a in raw_actors]
+    taken += compounds
     for ps, pe, place in find_world_places(doc, taken, country):
         dateline = doc.dateline is not None and doc.dateline[0] <= ps and pe <= doc.dateline[1]
         quoted = doc.is_masked(ps, pe) and not dateline
