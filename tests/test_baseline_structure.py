@@ -129,3 +129,11 @@ def test_bodies_are_killed_and_capital_abbreviations_do_not_cut_sentences() -> N
     text = "IN THE ATTACK NEAR MOSUL THE DRIVER WAS KILLED AND MR. INVENTED WAS HURT."
     assert len(read_document(text).sentences) == 1
     assert (1, 1) in _killed(_x(text))
+
+
+def test_perpetrators_named_by_no_organisation() -> None:
+    x = _x("Urban guerrillas attacked a police station in Mosul on Monday, killing two officers.")
+    perps = [(p.name, p.category.value) for e in x.events for p in e.perpetrators]
+    assert perps == [("Urban guerrillas", "rebel_group")]
+    x = _x("Gunmen ambushed a convoy near Kandahar on Monday, killing three soldiers.")
+    assert [p.name.lower() for e in x.events for p in e.perpetrators] == ["gunmen"]
