@@ -137,3 +137,19 @@ def test_perpetrators_named_by_no_organisation() -> None:
     assert perps == [("Urban guerrillas", "rebel_group")]
     x = _x("Gunmen ambushed a convoy near Kandahar on Monday, killing three soldiers.")
     assert [p.name.lower() for e in x.events for p in e.perpetrators] == ["gunmen"]
+
+
+def test_no_perpetrator_where_no_group_claimed_it() -> None:
+    x = _x(
+        "Drones struck a base in Koya on Monday, killing two people. No group immediately "
+        "claimed responsibility for the attack."
+    )
+    assert [p.name for e in x.events for p in e.perpetrators] == []
+
+
+def test_a_news_agency_speaks_for_itself_not_for_the_group_it_is_close_to() -> None:
+    x = _x(
+        "Drones struck the PDKI in Koya on Monday. The semi-official Tasnim news agency, which "
+        "is close to the IRGC, said the strikes targeted terrorist headquarters."
+    )
+    assert [s.organisation for s in x.statements] == ["Tasnim News Agency"]
