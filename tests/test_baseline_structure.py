@@ -153,3 +153,10 @@ def test_a_news_agency_speaks_for_itself_not_for_the_group_it_is_close_to() -> N
         "is close to the IRGC, said the strikes targeted terrorist headquarters."
     )
     assert [s.organisation for s in x.statements] == ["Tasnim News Agency"]
+
+
+def test_murdered_with_its_number_and_killed_by_an_agent() -> None:
+    x = _x("Invented rebels murdered four members of a family near Mosul on Monday.")
+    assert (4, 4) in _killed(x)
+    x = _x("The five villagers were killed by members of an invented front near Mosul on Monday.")
+    assert x.events and (5, 5) in _killed(x)

@@ -84,7 +84,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "act_of": re.compile(
             rf"\b(?:murders?|assassinations?|killings?|massacres?)\s+of\s+"
-            rf"(?:(?P<count>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?[\w’'-]+"
+            rf"(?:(?:the\s+)?(?P<count>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?[\w’'-]+"
             rf"|(?!{bare_qty}|{_DETERMINERS})(?P<names>{_NAME}(?:\s+and\s+{_NAME})?))",
             flags,
         ),
