@@ -160,3 +160,11 @@ def test_murdered_with_its_number_and_killed_by_an_agent() -> None:
     assert (4, 4) in _killed(x)
     x = _x("The five villagers were killed by members of an invented front near Mosul on Monday.")
     assert x.events and (5, 5) in _killed(x)
+
+
+def test_killed_with_named_victims() -> None:
+    x = _x(
+        "Gunmen attacked a checkpoint near Mosul on Monday and killed Invented Person and Made Up."
+    )
+    assert (2, 2) in _killed(x)
+    assert _killed(_x("Troops attacked the village near Mosul on Monday and killed them.")) == []

@@ -8,8 +8,8 @@ injured word:
   other number between;
 - one named or singular victim: "a peasant was killed", "the mayor was murdered", "gunmen
   killed a driver", "X was assassinated" (1);
-- "N bodies" (N), "the murder (assassination, killing, massacre) of N ..." (N) or of one or two
-  named victims;
+- "killed X" with X a name (1, or 2 for "X and Y"); "N bodies" (N); "the murder
+  (assassination, killing, massacre) of N ..." (N) or of one or two named victims;
 - "caused (resulted in, led to) the death of X" (1), and "... the death of X and several
   members of his family" (1 plus the vague quantity, with its qualifier).
 
@@ -42,6 +42,10 @@ _ONE = Quantity(1, Qualifier.EXACT, 1, 1, 1, False)
 _TWO = Quantity(2, Qualifier.EXACT, 2, 2, 2, False)
 _NAME = r"(?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3}"  # capitalised words
 _DETERMINERS = r"(?:the|his|her|their|its|these|those|this|that|such)\b"
+_NOT_A_NAME = (
+    r"(?:on|in|at|by|during|when|while|after|before|and|or|as|to|today|yesterday|last|this|"
+    r"him|her|them|it|himself|themselves|people|civilians|soldiers|police)\b"
+)
 _NEGATED = re.compile(r"\b(?:no|nobody|none|no\s+one|not|neither)\b[^,;]*$", re.IGNORECASE)
 _SUBORDINATE = re.compile(
     r"\b(?:after|before|when|while|since|because|that|who|which|week|day|month|year)s?\b",
@@ -89,6 +93,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             flags,
         ),
         "bodies": re.compile(rf"{qty}\s+(?:[\w’'-]+\s+){{0,2}}?(?:bodies|corpses)\b", flags),
+        "named_object": re.compile(
+            rf"\b(?:killing|killed|murdering|murdered|assassinating|assassinated)\s+"
+            rf"(?!{bare_qty}|{_DETERMINERS}|{_NOT_A_NAME})(?P<names>{_NAME}(?:\s+and\s+{_NAME})?)",
+            flags,
+        ),
         "singular": re.compile(rf"\bwas(?:\s+\w+ly)?\s+(?P<verb>{verbs}|found\s+dead)", flags),
     }
 
@@ -130,6 +139,11 @@ def find_clause_casualties(
     for m in p["bodies"].finditer(text, start, end):
         q = parse_quantity(m.group("hedge"), m.group("num"))
         if not q.article and (q.best is not None or q.low is not None) and free(*m.span()):
+            out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
+            used.append(m.span())
+    for m in p["named_object"].finditer(text, start, end):
+        if free(*m.span()):
+            q = _TWO if re.search(r"\s+and\s+", m.group("names"), re.I) else _ONE
             out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
             used.append(m.span())
     for m in p["singular"].finditer(text, start, end) if attack else ():
