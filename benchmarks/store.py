@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.memory import _current_mb, _peak_mb
-from schemas.aliases import PlaceKind, place_entries
+from gazetteer import PlaceKind, place_entries
 from store.api import EventStore
 from store.synthetic import event, result_record
 

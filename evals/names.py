@@ -1,9 +1,10 @@
 """Compare actor, place and person names the way a reader would: normalised, then through aliases.
 
-Normalisation folds case, typography, diacritics and punctuation, drops a leading "the" and
-ignores spaces, so "the Islamic Revolutionary Guards Corps" and "Islamic Revolutionary Guards
-Corps" are one name and "KDP-I" is "KDPI". Known aliases (IRGC / Sepah, Erbil / Irbil) come from
-the gazetteer (``schemas.aliases``: ``same_actor``, ``same_place``, ``place_within``).
+Names are folded by the gazetteer's one normaliser (:func:`gazetteer.normalise_name`: case,
+typography, diacritics, punctuation, a possessive "'s", a leading "the") and compared without
+spaces, so "the Islamic Revolutionary Guards Corps" and "Islamic Revolutionary Guards Corps" are
+one name, "KDP-I" is "KDPI" and "Iran's" is "Iran". Known aliases (IRGC / Sepah, Erbil / Irbil)
+come from the gazetteer's tables (``same_actor``, ``same_place``, ``place_within``).
 
 >>> name_key("The Democratic Party of Iranian Kurdistan")
 'democraticpartyofiraniankurdistan'
@@ -13,52 +14,38 @@ the gazetteer (``schemas.aliases``: ``same_actor``, ``same_place``, ``place_with
 (True, False)
 >>> names_match("the Health Ministry", "the Kurdistan region's Health Ministry", "phrase")
 True
+>>> names_match("U.S.", "US", "actor"), names_match("Iran's", "Iran", "actor")
+(True, True)
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Literal
 
 from evals.config import load_config
-from evals.tokens import strip_accents, tokens
-from schemas import aliases
-from schemas.grounding import fold
+from evals.tokens import tokens
+from gazetteer import name_key, normalise_name, same_actor, same_place
+from gazetteer import place_within as _gazetteer_place_within
+
+__all__ = [
+    "NameKind",
+    "any_names_match",
+    "name_key",
+    "names_match",
+    "normalise_name",
+    "place_within",
+]
 
 NameKind = Literal["actor", "place", "person", "phrase"]
 """actor: exact after normalisation, or aliases; place: also without generic words such as
 'governorate' (``scoring.toml``); person: also a surname alone; phrase: also when one name's words
 all occur, in order, in the other's."""
 
-_APOSTROPHES = re.compile(r"['’‘`]")
-_PUNCT = re.compile(r"[^\w\s]")
-
-
-@lru_cache(maxsize=65536)
-def normalise_name(name: str) -> str:
-    """Lower-cased words without punctuation, diacritics or a leading 'the'.
-
-    >>> normalise_name("  The Komala  Party of Iranian Kurdistan's ")
-    'komala party of iranian kurdistans'
-    """
-    folded, _ = fold(strip_accents(name))
-    folded = _APOSTROPHES.sub("", folded)
-    words = _PUNCT.sub(" ", folded).split()
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
-def name_key(name: str) -> str:
-    """:func:`normalise_name` with the spaces removed (so 'KDP-I' and 'KDPI' agree)."""
-    return normalise_name(name).replace(" ", "")
-
 
 def _alias_match(a: str, b: str, kind: NameKind) -> bool:
-    if kind == "place":
-        return aliases.same_place(a, b)
-    return aliases.same_actor(a, b)  # a phrase may be an organisation's name
+    same = same_place if kind == "place" else same_actor  # a phrase may be an organisation's name
+    return same(a, b)
 
 
 @lru_cache(maxsize=65536)
@@ -103,12 +90,12 @@ def _names_match(a: str, b: str, kind: NameKind) -> bool:
 
 @lru_cache(maxsize=65536)
 def place_within(inner: str, outer: str) -> bool:
-    """Whether the alias table places ``inner`` inside ``outer``.
+    """Whether the gazetteer places ``inner`` inside ``outer``.
 
-    >>> place_within("Green Zone", "Baghdad") in (True, False)
-    True
+    >>> place_within("Green Zone", "Baghdad"), place_within("Baghdad", "Green Zone")
+    (True, False)
     """
-    return aliases.place_within(inner, outer)
+    return _gazetteer_place_within(inner, outer)
 
 
 def any_names_match(golds: list[str], preds: list[str], kind: NameKind) -> bool:

@@ -1,13 +1,13 @@
 """Canonical actor names for the review page: the list it completes from, and the check that
 warns about a name the gazetteer does not know. This module is the labelling tool's only
-dependency on the gazetteer (:mod:`schemas.aliases`).
+dependency on the gazetteer (:mod:`gazetteer`).
 
 >>> check_name("IRGC") is None
 True
 >>> check_name("Islamic Resistence in Irak")
 "not in the gazetteer; did you mean 'Islamic Resistance in Iraq'?"
 >>> check_name("Synthetic Unknown Brigade")  # doctest: +ELLIPSIS
-'not in the gazetteer (schemas/gazetteer/actors.json): check the spelling, ...'
+'not in the gazetteer (gazetteer/data/actors.json): check the spelling, ...'
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from schemas.aliases import gazetteer, normalise_name
+from gazetteer import gazetteer, normalise_name
 
 NEAR_SCORE = 85.0
 """Minimum rapidfuzz ratio (0-100) for a known form to be suggested for an unknown name."""
@@ -57,7 +57,7 @@ def check_name(name: str) -> str | None:
     if near is not None:
         return f"not in the gazetteer; did you mean {near.canonical!r}?"
     return (
-        "not in the gazetteer (schemas/gazetteer/actors.json): check the spelling, or keep it "
+        "not in the gazetteer (gazetteer/data/actors.json): check the spelling, or keep it "
         "if it is a new actor"
     )
 

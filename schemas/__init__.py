@@ -5,17 +5,6 @@ Filled by ``extraction`` (a model through instructor, or the offline baseline); 
 
 from __future__ import annotations
 
-from schemas.aliases import (
-    ActorEntry,
-    GazetteerError,
-    PlaceEntry,
-    actor_aliases,
-    canonical_actor,
-    canonical_place,
-    place_within,
-    same_actor,
-    same_place,
-)
 from schemas.article import Article, DateSource
 from schemas.event import (
     Actor,
@@ -52,7 +41,6 @@ from schemas.vocab import (
 __all__ = [
     "Actor",
     "ActorCategory",
-    "ActorEntry",
     "Alignment",
     "AlignmentStatus",
     "Article",
@@ -70,11 +58,9 @@ __all__ = [
     "EventDate",
     "EventType",
     "Evidence",
-    "GazetteerError",
     "GeoPrecision",
     "Location",
     "Outcome",
-    "PlaceEntry",
     "Producer",
     "Qualifier",
     "Records",
@@ -86,18 +72,12 @@ __all__ = [
     "Usage",
     "Weapon",
     "WeaponKind",
-    "actor_aliases",
     "align",
-    "canonical_actor",
-    "canonical_place",
     "grounding",
     "grounding_context",
     "iter_jsonl",
     "iter_paths",
     "load_jsonl",
     "load_text_file",
-    "place_within",
-    "same_actor",
-    "same_place",
     "schema_hash",
 ]

@@ -24,6 +24,7 @@ from itertools import pairwise
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from schemas.evidence import Evidence
 from schemas.merging import MergeRule
@@ -68,6 +69,14 @@ class Location(BaseModel):
     country: str | None = None
     precision: GeoPrecision = GeoPrecision.PLACE
     evidence: Evidence | None = None
+    # Filled from the gazetteer (GeoNames, ISO 3166), never asked of a model: not in the schema
+    # a model is shown.
+    country_code: SkipJsonSchema[str | None] = Field(
+        default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code: 'IQ'."
+    )
+    latitude: SkipJsonSchema[float | None] = Field(default=None, ge=-90, le=90)
+    longitude: SkipJsonSchema[float | None] = Field(default=None, ge=-180, le=180)
+    geonames_id: SkipJsonSchema[int | None] = Field(default=None, ge=1)
 
 
 class EventDate(BaseModel):

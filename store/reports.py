@@ -1,7 +1,7 @@
 """Reports: one event of one article of one run, with what merging compares.
 
 A :class:`Report` is built from an :class:`~schemas.event.AttackEvent` of a result record. Names
-are reduced to keys through the gazetteer (``schemas.aliases``), so "the Revolutionary Guards" and
+are reduced to keys through the gazetteer (``gazetteer``), so "the Revolutionary Guards" and
 "IRGC" agree, and a place the gazetteer knows fills in its governorate and country. A date becomes
 a window of days (``date_start``..``date_end``, proleptic ordinals) as wide as its precision allows.
 
@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from schemas.aliases import PlaceKind, actor_lineage, canonical_place, normalise_name
+from gazetteer import PlaceKind, actor_lineage, canonical_place, normalise_name
 from schemas.event import Actor, AttackEvent, Location
 from schemas.vocab import DatePrecision
 

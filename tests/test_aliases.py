@@ -1,4 +1,4 @@
-"""The curated alias tables (schemas/gazetteer) and their lookups (schemas.aliases)."""
+"""The curated alias tables (gazetteer/data) and their lookups (the gazetteer package)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from schemas.aliases import (
+from gazetteer import (
     ActorKind,
     Gazetteer,
     GazetteerError,

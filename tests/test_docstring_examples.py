@@ -1,5 +1,5 @@
 """The worked examples in the packages' docstrings run, and say what they show: every module of
-schemas, extraction, evals, prompts, labelling, sitrep and store, one test each."""
+schemas, gazetteer, extraction, evals, prompts, labelling, sitrep and store, one test each."""
 
 from __future__ import annotations
 
@@ -11,7 +11,16 @@ from types import ModuleType
 
 import pytest
 
-PACKAGES = ("schemas", "extraction", "evals", "prompts", "labelling", "sitrep", "store")
+PACKAGES = (
+    "schemas",
+    "gazetteer",
+    "extraction",
+    "evals",
+    "prompts",
+    "labelling",
+    "sitrep",
+    "store",
+)
 
 
 def _modules() -> list[str]:

@@ -94,7 +94,7 @@ def test_dates_far_apart_needs_two_resolved_dates() -> None:
 
 
 def test_name_normalisation() -> None:
-    assert normalise_name("  The  Komala Party’s  ") == "komala partys"
+    assert normalise_name("  The  Komala Party’s  ") == "komala party"
     assert name_key("KDP-I") == name_key("kdpi")
     assert names_match("Sulaymānīyah", "SULAYMANIYAH", "place")
     assert names_match("Erbil Governorate", "Erbil", "place")

@@ -2,7 +2,7 @@
 
 It reads only the article's content blocks (``extraction.pipeline.page``), finds actors and places
 through
-the curated alias tables (``schemas.aliases``), and fills :class:`schemas.ArticleExtraction` with
+the curated alias tables (``gazetteer``), and fills :class:`schemas.ArticleExtraction` with
 attack events and statements whose every evidence span is exact. Phrase lists live in
 ``extraction/baseline/data/``.
 
@@ -29,7 +29,7 @@ from extraction.baseline.statement_kinds import statement_kind
 from extraction.baseline.statement_links import claim_weapons, link_events
 from extraction.baseline.statement_records import to_statement
 from extraction.baseline.statements import find_statements
-from schemas.aliases import ActorEntry
+from gazetteer import ActorEntry
 from schemas.article import Article
 from schemas.evidence import grounding_context
 from schemas.records import ArticleExtraction, Producer, schema_hash

@@ -26,7 +26,7 @@ from extraction.baseline.lexicon import events_data, phrase_regex
 from extraction.baseline.mentions import ActorMention
 from extraction.baseline.sources import source_spans
 from extraction.baseline.spans import evidence
-from schemas.aliases import ActorEntry, ActorKind, actor_for_demonym, gazetteer
+from gazetteer import ActorEntry, ActorKind, actor_for_demonym, gazetteer
 from schemas.event import Actor
 from schemas.vocab import ActorCategory
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from extraction.baseline.actors import RoleActor, assign_roles
 from extraction.baseline.casualties import find_casualties
+from extraction.baseline.casualty_clauses import find_clause_casualties
 from extraction.baseline.dates import DateMention, find_dates
 from extraction.baseline.event_cues import (
     Trigger,
@@ -34,7 +35,7 @@ from extraction.baseline.sentences import Document, Sentence, clauses
 from extraction.baseline.sites import FigureRef, Site, split_sites
 from extraction.baseline.sources import find_source, source_name, source_spans
 from extraction.baseline.weapons import WeaponMention, find_weapons
-from schemas.aliases import ActorEntry
+from gazetteer import ActorEntry
 from schemas.event import WeaponKind
 from schemas.vocab import CasualtyGroup, Outcome
 
@@ -110,6 +111,9 @@ def _candidate(
         places = [PlaceRef(p.mention, p.near, headline=True) for p in places]
     objects = [a.start for a in mentions.actors_in(start, end)] + [p.mention.start for p in places]
     triggers = find_triggers(doc, start, end, weapons, objects)
+    figures += find_clause_casualties(
+        plain, start, end, [(f.start, f.end) for f in figures], attack=bool(triggers)
+    )  # the looser shapes only beside an attack word
     if cue("pattern_cues").search(plain, start, end):
         return None  # a campaign or a habit ("has been bombing ... in recent days"), not an event
     deadly = bool(cue("deadly_words").search(plain, start, end))

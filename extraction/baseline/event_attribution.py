@@ -15,7 +15,7 @@ from extraction.baseline.events import EventDraft
 from extraction.baseline.sentences import Document
 from extraction.baseline.sources import find_source
 from extraction.baseline.spans import evidence
-from schemas.aliases import ActorEntry
+from gazetteer import ActorEntry
 from schemas.event import Attribution
 from schemas.vocab import AttributionKind, Standing
 

@@ -29,7 +29,7 @@ from extraction.baseline.lexicon import TriggerRule, cue, events_data, phrase_re
 from extraction.baseline.mentions import Mentions
 from extraction.baseline.sentences import Document
 from extraction.baseline.weapons import WeaponMention
-from schemas.aliases import ActorEntry
+from gazetteer import ActorEntry
 
 _DEFINITE = re.compile(
     r"(?:\b(?:the|these|this|those|that|such|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}"
@@ -54,12 +54,20 @@ def _trigger_rules() -> list[tuple[TriggerRule, re.Pattern[str]]]:
     return [(r, phrase_regex([r.pattern])) for r in events_data().triggers]
 
 
+@cache
+def _any_trigger() -> re.Pattern[str]:
+    """Any attack word at all: most clauses have none, and need no rule-by-rule search."""
+    return phrase_regex([r.pattern for r in events_data().triggers])
+
+
 def find_triggers(
     doc: Document, start: int, end: int, weapons: list[WeaponMention], objects: list[int]
 ) -> list[Trigger]:
     """The attack words of ``plain[start:end]``, longest first where they overlap; ``objects``
     are the offsets of actors and places a transitive trigger may take as its object."""
     plain = doc.plain
+    if not _any_trigger().search(plain, start, end):
+        return []
     protest = bool(cue("protest_words").search(plain, start, end))
     found: list[Trigger] = []
     for rule, rx in _trigger_rules():

@@ -43,7 +43,7 @@ from extraction.baseline.mentions import Mentions
 from extraction.baseline.sentences import Document
 from extraction.baseline.sites import Site
 from extraction.baseline.weapons import WeaponMention
-from schemas.aliases import ActorEntry
+from gazetteer import ActorEntry
 from schemas.event import Location
 from schemas.vocab import GeoPrecision, Standing
 

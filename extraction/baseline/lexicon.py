@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from schemas.aliases import ActorKind
+from gazetteer import ActorKind
 from schemas.event import WeaponKind
 from schemas.validation import first_error
 from schemas.vocab import CasualtyGroup, Channel, Outcome, Qualifier, StatementKind, SubType
@@ -104,8 +104,10 @@ class CasualtiesData(_Data):
     between_words: tuple[str, ...]
     groups: tuple[GroupRule, ...]
     foreign_citizen_adjectives: tuple[str, ...]
+    victim_verbs: tuple[str, ...] = ()
+    max_gap_chars: int = 100
 
-    @field_validator("killed_words", "injured_words")
+    @field_validator("killed_words", "injured_words", "victim_verbs")
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         _check(v)

@@ -26,7 +26,8 @@ from functools import cache
 from extraction.baseline.lexicon import events_data
 from extraction.baseline.mentions import PlaceMention, after_preposition
 from extraction.baseline.spans import evidence
-from schemas.aliases import PlaceEntry, PlaceKind, gazetteer
+from gazetteer import PlaceEntry, PlaceKind, gazetteer
+from gazetteer.world import coordinates, country_code
 from schemas.event import Location
 from schemas.vocab import GeoPrecision
 
@@ -53,13 +54,16 @@ def locative_places(
 ) -> list[PlaceRef]:
     """The place mentions that locate something: not "Kurdistan and Baghdad officials", not a
     possessive ("Iran’s semiofficial Tasnim"), not inside ``exclude`` spans (sources)."""
-    out = []
+    out: list[PlaceRef] = []
     for p in places:
         if p.quoted or any(s <= p.start and p.end <= e for s, e in exclude):
             continue
-        if re.match(r"['’]s?\b", text[p.end : p.end + 2]):
-            continue
-        if p.dateline or after_preposition(text, p.start):
+        if re.match(r"['’]s?\b|-[^\W\d]", text[p.end : p.end + 2]):
+            continue  # a possessive, or an adjective compound ("US-led", "Iran-backed")
+        appositive = bool(out) and bool(
+            re.fullmatch(r",\s*", text[out[-1].mention.end : p.start])
+        )  # "in San Carlos, Morazan Department"
+        if p.dateline or p.locative or appositive or after_preposition(text, p.start):
             near = bool(_near_before().search(text[max(0, p.start - 45) : p.start]))
             out.append(PlaceRef(p, near))
     return out
@@ -124,6 +128,8 @@ def to_location(text: str, ref: PlaceRef | None, named: Sequence[PlaceRef] = ())
         return Location()
     e = ref.entry
     holders = [n for n in named if n.entry != e and contains(n.entry, e)]
+    if e.admin1 is None and e.kind.rank > PlaceKind.PROVINCE.rank:
+        holders += _appositive_admin1(text, ref, named)
     levels = [e, *[n.entry for n in holders]]
     place = e.canonical if e.kind.rank >= PlaceKind.CITY.rank else None
     admin2 = next((x.admin2 for x in levels if x.kind is PlaceKind.DISTRICT), None)
@@ -150,6 +156,7 @@ def to_location(text: str, ref: PlaceRef | None, named: Sequence[PlaceRef] = ())
     cue = _near_before().search(text[max(0, start - 45) : start]) if ref.near else None
     if cue is not None:
         start = start - (len(text[max(0, start - 45) : start]) - cue.start())
+    geo = e if e.latitude is not None else coordinates(e)
     return Location(
         place=place,
         admin2=admin2,
@@ -157,4 +164,22 @@ def to_location(text: str, ref: PlaceRef | None, named: Sequence[PlaceRef] = ())
         country=e.country,
         precision=precision(ref),
         evidence=evidence(text, start, end),
+        country_code=e.country_code or country_code(e.country),
+        latitude=geo.latitude if geo else None,
+        longitude=geo.longitude if geo else None,
+        geonames_id=geo.geonames_id if geo else None,
     )
+
+
+def _appositive_admin1(text: str, ref: PlaceRef, named: Sequence[PlaceRef]) -> list[PlaceRef]:
+    """A province named just after a town the tables give no province for ("San Carlos,
+    Morazan Department"): it holds the town."""
+    e = ref.entry
+    return [
+        n
+        for n in named
+        if n.entry.kind in (PlaceKind.GOVERNORATE, PlaceKind.PROVINCE)
+        and n.entry.country == e.country
+        and 0 <= n.mention.start - ref.mention.end <= 40
+        and re.fullmatch(r"[\s,]*(?:[\w' -]+,\s*)?", text[ref.mention.end : n.mention.start])
+    ]

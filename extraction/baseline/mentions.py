@@ -1,6 +1,6 @@
 """Find the gazetteer's actors and places in an article: longest alias first, case-aware.
 
-Every run of up to N words is looked up by its normalised form (``schemas.aliases.normalise_name``),
+Every run of up to N words is looked up by its normalised form (``gazetteer.normalise_name``),
 so spelling variants the alias tables fold (curly apostrophes, hyphens, dots, "the") need no extra
 patterns. Case still counts where the alias says so: an acronym must be written in capitals and a
 capitalised alias word must be capitalised ("the Guards" is the IRGC, "security guards" is not).
@@ -30,7 +30,8 @@ from typing import Generic, TypeVar
 
 from extraction.baseline.lexicon import events_data, phrase_regex, statements_data
 from extraction.baseline.sentences import Document
-from schemas.aliases import (
+from extraction.baseline.world_places import find_world_places
+from gazetteer import (
     ActorEntry,
     ActorKind,
     PlaceEntry,
@@ -40,6 +41,9 @@ from schemas.aliases import (
 )
 
 _TOKEN = re.compile(r"[^\W_]+")
+_PREFIX = 3
+_ADJECTIVE_COMPOUND = re.compile(r"-[^\W\d]")  # "US-led", "Iran-backed": no place
+_SLACK = 2  # a surface may have more words than its form: "Nation’s" is "Nation", "s"
 _BLOCKED = re.compile(r"[;:()\[\]\"“”!?\n—–]")
 _APOSTROPHE = "'’‘`ʼ"
 _ADDRESSED = re.compile(
@@ -68,6 +72,7 @@ class PlaceMention:
     entry: PlaceEntry
     quoted: bool = False
     dateline: bool = False
+    locative: bool = False  # found in a locative context (world places are only found there)
 
 
 @dataclass(frozen=True)
@@ -118,11 +123,25 @@ class _Matcher(Generic[T]):
     def __init__(self, items: Sequence[tuple[str, T]]) -> None:
         self._by_key: dict[str, list[tuple[str, T]]] = {}
         self._max = 1
+        # the most words a form can have whose key starts with a given (up to 3-letter) prefix:
+        # a name's key starts with its first word's key, so most words need no lookup at all
+        self._max_by_prefix: dict[str, int] = {}
+        # prefixes of forms whose first word may be written in lower case ("security forces");
+        # a lower-case word never starts any other form (``_case_ok``)
+        self._lower_ok: set[str] = set()
         for form, entry in items:
             key = normalise_name(form)
             if key:
                 self._by_key.setdefault(key, []).append((form, entry))
-                self._max = max(self._max, len(_TOKEN.findall(form)))
+                words = len(_TOKEN.findall(form))
+                self._max = max(self._max, words)
+                toks = _TOKEN.findall(form)
+                head = toks[1] if len(toks) > 1 and toks[0].lower() == "the" else toks[0]
+                for n in range(1, min(_PREFIX, len(key)) + 1):
+                    prefix = key[:n]
+                    self._max_by_prefix[prefix] = max(self._max_by_prefix.get(prefix, 0), words)
+                    if not head[0].isupper():
+                        self._lower_ok.add(prefix)
 
     def scan(
         self, text: str, start: int, end: int, pick: Callable[[list[T]], T | None]
@@ -130,7 +149,13 @@ class _Matcher(Generic[T]):
         tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
         out: list[tuple[int, int, T]] = []
         i = 0
+        lower_ok = self._lower_ok
         while i < len(tokens):
+            ts, te = tokens[i]
+            head = text[ts : min(te, ts + _PREFIX)]
+            if head.islower() and head.isascii() and head not in lower_ok:
+                i += 1  # a lower-case word that starts no form (the common case): no lookup
+                continue
             found = self._longest_at(text, tokens, i, pick)
             if found is None:
                 i += 1
@@ -150,7 +175,14 @@ class _Matcher(Generic[T]):
         s = tokens[i][0]
         if text[s : tokens[i][1]].lower() == "the" or _possessive_s(text, tokens[i]):
             return None
-        for n in range(min(self._max, len(tokens) - i), 0, -1):
+        first = text[s : tokens[i][1]]
+        prefix = normalise_name(first)[:_PREFIX]
+        if not first[0].isupper() and prefix not in self._lower_ok:
+            return None
+        most = self._max_by_prefix.get(prefix, 0)
+        if most and any(text[a - 1] in _APOSTROPHE for a, _ in tokens[i + 1 : i + most + 1]):
+            most += _SLACK  # "Nation’s" is two words of a surface, one of a form
+        for n in range(min(most, len(tokens) - i), 0, -1):
             e = tokens[i + n - 1][1]
             if n > 1 and _possessive_s(text, tokens[i + n - 1]):
                 continue
@@ -231,6 +263,7 @@ def find_mentions(doc: Document) -> Mentions:
             dateline = doc.dateline is not None and doc.dateline[0] <= ps and pe <= doc.dateline[1]
             quoted = doc.is_masked(ps, pe) and not dateline
             raw_places.append(PlaceMention(ps, pe, text[ps:pe], place, quoted, dateline))
+    raw_places = [p for p in raw_places if not _ADJECTIVE_COMPOUND.match(text, p.end)]
     countries = Counter(p.entry.country for p in raw_places if not p.quoted)
     country = countries.most_common(1)[0][0] if countries else None
     raw_actors: list[ActorMention] = []
@@ -239,6 +272,18 @@ def find_mentions(doc: Document) -> Mentions:
             text, s.start, s.end, _pick_by_country(country)
         ):
             raw_actors.append(ActorMention(a_s, a_e, text[a_s:a_e], actor, doc.is_masked(a_s, a_e)))
+    compounds = [(a.start, a.end) for a in raw_actors if _ADJECTIVE_COMPOUND.match(text, a.end)]
+    raw_actors = [a for a in raw_actors if not _ADJECTIVE_COMPOUND.match(text, a.end)]
+    taken = [(p.start, p.end) for p in raw_places] + [(a.start, a.end) for a in raw_actors]
+    taken += compounds
+    for ps, pe, place in find_world_places(doc, taken, country):
+        dateline = doc.dateline is not None and doc.dateline[0] <= ps and pe <= doc.dateline[1]
+        quoted = doc.is_masked(ps, pe) and not dateline
+        raw_places.append(PlaceMention(ps, pe, text[ps:pe], place, quoted, dateline, True))
+    raw_places.sort(key=lambda p: p.start)
+    if country is None:
+        countries = Counter(p.entry.country for p in raw_places if not p.quoted)
+        country = countries.most_common(1)[0][0] if countries else None
     actors, places = _resolve_overlaps(text, raw_actors, raw_places)
     actors = _add_anaphors(doc, actors, places)
     return Mentions(actors, places, country)

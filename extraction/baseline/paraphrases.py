@@ -18,7 +18,7 @@ from extraction.baseline.sentences import Sentence, clauses
 from extraction.baseline.speakers import find_speaker
 from extraction.baseline.statement_drafts import MIN_QUOTE_WORDS, Speaker, StatementDraft, Walk
 from extraction.baseline.statement_kinds import channel_of
-from schemas.aliases import ActorKind
+from gazetteer import ActorKind
 from schemas.vocab import Channel, StatementKind, TextType
 
 

@@ -20,10 +20,10 @@ from functools import cache
 from extraction.baseline.lexicon import phrase_regex, statements_data
 from extraction.baseline.mentions import Mentions
 from extraction.baseline.sentences import Document
-from schemas.aliases import ActorEntry
+from gazetteer import ActorEntry
 
 _TOKEN = (
-    r"(?:[A-Z][a-z’']+(?:-[A-Z][a-z]+)?|(?:al|el|bin|ibn|abu|Abu|Al|El)-[A-Z][a-z’']+"
+    r"(?:(?:Mc|Mac)?[A-Z][a-z’']+(?:-[A-Z][a-z]+)?|(?:al|el|bin|ibn|abu|Abu|Al|El)-[A-Z][a-z’']+"
     r"|\([A-Z][a-z]+\))"
 )
 _TITLES = (

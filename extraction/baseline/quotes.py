@@ -46,9 +46,21 @@ def _after_quote() -> re.Pattern[str]:
 def _before_quote() -> re.Pattern[str]:
     return re.compile(
         r"(?P<subj>[^“”\"]{1,320}?)\s*,?\s+(?P<verb>said|says|added|continued|declared|wrote|tweeted|stated|"
-        r"warned|told\s+\w+(?:\s+\w+)?)(?P<rest>\s+(?:in\s+a\s+\w+(?:\s+\w+)?|on\s+\w+|that))?\s*:\s*$",
+        r"warned|told\s+\w+(?:\s+\w+)?|declared|reiterated|added|concluded|asked|writes|adds|says)"
+        r"(?P<rest>\s+(?:in\s+a\s+\w+(?:\s+\w+)?|on\s+\w+|that))?\s*[:,]\s*$",
         re.IGNORECASE,
     )
+
+
+_SHORT_END = re.compile(
+    r"[,?!]\s*[”\"]\s*,?\s*(?:[A-Z][\w.’'-]*\s+){1,3}(?:said|says|adds|added|wrote|writes)\b"
+)
+
+
+def _short_attributed(text: str, piece: QuotePiece) -> bool:
+    """A quote under four words with its speaker right after it ("“Go register,” Trump
+    said"): words, not scare quotes."""
+    return piece.closed and bool(_SHORT_END.match(text, max(piece.content_end - 1, 0)))
 
 
 def _sentence_of(doc: Document, offset: int) -> Sentence | None:
@@ -58,7 +70,7 @@ def _sentence_of(doc: Document, offset: int) -> Sentence | None:
 def read_quote(walk: Walk, piece: QuotePiece) -> None:
     """Add the statement of a quote, if an attribution is attached to it."""
     doc, text = walk.doc, walk.doc.text
-    if piece.words < MIN_QUOTE_WORDS:
+    if piece.words < MIN_QUOTE_WORDS and not _short_attributed(walk.doc.text, piece):
         return
     sentence = _sentence_of(doc, piece.start)
     if sentence is None or sentence.headline:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extraction.baseline.lexicon import sentences_data
+from extraction.baseline.paragraphs import paragraphs
 from extraction.pipeline.page import Block, content_blocks
 
 MIN_QUOTE_WORDS = 4
@@ -160,7 +161,11 @@ def _is_abbreviation(block_text: str, dot: int) -> bool:
     if not m:
         return False
     word = m.group(1).rstrip(".")
-    return word in _abbreviations() or (len(word) == 1 and word.isupper())
+    return (
+        word in _abbreviations()
+        or (word.isupper() and word.capitalize() in _abbreviations())  # "MR." in capitals
+        or (len(word) == 1 and word.isupper())
+    )
 
 
 def _split_block(block: Block, pieces: list[QuotePiece]) -> list[tuple[int, int]]:
@@ -206,7 +211,7 @@ def _is_headline(block: Block) -> bool:
 
 def read_document(text: str) -> Document:
     """Content blocks, sentences (headline blocks flagged), quotes and the dateline of ``text``."""
-    blocks = content_blocks(text)
+    blocks = paragraphs(text, content_blocks(text))
     sentences: list[Sentence] = []
     quotes: list[QuotePiece] = []
     masked: list[tuple[int, int]] = []

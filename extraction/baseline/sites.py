@@ -16,7 +16,7 @@ from extraction.baseline.event_cues import Trigger
 from extraction.baseline.locations import PlaceRef, choose, compatible, contains
 from extraction.baseline.sentences import Document
 from extraction.baseline.weapons import WeaponMention
-from schemas.aliases import ActorEntry
+from gazetteer import ActorEntry
 
 _SPLIT_SITES = re.compile(r",\s+(?:and\s+)?|\s+and\s+")
 

@@ -28,8 +28,9 @@ from extraction.baseline.mentions import Mentions
 from extraction.baseline.person_names import People, find_names, roles
 from extraction.baseline.sentences import Document
 from extraction.baseline.sources import unnamed_head
+from extraction.baseline.speaker_fallbacks import last_person, lone_name, role_speaker
 from extraction.baseline.statement_drafts import Speaker, StatementDraft, Walk
-from schemas.aliases import ActorEntry, ActorKind, gazetteer
+from gazetteer import ActorEntry, ActorKind, gazetteer
 from schemas.vocab import Channel
 
 ORG_DISTANCE = 60
@@ -111,7 +112,13 @@ def _speaker(
     if anaphor is not None and not lowered.startswith("the statement"):
         return Speaker(None, None, anaphor.entry)
     if lowered in _pronouns() or lowered.startswith(("the statement", "the government statement")):
-        return _antecedent(lowered, previous, earlier, sentence)
+        found = _antecedent(lowered, previous, earlier, sentence)
+        if found is None and lowered in ("he", "she"):
+            person = last_person(doc, mentions, start, people)
+            found = (
+                Speaker(person, people.role.get(person), people.org.get(person)) if person else None
+            )
+        return found
     actors = [
         a
         for a in mentions.actors
@@ -124,6 +131,13 @@ def _speaker(
     names = find_names(doc, mentions, start, end, people.full)
     if not names and not actors:
         names = _role_holder(doc, start, end, people)
+    if not names and not actors:
+        lone = lone_name(doc, mentions, start, end, people)
+        if lone is not None:
+            return Speaker(lone, people.role.get(lone), people.org.get(lone))
+        spokesperson = role_speaker(doc, mentions, start, end)
+        if spokesperson is not None:
+            return spokesperson
     unnamed = unnamed_head().match(subject)
     if (
         unnamed

@@ -9,7 +9,7 @@ from extraction.baseline.dates import DateMention
 from extraction.baseline.mentions import Mentions
 from extraction.baseline.person_names import People
 from extraction.baseline.sentences import Document, QuotePiece
-from schemas.aliases import ActorEntry
+from gazetteer import ActorEntry
 from schemas.vocab import Channel, StatementKind, TextType
 
 MIN_QUOTE_WORDS = 4

@@ -17,7 +17,7 @@ from extraction.baseline.lexicon import phrase_regex, statements_data
 from extraction.baseline.sentences import Document
 from extraction.baseline.speakers import lineage_of
 from extraction.baseline.statement_drafts import StatementDraft, statement_text
-from schemas.aliases import ActorKind
+from gazetteer import ActorKind
 from schemas.vocab import Channel, StatementKind
 
 

@@ -14,7 +14,7 @@ from extraction.baseline.sentences import Document
 from extraction.baseline.spans import evidence
 from extraction.baseline.speakers import lineage_of
 from extraction.baseline.statement_drafts import StatementDraft
-from schemas.aliases import ActorEntry, ActorKind, gazetteer
+from gazetteer import ActorEntry, ActorKind, gazetteer
 from schemas.event import EventDate
 from schemas.statement import Statement
 from schemas.vocab import StatementKind

@@ -1,0 +1,170 @@
+"""Attack clauses, casualty figures and statements found by their structure, and the false
+positives the baseline must not produce. Every sentence here is SYNTHETIC (invented)."""
+
+from __future__ import annotations
+
+from extraction.baseline import extract_baseline
+from extraction.baseline.sentences import read_document
+from schemas.article import Article
+from schemas.records import ArticleExtraction
+from schemas.vocab import CasualtyKind, Standing, StatementKind
+
+
+def _x(text: str) -> ArticleExtraction:
+    return extract_baseline(Article(id="synthetic", text=text, publication_date="2024-01-10"))
+
+
+def _killed(x: ArticleExtraction) -> list[tuple[int | None, int | None]]:
+    return [
+        (c.low, c.best) for e in x.events for c in e.casualties if c.kind is CasualtyKind.KILLED
+    ]
+
+
+def test_a_number_bound_to_its_verb_across_the_clause() -> None:
+    x = _x(
+        "Drones struck a base in Koya on Monday. Two Peshmerga fighters from the KDPI "
+        "identified as Ali Karim and Omar Aziz were killed in the strike."
+    )
+    assert (2, 2) in _killed(x)
+
+
+def test_numbers_in_words_and_a_singular_victim() -> None:
+    x = _x("Gunmen ambushed a convoy near Kandahar on Monday and killed a driver.")
+    assert x.events and (1, 1) in _killed(x)
+
+
+def test_a_named_victim_and_several_members_of_his_family() -> None:
+    x = _x(
+        "A bomb attack in Mosul on Monday caused the death of businessman Sami Aziz and "
+        "several members of his family."
+    )
+    assert (3, 4) in _killed(x)
+
+
+def test_murder_is_an_attack() -> None:
+    x = _x("The mayor of an invented town was murdered by gunmen in Mosul on Monday.")
+    assert x.events and (1, 1) in _killed(x)
+
+
+def test_a_hypothetical_attack_is_no_reported_event() -> None:
+    x = _x(
+        "The ministry said it would respond firmly in the event of any future attacks "
+        "from Israel, and warned that bases might be targeted."
+    )
+    assert all(e.standing is not Standing.REPORTED for e in x.events)
+
+
+def test_an_adjective_compound_is_no_place() -> None:
+    x = _x("The US-led coalition said drones struck a depot on Monday, killing two.")
+    assert all(e.location.country != "United States" for e in x.events)
+
+
+def test_asked_and_released_a_statement_are_speech() -> None:
+    x = _x(
+        "Drones struck the PDKI in Koya on Monday. “We will not be silenced by these "
+        "cowardly attacks on our people,” the PDKI said in a statement."
+    )
+    assert any(s.organisation == "PDKI" for s in x.statements)
+
+
+def test_condemnation_written_as_a_noun() -> None:
+    x = _x(
+        "Drones struck the PDKI in Koya on Monday. Kurdish officials expressed their "
+        "condemnations of the attack."
+    )
+    assert any(s.kind is StatementKind.CONDEMNATION for s in x.statements)
+
+
+def _speakers(text: str) -> list[tuple[str | None, str | None, str | None]]:
+    return [(s.speaker, s.role, s.organisation) for s in _x(text).statements]
+
+
+def test_a_lone_name_before_the_speech_verb_is_the_speaker() -> None:
+    assert _speakers("“The money is a floor, not a ceiling at all,” Henry adds.") == [
+        ("Henry", None, None)
+    ]
+
+
+def test_he_stands_for_the_last_person_named() -> None:
+    text = (
+        "Invented mayor Daniel Okoro spoke on Tuesday. “We deserve credit for running a "
+        "good campaign,” he said."
+    )
+    assert _speakers(text) == [("Daniel Okoro", None, None)]
+
+
+def test_a_spokesperson_named_by_role() -> None:
+    text = '"This is a matter for the bank, not for the government," a spokeswoman said.'
+    assert _speakers(text) == [(None, "spokeswoman", None)]
+
+
+def test_a_short_quote_with_its_speaker_right_after_it() -> None:
+    text = "Invented analyst Mr. Greenfield runs a fund. “Empire building,” Mr. Greenfield said."
+    assert [s for s, _, _ in _speakers(text)] == ["Greenfield"]
+
+
+def test_names_with_mc_are_whole() -> None:
+    text = "“We will keep fighting for this bill,” said Senator Claire McInvented on Monday."
+    assert _speakers(text) == [("Claire McInvented", "Senator", None)]
+
+
+def test_the_murder_of_a_number_and_of_named_victims() -> None:
+    assert (6, 6) in _killed(_x("Gunmen carried out the murder of six invented clerics in Mosul."))
+    x = _x("The assassination of Invented Person and Made Up in Mosul shocked the town.")
+    assert (2, 2) in _killed(x)
+    assert _killed(_x("The murder of the priests in Mosul shocked the nation.")) == []
+
+
+def test_a_singular_passive_victim_beside_an_attack_word() -> None:
+    x = _x("The mayor, who was kidnapped by gunmen near Mosul on Monday, was found dead.")
+    assert (1, 1) in _killed(x)
+    assert (
+        _killed(_x("Gunmen attacked a checkpoint near Mosul on Monday; nobody was killed.")) == []
+    )
+
+
+def test_bodies_are_killed_and_capital_abbreviations_do_not_cut_sentences() -> None:
+    x = _x("GUNMEN ATTACKED THE INVENTED VILLAGE NEAR MOSUL. RESCUERS RECOVERED 12 BODIES THERE.")
+    assert (12, 12) in _killed(x)
+    text = "IN THE ATTACK NEAR MOSUL THE DRIVER WAS KILLED AND MR. INVENTED WAS HURT."
+    assert len(read_document(text).sentences) == 1
+    assert (1, 1) in _killed(_x(text))
+
+
+def test_perpetrators_named_by_no_organisation() -> None:
+    x = _x("Urban guerrillas attacked a police station in Mosul on Monday, killing two officers.")
+    perps = [(p.name, p.category.value) for e in x.events for p in e.perpetrators]
+    assert perps == [("Urban guerrillas", "rebel_group")]
+    x = _x("Gunmen ambushed a convoy near Kandahar on Monday, killing three soldiers.")
+    assert [p.name.lower() for e in x.events for p in e.perpetrators] == ["gunmen"]
+
+
+def test_no_perpetrator_where_no_group_claimed_it() -> None:
+    x = _x(
+        "Drones struck a base in Koya on Monday, killing two people. No group immediately "
+        "claimed responsibility for the attack."
+    )
+    assert [p.name for e in x.events for p in e.perpetrators] == []
+
+
+def test_a_news_agency_speaks_for_itself_not_for_the_group_it_is_close_to() -> None:
+    x = _x(
+        "Drones struck the PDKI in Koya on Monday. The semi-official Tasnim news agency, which "
+        "is close to the IRGC, said the strikes targeted terrorist headquarters."
+    )
+    assert [s.organisation for s in x.statements] == ["Tasnim News Agency"]
+
+
+def test_murdered_with_its_number_and_killed_by_an_agent() -> None:
+    x = _x("Invented rebels murdered four members of a family near Mosul on Monday.")
+    assert (4, 4) in _killed(x)
+    x = _x("The five villagers were killed by members of an invented front near Mosul on Monday.")
+    assert x.events and (5, 5) in _killed(x)
+
+
+def test_killed_with_named_victims() -> None:
+    x = _x(
+        "Gunmen attacked a checkpoint near Mosul on Monday and killed Invented Person and Made Up."
+    )
+    assert (2, 2) in _killed(x)
+    assert _killed(_x("Troops attacked the village near Mosul on Monday and killed them.")) == []
