@@ -1,16 +1,21 @@
 """Extraction by a model: instructor over the openai client, against any OpenAI-compatible server.
 
-One call sends the prompt's system message and the article as delimited data, asks for
-:class:`schemas.Records` (tool call or JSON, per ``config.mode``), and validates the answer with a
-grounding context: evidence offsets are recomputed by aligning each quote with the article (never
-taken from the model), and a quote that is not in the article makes instructor re-ask, up to
-``config.max_reasks`` times. The context is set around the instructor call with
-:func:`schemas.evidence.grounding` rather than passed as instructor's ``context=``: given a
-context, instructor renders every message as a Jinja template (about 2 ms of CPU a call, and an
-article's ``{{ ... }}`` would be template code); without one it sends the messages as built.
+One call sends the prompt's system message (the same for every article, first, so prefix caches
+apply) and the article as delimited data, asks for the model-facing schema
+(:mod:`schemas.model_facing`; carried as :mod:`extraction.model.modes` says for ``config.mode``),
+and validates the answer as :class:`schemas.Records` with a grounding context: evidence offsets are
+recomputed by aligning each quote with the article (never taken from the model), and a quote that is
+not in the article makes instructor re-ask, up to ``config.max_reasks`` times. The context is set
+around the instructor call with :func:`schemas.evidence.grounding` rather than passed as
+instructor's ``context=``: given a context, instructor renders every message as a Jinja template
+(about 2 ms of CPU a call, and an article's ``{{ ... }}`` would be template code); without one it
+sends the messages as built.
 
 If the re-asks run out and grounding was the only fault, the last answer is kept with those quotes
-flagged ``not_found`` and a warning, since it was paid for.
+flagged ``not_found`` and a warning, since it was paid for. An answer identical to the one before
+it is not re-asked again: the model has shown it will not change it. Failures are described as
+:mod:`extraction.model.diagnosis` sees them (a context that filled, a server that cannot parse
+the request or its own answer, a local server that timed out).
 
 Each HTTP request goes through the transport policy of :mod:`extraction.model.retry`; the requests
 sent
@@ -59,25 +64,27 @@ from pydantic import BaseModel, ValidationError
 
 from extraction.config import NO_KEY, ExtractionConfig
 from extraction.errors import ExtractionError, ModelOutputError
-from extraction.model.answer import RecordsAnswer
+from extraction.model.answer import RecordsAnswer, parse_answer
+from extraction.model.diagnosis import context_filled, server_failure
 from extraction.model.messages import build_messages
-from extraction.model.retry import async_transport_retrying, describe_failure, transport_retrying
+from extraction.model.modes import PASTED_SECTION, instructor_mode, shape_request
+from extraction.model.retry import (
+    async_transport_retrying,
+    describe_failure,
+    server_said,
+    transport_retrying,
+)
 from prompts import Prompt, load_prompt
 from schemas.article import Article
 from schemas.evidence import Evidence, grounding, grounding_context
 from schemas.grounding import AlignmentStatus, align
+from schemas.model_facing import compact_schema_text
 from schemas.records import ArticleExtraction, Producer, Records, Usage, schema_hash
 from schemas.statement import Statement
 from schemas.vocab import TextType
 
 logger = logging.getLogger("sitrep.extraction")
 
-_INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
-    "tools": instructor.Mode.TOOLS,
-    "json": instructor.Mode.JSON,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "md_json": instructor.Mode.MD_JSON,
-}
 _FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 Sleep = Callable[[float], None]
@@ -99,16 +106,27 @@ class _Meter:
     requests: int = 0
     completions: list[ChatCompletion] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
+    unparsed_by_server: int = 0
 
     def record(self, completion: ChatCompletion) -> None:
         self.completions.append(completion)
         u = completion.usage
         if u is not None:
+            details = u.prompt_tokens_details
+            cached = (details.cached_tokens or 0) if details is not None else 0
             self.usage = self.usage + Usage(
                 prompt_tokens=u.prompt_tokens or 0,
                 completion_tokens=u.completion_tokens or 0,
                 total_tokens=u.total_tokens or 0,
+                cached_prompt_tokens=cached,
             )
+
+    def repeated(self, mode: str) -> bool:
+        """Whether the last answer is word for word the one before it."""
+        if len(self.completions) < 2:
+            return False
+        last, before = (completion_payload(c, mode) for c in self.completions[-2:][::-1])
+        return last is not None and last == before
 
     @property
     def last(self) -> ChatCompletion | None:
@@ -129,7 +147,12 @@ class _Call:
     def build(cls, article: Article, config: ExtractionConfig) -> _Call:
         prompt = load_prompt(config.prompt_id)
         system, user = build_messages(article, prompt)
-        return cls(article, config, prompt, system["content"], user["content"])
+        instructions = system["content"]
+        section = PASTED_SECTION.get(config.mode)
+        if section is not None:
+            pasted = prompt.fill(section, schema=compact_schema_text())
+            instructions = f"{instructions}\n\n{pasted}"
+        return cls(article, config, prompt, instructions, user["content"])
 
     def request(self) -> dict[str, Any]:
         """The keyword arguments for instructor's patched create. No ``context=``: validation
@@ -158,7 +181,8 @@ class _Call:
         Refuses messages that differ from the ones built (instructor would alter them if given a
         validation context, by rendering them as templates; the JSON modes append instructor's
         schema instructions after them, which is allowed), parameters the chat completions API
-        does not have, and streaming (sitrep reads whole answers)."""
+        does not have, and streaming (sitrep reads whole answers). The ``response_format`` is
+        then set for ``config.mode`` (:func:`extraction.model.modes.shape_request`)."""
         messages = kwargs.get("messages")
         problem = None
         if not (
@@ -180,7 +204,7 @@ class _Call:
                 endpoint=self.config.endpoint,
                 model=self.config.api_model,
             )
-        return kwargs
+        return shape_request(self.config.mode, kwargs)
 
 
 _CHAT_PARAMETERS = frozenset(
@@ -217,6 +241,31 @@ def _with_meter(err: ExtractionError, meter: _Meter) -> ExtractionError:
     return err
 
 
+class RepeatedAnswer(ModelOutputError):
+    """The model answered a re-ask with the very answer it was told was wrong."""
+
+
+def _one_more_try(exc: openai.APIError, meter: _Meter) -> bool:
+    """After the server failed to parse the model's own answer: one more request, once."""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code < 500:
+        return False
+    if server_failure(server_said(exc)) != "answer" or meter.unparsed_by_server:
+        return False
+    meter.unparsed_by_server += 1
+    return True
+
+
+def _answered(call: _Call, meter: _Meter, completion: ChatCompletion) -> ChatCompletion:
+    meter.record(completion)
+    if meter.repeated(call.config.mode):
+        raise RepeatedAnswer(
+            "the model repeated its previous answer word for word after being told what was "
+            "wrong with it; not asking again",
+            kind="invalid",
+        )
+    return completion
+
+
 def _sync_create(
     client: openai.OpenAI, call: _Call, meter: _Meter, sleep: Sleep
 ) -> Callable[..., ChatCompletion]:
@@ -227,14 +276,17 @@ def _sync_create(
             meter.requests += 1
             return client.post(_CHAT_PATH, cast_to=ChatCompletion, body=body)
 
-        try:
-            completion = transport_retrying(call.config, sleep=sleep)(send)
-        except openai.APIError as exc:
-            raise describe_failure(
-                exc, call.config, attempts=meter.requests, usage=meter.usage
-            ) from None
-        meter.record(completion)
-        return completion
+        while True:
+            try:
+                completion = transport_retrying(call.config, sleep=sleep)(send)
+                break
+            except openai.APIError as exc:
+                if _one_more_try(exc, meter):
+                    continue
+                raise describe_failure(
+                    exc, call.config, attempts=meter.requests, usage=meter.usage
+                ) from None
+        return _answered(call, meter, completion)
 
     return create
 
@@ -249,16 +301,18 @@ def _async_create(
             meter.requests += 1
             return await client.post(_CHAT_PATH, cast_to=ChatCompletion, body=body)
 
-        try:
-            completion: ChatCompletion = await async_transport_retrying(call.config, sleep=sleep)(
-                send
-            )
-        except openai.APIError as exc:
-            raise describe_failure(
-                exc, call.config, attempts=meter.requests, usage=meter.usage
-            ) from None
-        meter.record(completion)
-        return completion
+        while True:
+            try:
+                retrying = async_transport_retrying(call.config, sleep=sleep)
+                completion: ChatCompletion = await retrying(send)
+                break
+            except openai.APIError as exc:
+                if _one_more_try(exc, meter):
+                    continue
+                raise describe_failure(
+                    exc, call.config, attempts=meter.requests, usage=meter.usage
+                ) from None
+        return _answered(call, meter, completion)
 
     return create
 
@@ -322,7 +376,7 @@ def _salvage(call: _Call, completion: ChatCompletion | None) -> Records | None:
         return None
     context = grounding_context(call.article.text, evidence_from="model", on_ungrounded="flag")
     try:
-        return Records.model_validate_json(payload, context=context)
+        return Records.model_validate(parse_answer(payload), context=context)
     except ValidationError:
         return None
 
@@ -353,6 +407,61 @@ def _reasons(exc: InstructorRetryException) -> list[str]:
     return [str(last)] if last is not None else []
 
 
+def _length_stop(cfg: ExtractionConfig, meter: _Meter) -> str:
+    last = meter.last
+    used = last.usage if last is not None else None
+    filled = (
+        context_filled(
+            prompt_tokens=used.prompt_tokens or 0,
+            completion_tokens=used.completion_tokens or 0,
+            max_tokens=cfg.max_tokens,
+        )
+        if used is not None
+        else None
+    )
+    return filled or (
+        f"the model stopped at max_tokens={cfg.max_tokens} before finishing the records; "
+        "raise max_tokens (max_tokens= / --max-tokens)"
+    )
+
+
+def _repeated(call: _Call, meter: _Meter, err: RepeatedAnswer) -> tuple[Records, list[str]]:
+    """Keep a repeated answer whose only fault is grounding; else fail saying what was wrong."""
+    last = meter.last
+    kept = _salvage(call, last)
+    if kept is not None:
+        flagged = ungrounded_warnings(kept, call.article.text)
+        summary = (
+            f"the model repeated its answer after a re-ask; it is kept with {len(flagged)} "
+            "flagged value(s)"
+        )
+        return kept, [summary, *flagged]
+    payload = completion_payload(last, call.config.mode) if last is not None else None
+    reasons: list[str] = []
+    kind = "invalid"
+    try:
+        with call.grounding():
+            RecordsAnswer.model_validate_json(payload or "")
+    except ValidationError as exc:
+        reasons = [
+            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
+            for e in exc.errors()[:10]
+        ]
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            kind = "unparseable"
+    cfg = call.config
+    raise ModelOutputError(
+        f"{err.message} ({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} request(s)); "
+        f"its errors: {'; '.join(reasons[:3]) or 'unknown'}",
+        reasons=reasons,
+        kind=kind,
+        endpoint=cfg.endpoint,
+        model=cfg.api_model,
+        attempts=meter.requests,
+        usage=meter.usage,
+    ) from None
+
+
 def _records_or_raise(call: _Call, meter: _Meter, exc: Exception) -> tuple[Records, list[str]]:
     """Turn a failed instructor call into kept records (grounding only) or a sitrep error."""
     cfg = call.config
@@ -364,14 +473,14 @@ def _records_or_raise(call: _Call, meter: _Meter, exc: Exception) -> tuple[Recor
     }
     if isinstance(exc, IncompleteOutputException):
         raise ModelOutputError(
-            f"the model stopped at max_tokens={cfg.max_tokens} before finishing the records "
-            f"({cfg.endpoint}, model {cfg.api_model!r}); raise max_tokens (max_tokens= / "
-            "--max-tokens)",
+            f"{_length_stop(cfg, meter)} ({cfg.endpoint}, model {cfg.api_model!r})",
             kind="truncated",
             **common,
         ) from None
     if isinstance(exc, InstructorRetryException):
         cause = exc.__cause__
+        if isinstance(cause, RepeatedAnswer):
+            return _repeated(call, meter, cause)
         if isinstance(cause, ExtractionError):
             raise _with_meter(cause, meter) from None
         last = cast(ChatCompletion | None, exc.last_completion) or meter.last
@@ -448,7 +557,7 @@ def _extract(
     patched = cast(
         _PatchedCreate,
         instructor.patch(
-            create=_sync_create(client, call, meter, sleep), mode=_INSTRUCTOR_MODES[config.mode]
+            create=_sync_create(client, call, meter, sleep), mode=instructor_mode(config.mode)
         ),
     )
     warnings: list[str] = []
@@ -469,7 +578,7 @@ async def _aextract(
     patched = cast(
         _AsyncPatchedCreate,
         instructor.patch(
-            create=_async_create(client, call, meter, sleep), mode=_INSTRUCTOR_MODES[config.mode]
+            create=_async_create(client, call, meter, sleep), mode=instructor_mode(config.mode)
         ),
     )
     warnings: list[str] = []
