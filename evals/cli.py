@@ -32,6 +32,13 @@ from evals.gold import GoldError, GoldFile
 from evals.goldset import default_gold_dir, load_gold_set
 from evals.harness import ExtractFn, RunResult, rescore_run, run_eval
 from evals.runs import RunError, read_run
+from extraction.cli.options import (
+    MaxReasksOpt,
+    MaxTokensOpt,
+    ModeOpt,
+    TimeoutOpt,
+    model_call_options,
+)
 from schemas.article import Article
 from schemas.loaders import ArticleInputError, iter_paths
 from schemas.records import ArticleExtraction, Producer
@@ -139,7 +146,12 @@ def _read(run_dir: Path) -> tuple[Any, Any]:
 
 
 def _extractor(
-    model: str | None, base_url: str | None, baseline: bool, err: Console
+    model: str | None,
+    base_url: str | None,
+    baseline: bool,
+    err: Console,
+    mode: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> tuple[ExtractFn, Producer, Any]:
     """The extract function, the producer to name if every article fails, and a price function."""
     from extraction.config import BASELINE_NOTICE, resolve_config
@@ -148,7 +160,11 @@ def _extractor(
     if baseline and (model or base_url):
         raise _usage("--baseline cannot be combined with --model or --base-url")
     try:
-        cfg = None if baseline else resolve_config(model, base_url=base_url)
+        cfg = (
+            None
+            if baseline
+            else resolve_config(model, base_url=base_url, mode=mode, **(options or {}))
+        )
     except ConfigurationError as exc:
         raise _usage(str(exc)) from None
     if cfg is None:
@@ -349,6 +365,10 @@ def eval_run(
     labels: LabelsOpt = None,
     resamples: ResamplesOpt = None,
     seed: SeedOpt = None,
+    mode: ModeOpt = None,
+    timeout: TimeoutOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    max_reasks: MaxReasksOpt = None,
 ) -> None:
     """Extract the eval articles, score them against gold and store the run.
 
@@ -361,7 +381,10 @@ def eval_run(
     articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
     articles, golds = _data(gold_dir, articles_dir)
     _, err = _consoles()
-    fn, producer, price = _extractor(model, base_url, baseline, err)
+    calls = model_call_options(
+        mode=mode, timeout=timeout, max_tokens=max_tokens, max_reasks=max_reasks
+    )
+    fn, producer, price = _extractor(model, base_url, baseline, err, mode, calls)
     err.print(
         f"extracting {len(articles)} article(s) with {producer.name} ({producer.kind})",
         highlight=False,

@@ -20,6 +20,14 @@ from typing import Annotated
 
 import typer
 
+from extraction.cli.options import (
+    MaxReasksOpt,
+    MaxTokensOpt,
+    ModeOpt,
+    TimeoutOpt,
+    model_call_options,
+)
+
 DEFAULT_DIR = Path("labels")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -62,6 +70,10 @@ def label(
             help="Redraft articles that already have a draft (the old one goes to history/).",
         ),
     ] = False,
+    mode: ModeOpt = None,
+    timeout: TimeoutOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    max_reasks: MaxReasksOpt = None,
 ) -> None:
     """Pre-fill records for new articles: one draft per article, in the gold format, to review
     with `sitrep review`."""
@@ -72,7 +84,12 @@ def label(
     from schemas.loaders import ArticleInputError, iter_paths
 
     try:
-        chosen, drafter = choose_drafter(model, base_url=base_url, baseline=baseline)
+        options = model_call_options(
+            mode=mode, timeout=timeout, max_tokens=max_tokens, max_reasks=max_reasks
+        )
+        chosen, drafter = choose_drafter(
+            model, base_url=base_url, baseline=baseline, mode=mode, options=options
+        )
     except ConfigurationError as exc:
         raise _fail(f"sitrep label: {exc}") from None
     run_id = new_run_id()

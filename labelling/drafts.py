@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable
+from typing import Any
 
 from evals.gold import GoldFile, GoldProvenance
 from schemas.article import Article
@@ -71,7 +72,12 @@ def _baseline() -> Drafter:
 
 
 def choose_drafter(
-    model: str | None, *, base_url: str | None = None, baseline: bool = False
+    model: str | None,
+    *,
+    base_url: str | None = None,
+    baseline: bool = False,
+    mode: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> tuple[str, Drafter]:
     """The model's drafter when one is configured (``--model``, or ``SITREP_MODEL`` and its key;
     see :func:`extraction.config.resolve_config`), else the offline baseline. Returns what was
@@ -82,7 +88,7 @@ def choose_drafter(
         return "the offline baseline", _baseline()
     from extraction.config import resolve_config
 
-    config = resolve_config(model, base_url=base_url)
+    config = resolve_config(model, base_url=base_url, mode=mode, **(options or {}))
     if config is None:
         return "the offline baseline (no model configured)", _baseline()
     from extraction.api import extract

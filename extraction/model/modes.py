@@ -39,12 +39,13 @@ servers' prefix caches apply.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import instructor
-
 from schemas.model_facing import model_schema
+
+if TYPE_CHECKING:
+    import instructor
 
 MODES: dict[str, str] = {
     "tools": "the schema as a forced function tool (OpenAI; vLLM with a tool parser; Ollama)",
@@ -65,6 +66,8 @@ OLLAMA_PORT = 11434
 
 def instructor_mode(mode: str) -> instructor.Mode:
     """The instructor mode that parses and re-asks for ``mode``."""
+    import instructor
+
     return instructor.Mode.TOOLS if mode == "tools" else instructor.Mode.JSON_SCHEMA
 
 
