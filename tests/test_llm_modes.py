@@ -150,3 +150,15 @@ def test_the_default_mode_follows_the_base_url() -> None:
     chosen = resolve_config("ollama/llama3.1", environ={"SITREP_MODE": "md_json"})
     assert ollama is not None and other is not None and chosen is not None
     assert (ollama.mode, other.mode, chosen.mode) == ("json_schema", "tools", "md_json")
+
+
+def test_an_answer_cut_at_max_tokens_without_a_length_stop_says_so() -> None:
+    cut = tool_call_reply('{"events": [{"id": "E1", "sub_type": "gren', usage=(900, 64))
+    with (
+        ScriptedServer(
+            [cut, tool_call_reply('{"events": [{"id": "E', usage=(950, 64), n=2)]
+        ) as server,
+        pytest.raises(ModelOutputError, match=r"cut off at max_tokens=64") as caught,
+    ):
+        run_model(ARTICLES[0], _config(server.url, "tools", max_tokens=64, max_reasks=1))
+    assert caught.value.kind == "truncated" and caught.value.attempts == 2

@@ -130,16 +130,16 @@ def _check(server: LocalServer, records: list[ResultRecord]) -> None:
 def test_every_mode_on_llama_server(llama_server: LocalServer, mode: str, tmp_path: Path) -> None:
     records = _extract(llama_server, mode, tmp_path / "results.jsonl")
     _check(llama_server, records)
-    if mode == "json_schema":  # the grammar mode this server is for: answers must parse
-        assert any(r.status == "ok" for r in records), [r.error for r in records]
+    if mode == "json_schema":  # a grammar: what comes back is JSON, unless it was cut off
+        assert all(r.error is None or r.error.kind != "unparseable" for r in records)
 
 
 @pytest.mark.parametrize("mode", ["tools", "json_object_schema"])
 def test_llama_cpp_python(llama_cpp_python: LocalServer, mode: str, tmp_path: Path) -> None:
     records = _extract(llama_cpp_python, mode, tmp_path / "results.jsonl")
     _check(llama_cpp_python, records)
-    if mode == "json_object_schema":
-        assert any(r.status == "ok" for r in records), [r.error for r in records]
+    # both send the schema as a grammar: what comes back is JSON, unless it was cut off
+    assert all(r.error is None or r.error.kind != "unparseable" for r in records)
 
 
 def test_a_refused_mode_fails_once_per_article_naming_the_mode_to_use(

@@ -425,6 +425,14 @@ def _length_stop(cfg: ExtractionConfig, meter: _Meter) -> str:
     )
 
 
+def _cut_at_max_tokens(cfg: ExtractionConfig, meter: _Meter) -> bool:
+    """Whether the last answer used all of ``max_tokens`` (some servers then still report
+    ``stop`` or ``tool_calls`` rather than ``length``)."""
+    last = meter.last
+    used = last.usage.completion_tokens if last is not None and last.usage is not None else 0
+    return used >= cfg.max_tokens
+
+
 def _repeated(call: _Call, meter: _Meter, err: RepeatedAnswer) -> tuple[Records, list[str]]:
     """Keep a repeated answer whose only fault is grounding; else fail saying what was wrong."""
     last = meter.last
@@ -494,6 +502,16 @@ def _records_or_raise(call: _Call, meter: _Meter, exc: Exception) -> tuple[Recor
             )
             return kept, [summary, *flagged]
         reasons = _reasons(exc)
+        if _output_kind(exc) == "unparseable" and _cut_at_max_tokens(cfg, meter):
+            raise ModelOutputError(
+                f"the model's answer was cut off at max_tokens={cfg.max_tokens} (the server did "
+                "not report a length stop), so it is not complete JSON; raise max_tokens "
+                f"(--max-tokens) ({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} "
+                "request(s))",
+                reasons=reasons,
+                kind="truncated",
+                **common,
+            ) from None
         raise ModelOutputError(
             f"the model's output did not validate after {len(meter.completions)} answer(s) "
             f"({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} request(s)); last "
