@@ -15,7 +15,8 @@ must write, and the normalisation applied to an answer before it is validated as
 
 Every answer valid under it is valid ``Records`` input, except where a rule spans fields; the
 answer is then normalised where the intent is clear (:func:`normalise_answer`: a date value given
-without a precision is a day; a list given as null is empty; values sitrep computes are dropped)
+without a precision is a day; a list given as null is empty; values sitrep computes are dropped;
+distinct ids not written E1 / S1 are renumbered)
 and re-asked where it is not (a precision with no date, low above best).
 
 >>> schema = model_schema()
@@ -212,10 +213,30 @@ def _normalise_record(record: dict[str, Any]) -> None:
     _normalise_date(record.get("date"))
 
 
+def _renumber(records: list[Any], prefix: str) -> dict[str, str]:
+    """Ids ``prefix1, prefix2, ...`` in order when any given id is not of that form and all are
+    distinct (so references can follow); the old id -> new id map, empty when nothing changed."""
+    if not all(isinstance(r, dict) for r in records):
+        return {}
+    ids = [str(r.get("id")) for r in records]
+    if all(re.fullmatch(rf"{prefix}\d+", i) for i in ids) or len(set(ids)) != len(ids):
+        return {}
+    mapping = {old: f"{prefix}{n}" for n, old in enumerate(ids, 1)}
+    for record, old in zip(records, ids, strict=True):
+        record["id"] = mapping[old]
+    return mapping
+
+
 def normalise_answer(answer: Any) -> Any:
     """``answer`` (parsed JSON) with what is clear fixed in place: a date value without a
-    precision gets ``day``, null lists become empty, computed values are dropped. Anything else
-    is left for validation to report."""
+    precision gets ``day``, null lists become empty, computed values are dropped, and ids not of
+    the form E1 / S1 are renumbered in order when they are distinct (with the statements'
+    ``about_events`` following). Anything else is left for validation to report.
+
+    >>> normalise_answer({"events": [{"id": "1"}, {"id": "2"}],
+    ...                   "statements": [{"id": "a", "about_events": ["2"]}]})
+    {'events': [{'id': 'E1'}, {'id': 'E2'}], 'statements': [{'id': 'S1', 'about_events': ['E2']}]}
+    """
     if not isinstance(answer, dict):
         return answer
     for key in ("events", "statements"):
@@ -224,5 +245,13 @@ def normalise_answer(answer: Any) -> Any:
         for record in answer.get(key) or []:
             if isinstance(record, dict):
                 _normalise_record(record)
+    events, statements = answer.get("events"), answer.get("statements")
+    moved = _renumber(events, "E") if isinstance(events, list) else {}
+    if isinstance(statements, list):
+        _renumber(statements, "S")
+        for statement in statements:
+            about = statement.get("about_events") if isinstance(statement, dict) else None
+            if moved and isinstance(about, list):
+                statement["about_events"] = [moved.get(str(i), i) for i in about]
     _normalise_evidence(answer)
     return answer

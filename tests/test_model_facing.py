@@ -82,3 +82,24 @@ def test_an_ambiguous_date_is_reasked_not_guessed() -> None:
     }
     with pytest.raises(ValidationError, match="no date value is given"):
         RecordsAnswer.model_validate_json(json.dumps(answer))
+
+
+def test_ids_are_renumbered_only_when_distinct() -> None:
+    answer = {
+        "events": [{"id": "1", "sub_type": "grenade"}, {"id": "x", "sub_type": "grenade"}],
+        "statements": [
+            {
+                "id": "7",
+                "kind": "denial",
+                "text": "no",
+                "text_type": "paraphrase",
+                "about_events": ["x"],
+            }
+        ],
+    }
+    records = RecordsAnswer.model_validate_json(json.dumps(answer)).records
+    assert [e.id for e in records.events] == ["E1", "E2"]
+    assert records.statements[0].id == "S1" and records.statements[0].about_events == ["E2"]
+    answer["events"][1]["id"] = "1"  # two events called "1": which one a statement means is unclear
+    with pytest.raises(ValidationError, match="String should match pattern"):
+        RecordsAnswer.model_validate_json(json.dumps(answer))
