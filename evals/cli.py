@@ -53,6 +53,13 @@ from evals.gold import GoldError, GoldFile
 from evals.goldset import default_gold_dir, load_gold_set
 from evals.harness import RunResult, producer_of, rescore_run, run_eval
 from evals.runs import RunError, read_run
+from extraction.cli.options import (
+    MaxReasksOpt,
+    MaxTokensOpt,
+    ModeOpt,
+    TimeoutOpt,
+    model_call_options,
+)
 from extraction.pipeline.article import BatchAborted
 from extraction.pipeline.extractor import Extractor
 from schemas.article import Article
@@ -181,7 +188,13 @@ def _read(run_dir: Path) -> tuple[Any, Any]:
 
 
 def _extractor(
-    model: str | None, base_url: str | None, baseline: bool, concurrency: int, err: Console
+    model: str | None,
+    base_url: str | None,
+    baseline: bool,
+    concurrency: int,
+    err: Console,
+    mode: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> Extractor:
     """The pipeline the eval runs on: the configured model (with the response cache shared with
     every other command), or the offline baseline."""
@@ -192,7 +205,11 @@ def _extractor(
     if baseline and (model or base_url):
         raise _usage("--baseline cannot be combined with --model or --base-url")
     try:
-        cfg = None if baseline else resolve_config(model, base_url=base_url)
+        cfg = (
+            None
+            if baseline
+            else resolve_config(model, base_url=base_url, mode=mode, **(options or {}))
+        )
     except ConfigurationError as exc:
         raise _usage(str(exc)) from None
     if cfg is None:
@@ -318,6 +335,10 @@ def eval_run(
     split: SplitOpt = None,
     heldout: HeldoutOpt = False,
     concurrency: ConcurrencyOpt = 8,
+    mode: ModeOpt = None,
+    timeout: TimeoutOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    max_reasks: MaxReasksOpt = None,
 ) -> None:
     """Extract the eval articles, score them against gold and store the run.
 
@@ -334,7 +355,10 @@ def eval_run(
         articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
         articles, golds = _data(gold_dir, articles_dir)
     _, err = _consoles()
-    with _extractor(model, base_url, baseline, concurrency, err) as extractor:
+    calls = model_call_options(
+        mode=mode, timeout=timeout, max_tokens=max_tokens, max_reasks=max_reasks
+    )
+    with _extractor(model, base_url, baseline, concurrency, err, mode, calls) as extractor:
         producer = producer_of(extractor)
         err.print(
             f"extracting {len(articles)} article(s) with {producer.name} ({producer.kind})",

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from extraction.errors import ConfigurationError
+from extraction.model.modes import default_mode
 from extraction.model.providers import OLLAMA_BASE_URL, OPENAI_BASE_URL, PROVIDER_BASE_URLS
 from schemas.validation import first_error
 
@@ -53,12 +54,10 @@ BASELINE_NOTICE = (
 NO_KEY = "sitrep-no-key"
 """Sent as the bearer token to servers that need none (the openai client insists on one)."""
 
-Mode = Literal["tools", "json", "json_schema", "md_json"]
+Mode = Literal["tools", "json_schema", "json_object_schema", "json", "md_json"]
 MODES: tuple[str, ...] = get_args(Mode)
-"""How the schema is asked for: ``tools`` (function calling, the default), ``json``
-(``response_format=json_object`` with the schema in the system message: for servers without tool
-calls, such as some Ollama or llama.cpp models), ``json_schema`` (structured outputs), ``md_json``
-(JSON in a fenced block, for servers with neither)."""
+"""How the schema is asked for; which mode suits which server: :mod:`extraction.model.modes`.
+Without one, :func:`extraction.model.modes.default_mode` picks from the base URL."""
 
 
 def sanitize_base_url(url: str) -> str:
@@ -112,6 +111,11 @@ class ExtractionConfig(BaseModel):
     max_retry_after: float = Field(
         default=60.0, ge=0, description="Longest Retry-After honoured; a longer one fails now."
     )
+    local_server: bool | None = Field(
+        default=None,
+        description="Whether the server runs on this machine (one queue: a timed-out request is "
+        "not retried behind the answer it is still generating); None: from the base URL.",
+    )
     prompt_id: str = "extract_v1"
 
     @model_validator(mode="before")
@@ -147,6 +151,15 @@ class ExtractionConfig(BaseModel):
     def endpoint(self) -> str:
         """The base URL without credentials or query: what results and errors name."""
         return sanitize_base_url(self.base_url)
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the server runs on this machine (:attr:`local_server`, else the base URL)."""
+        if self.local_server is not None:
+            return self.local_server
+        from extraction.model.diagnosis import is_loopback
+
+        return is_loopback(self.base_url)
 
     @property
     def on_openai_api(self) -> bool:
@@ -205,13 +218,13 @@ def resolve_config(
     if unknown:
         known = sorted(set(ExtractionConfig.model_fields) - {"model", "base_url", "api_key"})
         raise ConfigurationError(f"unknown extraction option(s) {unknown}; known: {known}")
-    chosen_mode = (mode or "").strip() or _env(env, ENV_MODE) or "tools"
-    if chosen_mode not in MODES:
+    chosen_mode = (mode or "").strip() or _env(env, ENV_MODE)
+    if chosen_mode is not None and chosen_mode not in MODES:
         source = "mode" if mode else ENV_MODE
         raise ConfigurationError(f"{source}={chosen_mode!r} is not one of {list(MODES)}")
     try:
         cfg = ExtractionConfig.model_validate(
-            {"model": model, "base_url": base_url, "mode": chosen_mode, **options}
+            {"model": model, "base_url": base_url, "mode": chosen_mode or "tools", **options}
         )
     except ValidationError as exc:
         field, msg = first_error(exc)
@@ -228,4 +241,7 @@ def resolve_config(
             f"OpenAI-compatible server set {ENV_BASE_URL} (Ollama: {OLLAMA_BASE_URL}); "
             f"unset {ENV_MODEL} to use the offline baseline"
         )
-    return cfg.model_copy(update={"api_key": SecretStr(key) if key else None})
+    update: dict[str, Any] = {"api_key": SecretStr(key) if key else None}
+    if chosen_mode is None:
+        update["mode"] = default_mode(cfg.base_url, cfg.provider)
+    return cfg.model_copy(update=update)

@@ -25,6 +25,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from extraction.cli.options import (
+    MaxReasksOpt,
+    MaxTokensOpt,
+    ModeOpt,
+    TimeoutOpt,
+    model_call_options,
+)
+
 if TYPE_CHECKING:
     from extraction.pipeline.extractor import Extractor
     from labelling.store import LabellingFolder
@@ -72,6 +80,10 @@ def label(
             help="Redraft articles that already have a draft (the old one goes to history/).",
         ),
     ] = False,
+    mode: ModeOpt = None,
+    timeout: TimeoutOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    max_reasks: MaxReasksOpt = None,
 ) -> None:
     """Pre-fill records for new articles: one draft per article, in the gold format, to review
     with `sitrep review`."""
@@ -81,7 +93,12 @@ def label(
     from labelling.store import LabellingFolder
 
     try:
-        chosen, extractor = choose_extractor(model, base_url=base_url, baseline=baseline)
+        options = model_call_options(
+            mode=mode, timeout=timeout, max_tokens=max_tokens, max_reasks=max_reasks
+        )
+        chosen, extractor = choose_extractor(
+            model, base_url=base_url, baseline=baseline, mode=mode, options=options
+        )
     except (ConfigurationError, CacheError) as exc:
         raise _fail(f"sitrep label: {exc}") from None
     run_id = new_run_id()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from evals.gold import GoldFile, GoldProvenance
 from extraction.pipeline.extractor import Extractor
@@ -62,12 +63,18 @@ def make_draft(
 
 
 def choose_extractor(
-    model: str | None, *, base_url: str | None = None, baseline: bool = False
+    model: str | None,
+    *,
+    base_url: str | None = None,
+    baseline: bool = False,
+    mode: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> tuple[str, Extractor]:
     """The pipeline drafts come from: the configured model (``--model``, or ``SITREP_MODEL`` and
-    its key; see :func:`extraction.config.resolve_config`), with the response cache every command
-    shares, else the offline baseline. Returns what was chosen, for the user, and the pipeline. A
-    model named without the key it needs raises :class:`extraction.errors.ConfigurationError`.
+    its key; see :func:`extraction.config.resolve_config`; ``mode`` and ``options`` as every
+    command that calls a model takes them), with the response cache every command shares, else
+    the offline baseline. Returns what was chosen, for the user, and the pipeline. A model named
+    without the key it needs raises :class:`extraction.errors.ConfigurationError`.
 
     >>> chosen, extractor = choose_extractor(None, baseline=True)
     >>> chosen, extractor.identity.producer_kind
@@ -77,7 +84,7 @@ def choose_extractor(
 
     if baseline:
         return "the offline baseline", Extractor(None)
-    config = resolve_config(model, base_url=base_url)
+    config = resolve_config(model, base_url=base_url, mode=mode, **(options or {}))
     if config is None:
         return "the offline baseline (no model configured)", Extractor(None)
     return f"model {config.model} at {config.endpoint}", Extractor(config)

@@ -46,15 +46,21 @@ class Records(BaseModel):
 
 
 class Usage(BaseModel):
+    """Tokens a call used, as the server reported them. ``cached_prompt_tokens`` (the server's
+    ``prompt_tokens_details.cached_tokens``) are part of ``prompt_tokens``: the prefix a
+    provider's cache served, billed at its cached-input price."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
+    cached_prompt_tokens: int = 0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
             total_tokens=self.total_tokens + other.total_tokens,
+            cached_prompt_tokens=self.cached_prompt_tokens + other.cached_prompt_tokens,
         )
 
 

@@ -24,6 +24,7 @@ OPTIONS = {
     "backoff_initial": 0.01,
     "backoff_max": 0.02,
     "max_reasks": 1,
+    "local_server": False,  # the fault server on loopback stands in for a remote one
 }
 SLOW_OPTIONS = {**OPTIONS, "timeout": 1.5}
 """For the slow articles alone: the server holds a slow answer until the client hangs up, so the

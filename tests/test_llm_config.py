@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 
 import pytest
@@ -182,22 +183,23 @@ def test_config_and_loose_settings_are_not_mixed(seed_article: Article) -> None:
         extract(seed_article, "other", config=cfg)
 
 
-def test_response_model_is_passed_through_by_instructor_and_renders_records_schema() -> None:
+def test_response_model_is_passed_through_by_instructor_and_renders_the_model_schema() -> None:
     """sitrep hands instructor ``RecordsAnswer``: instructor must use it as given (not wrap it
-    anew each call), and the tool it renders must be exactly the one it renders for
-    ``Records`` itself, so the envelope changes nothing the model sees."""
-    import instructor
+    anew each call), and the tool it renders carries the model-facing schema under the name
+    ``Records``."""
     from instructor.v2.core.response_model import prepare_response_model
     from instructor.v2.providers.openai.schema import generate_openai_schema
 
     from extraction.model.answer import RecordsAnswer
-    from schemas.records import Records
+    from schemas.model_facing import model_schema
 
     assert prepare_response_model(RecordsAnswer) is RecordsAnswer
     assert RecordsAnswer.model_fields == {}  # nothing for instructor's type-tree walk to visit
     rendered = generate_openai_schema(RecordsAnswer)
-    assert rendered == generate_openai_schema(instructor.response_schema(Records))
     assert rendered["name"] == "Records"
+    expected = {k: v for k, v in model_schema().items() if k not in ("title", "description")}
+    assert rendered["parameters"] == {**expected, "required": ["events", "statements"]}
+    assert "pattern" not in json.dumps(rendered) and "alignment" not in json.dumps(rendered)
 
 
 def test_records_answer_fails_exactly_as_records_does() -> None:
@@ -211,7 +213,7 @@ def test_records_answer_fails_exactly_as_records_does() -> None:
 
     bad = (
         '{"events": [{"id": "E1", "sub_type": "air_drone_strike", "evidence": {"quote": "x"},'
-        ' "casualties": [{"kind": "killed", "low": 5, "best": 2}]}]}'
+        ' "casualties": [{"kind": "killed", "low": 5, "best": 2}]}], "statements": []}'
     )
     with pytest.raises(ValidationError) as ours:
         RecordsAnswer.model_validate_json(bad)
@@ -224,7 +226,7 @@ def test_records_answer_fails_exactly_as_records_does() -> None:
     text = "Drones struck Koya on Monday."
     answer = (
         '{"events": [{"id": "E1", "sub_type": "air_drone_strike",'
-        ' "evidence": {"quote": "struck Koya"}}]}'
+        ' "evidence": {"quote": "struck Koya"}}], "statements": []}'
     )
     got = RecordsAnswer.model_validate_json(
         answer, context=grounding_context(text, evidence_from="model")

@@ -99,7 +99,10 @@ def test_prompt_injection_stays_inside_the_delimited_data(seed_article: Article)
 
 
 def _one_event(quote: str) -> dict[str, Any]:
-    return {"events": [{"id": "E1", "sub_type": "air_drone_strike", "evidence": {"quote": quote}}]}
+    return {
+        "events": [{"id": "E1", "sub_type": "air_drone_strike", "evidence": {"quote": quote}}],
+        "statements": [],
+    }
 
 
 def test_messages_go_out_byte_for_byte_in_first_requests_and_in_reasks() -> None:
@@ -260,7 +263,7 @@ def test_401_fails_at_once_and_says_to_fix_the_key(seed_article: Article) -> Non
 @pytest.mark.parametrize(
     ("reply", "advice"),
     [
-        (error_reply(400, "tools are not supported"), "set SITREP_MODE=json"),
+        (error_reply(400, "tools are not supported"), "try --mode json_schema"),
         (error_reply(403, "forbidden"), "lacks permission"),
         (error_reply(404, "model not found"), "ollama pull scripted-test-model"),
         (
@@ -304,12 +307,32 @@ def test_a_slow_server_times_out(seed_article: Article) -> None:
         ScriptedServer([slow, slow]) as server,
         pytest.raises(TransportError, match=r"did not answer within 0\.1s"),
     ):
-        _run(server, seed_article, timeout=0.1, max_transport_retries=1)
+        _run(server, seed_article, timeout=0.1, max_transport_retries=1, local_server=False)
     assert len(server.requests) == 2
 
 
+def test_a_local_server_that_times_out_is_not_retried_into_its_queue(
+    seed_article: Article,
+) -> None:
+    slow = Reply(body={}, delay=0.3)
+    with (
+        ScriptedServer([slow, slow]) as server,
+        pytest.raises(TransportError, match=r"a server on this machine .* not retried") as caught,
+    ):
+        _run(server, seed_article, timeout=0.1, max_transport_retries=3)
+    assert len(server.requests) == 1
+    assert caught.value.kind == "timeout" and caught.value.attempts == 1
+
+
+def _ungrounded_variant(i: int) -> dict[str, Any]:
+    """The ungrounded answer, differing from its variants in one harmless value."""
+    records = _ungrounded()
+    records["events"][0]["operation_id"] = f"op{i}"
+    return records
+
+
 def test_exhausted_reasks_on_grounding_keep_the_answer_flagged(seed_article: Article) -> None:
-    replies = [tool_call_reply(_ungrounded(), usage=(1000, 100), n=i) for i in range(1, 4)]
+    replies = [tool_call_reply(_ungrounded_variant(i), usage=(1000, 100), n=i) for i in (1, 2, 3)]
     with ScriptedServer(replies) as server:
         result, _ = _run(server, seed_article, max_reasks=2)
     assert len(server.requests) == 3
@@ -323,6 +346,31 @@ def test_exhausted_reasks_on_grounding_keep_the_answer_flagged(seed_article: Art
     )
     assert result.events[1].evidence is not None
     assert result.events[1].evidence.alignment is AlignmentStatus.EXACT
+
+
+def test_an_answer_repeated_after_a_reask_is_not_reasked_again(seed_article: Article) -> None:
+    replies = [tool_call_reply(_ungrounded(), usage=(1000, 100), n=i) for i in (1, 2, 3)]
+    with ScriptedServer(replies) as server:
+        result, _ = _run(server, seed_article, max_reasks=2)
+    assert len(server.requests) == 2  # the same answer twice: no third request
+    assert result.producer.attempts == 2 and result.producer.usage.total_tokens == 2200
+    assert result.warnings[0].startswith("the model repeated its answer after a re-ask")
+    ev = result.events[0].evidence
+    assert ev is not None and ev.alignment is AlignmentStatus.NOT_FOUND
+
+
+def test_a_repeated_invalid_answer_fails_with_its_errors(seed_article: Article) -> None:
+    invalid = {"events": [{"id": "E1", "sub_type": "air_drone_strike"}], "statements": None}
+    invalid["events"][0]["date"] = {"precision": "day"}  # a precision with no date: ambiguous
+    replies = [tool_call_reply(invalid, n=i) for i in (1, 2, 3)]
+    with (
+        ScriptedServer(replies) as server,
+        pytest.raises(ModelOutputError, match="repeated its previous answer") as caught,
+    ):
+        _run(server, seed_article, max_reasks=2)
+    assert len(server.requests) == 2
+    assert caught.value.kind == "invalid"
+    assert any("events.0.date" in r and "no date value" in r for r in caught.value.reasons)
 
 
 def test_exhausted_reasks_on_other_faults_raise_with_usage(seed_article: Article) -> None:

@@ -28,6 +28,13 @@ from extraction.batch.results import ResultsFileError
 from extraction.batch.run import BatchAborted
 from extraction.batch.summary import summarize, summary_path, write_summary
 from extraction.cli.console import ProgressBar, logging_to, print_summary
+from extraction.cli.options import (
+    MaxReasksOpt,
+    MaxTokensOpt,
+    ModeOpt,
+    TimeoutOpt,
+    model_call_options,
+)
 from extraction.cli.preflight import PreflightError, check_inputs, check_out
 from extraction.config import BASELINE_NOTICE, resolve_config
 from extraction.errors import RETRYABLE_KINDS, ConfigurationError
@@ -284,9 +291,7 @@ def extract_command(
             show_default=False,
         ),
     ] = None,
-    mode: Annotated[
-        str | None, typer.Option("--mode", help="tools, json, json_schema or md_json.")
-    ] = None,
+    mode: ModeOpt = None,
     concurrency: Annotated[
         int, typer.Option("--concurrency", "-j", min=1, help="Calls in flight at once.")
     ] = 8,
@@ -309,13 +314,10 @@ def extract_command(
         Path | None,
         typer.Option("--prices", help="Price table JSON (default: the bundled table)."),
     ] = None,
-    max_tokens: Annotated[
-        int | None, typer.Option("--max-tokens", help="Output token limit per call.")
-    ] = None,
+    max_tokens: MaxTokensOpt = None,
+    max_reasks: MaxReasksOpt = None,
     temperature: Annotated[float | None, typer.Option("--temperature")] = None,
-    timeout: Annotated[
-        float | None, typer.Option("--timeout", help="Seconds per HTTP request.")
-    ] = None,
+    timeout: TimeoutOpt = None,
     retries: Annotated[
         int | None,
         typer.Option("--retries", help="Retries after 429, 5xx, timeouts and resets."),
@@ -352,11 +354,11 @@ def extract_command(
     ] = "sync",
 ) -> None:
     """Extract records from many articles, resumably: rerun the same command to continue."""
-    options: dict[str, Any] = {}
+    options = model_call_options(
+        mode=mode, timeout=timeout, max_tokens=max_tokens, max_reasks=max_reasks
+    )
     for name, value in (
-        ("max_tokens", max_tokens),
         ("temperature", temperature),
-        ("timeout", timeout),
         ("max_transport_retries", retries),
     ):
         if value is not None:

@@ -44,6 +44,7 @@ from openai.types.chat import ChatCompletion
 from extraction.config import ExtractionConfig
 from extraction.errors import ExtractionError
 from extraction.model.answer import RecordsAnswer
+from extraction.model.modes import instructor_mode
 from extraction.model.outcome import finish, records_or_raise
 from extraction.model.request import (
     AsyncSleep,
@@ -57,13 +58,6 @@ from schemas.article import Article
 from schemas.records import ArticleExtraction
 
 __all__ = ["aextract_answer", "arun_model", "client_kwargs", "request_body"]
-
-_INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
-    "tools": instructor.Mode.TOOLS,
-    "json": instructor.Mode.JSON,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "md_json": instructor.Mode.MD_JSON,
-}
 
 
 class _PatchedCreate(Protocol):
@@ -88,7 +82,7 @@ async def _aextract(
         _AsyncPatchedCreate,
         instructor.patch(
             create=async_create(client, call, meter, sleep, first),
-            mode=_INSTRUCTOR_MODES[config.mode],
+            mode=instructor_mode(config.mode),
         ),
     )
     warnings: list[str] = []
@@ -138,7 +132,7 @@ def request_body(article: Article, config: ExtractionConfig) -> dict[str, Any]:
         raise _Prepared(call.body(kwargs))
 
     patched = cast(
-        _PatchedCreate, instructor.patch(create=create, mode=_INSTRUCTOR_MODES[config.mode])
+        _PatchedCreate, instructor.patch(create=create, mode=instructor_mode(config.mode))
     )
     try:
         with call.grounding():

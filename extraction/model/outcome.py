@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import json
 import logging
-import re
 import time
 from collections.abc import Iterator
 from typing import Any, cast
@@ -27,6 +26,7 @@ from instructor.core import IncompleteOutputException, InstructorRetryException
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
+from extraction.config import ExtractionConfig
 from extraction.errors import (
     ExtractionError,
     InvalidOutput,
@@ -34,7 +34,9 @@ from extraction.errors import (
     TruncatedOutput,
     UnparseableOutput,
 )
-from extraction.model.request import Call, Meter, with_meter
+from extraction.model.answer import RecordsAnswer, completion_payload, parse_answer
+from extraction.model.diagnosis import context_filled
+from extraction.model.request import Call, Meter, RepeatedAnswer, with_meter
 from schemas.evidence import Evidence, grounding_context
 from schemas.grounding import AlignmentStatus, align
 from schemas.records import ArticleExtraction, Producer, Records, schema_hash
@@ -43,35 +45,10 @@ from schemas.vocab import TextType
 
 logger = logging.getLogger("sitrep.extraction")
 
-_FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
-
 
 @functools.cache
 def cached_schema_hash() -> str:
     return schema_hash()
-
-
-def completion_payload(completion: ChatCompletion, mode: str) -> str | None:
-    """The JSON text a completion carries: tool-call arguments, or the message content (taken
-    out of its code fence in ``md_json`` mode)."""
-    if not completion.choices:
-        return None
-    message = completion.choices[0].message
-    if mode == "tools":
-        calls = message.tool_calls or []
-        for tool_call in calls:
-            function = getattr(tool_call, "function", None)
-            if function is not None:
-                return str(function.arguments)
-        return None
-    content = message.content
-    if content is None:
-        return None
-    if mode == "md_json":
-        fenced = _FENCED.search(content)
-        if fenced:
-            return fenced.group(1)
-    return content
 
 
 def _walk(obj: BaseModel, path: str) -> Iterator[tuple[str, BaseModel]]:
@@ -110,7 +87,7 @@ def _salvage(call: Call, completion: ChatCompletion | None) -> Records | None:
         return None
     context = grounding_context(call.article.text, evidence_from="model", on_ungrounded="flag")
     try:
-        return Records.model_validate_json(payload, context=context)
+        return Records.model_validate(parse_answer(payload), context=context)
     except ValidationError:
         return None
 
@@ -142,6 +119,68 @@ def _reasons(exc: InstructorRetryException) -> list[str]:
     return [str(last)] if last is not None else []
 
 
+def _length_stop(cfg: ExtractionConfig, meter: Meter) -> str:
+    last = meter.last
+    used = last.usage if last is not None else None
+    filled = (
+        context_filled(
+            prompt_tokens=used.prompt_tokens or 0,
+            completion_tokens=used.completion_tokens or 0,
+            max_tokens=cfg.max_tokens,
+        )
+        if used is not None
+        else None
+    )
+    return filled or (
+        f"the model stopped at max_tokens={cfg.max_tokens} before finishing the records; "
+        "raise max_tokens (max_tokens= / --max-tokens)"
+    )
+
+
+def _cut_at_max_tokens(cfg: ExtractionConfig, meter: Meter) -> bool:
+    """Whether the last answer used all of ``max_tokens`` (some servers then still report
+    ``stop`` or ``tool_calls`` rather than ``length``)."""
+    last = meter.last
+    used = last.usage.completion_tokens if last is not None and last.usage is not None else 0
+    return used >= cfg.max_tokens
+
+
+def _repeated(call: Call, meter: Meter, err: RepeatedAnswer) -> tuple[Records, list[str]]:
+    """Keep a repeated answer whose only fault is grounding; else fail saying what was wrong."""
+    last = meter.last
+    kept = _salvage(call, last)
+    if kept is not None:
+        flagged = ungrounded_warnings(kept, call.article.text)
+        summary = (
+            f"the model repeated its answer after a re-ask; it is kept with {len(flagged)} "
+            "flagged value(s)"
+        )
+        return kept, [summary, *flagged]
+    payload = completion_payload(last, call.config.mode) if last is not None else None
+    reasons: list[str] = []
+    error: type[ModelOutputError] = InvalidOutput
+    try:
+        with call.grounding():
+            RecordsAnswer.model_validate_json(payload or "")
+    except ValidationError as exc:
+        reasons = [
+            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
+            for e in exc.errors()[:10]
+        ]
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            error = UnparseableOutput
+    cfg = call.config
+    raise error(
+        f"{err.message} ({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} request(s)); "
+        f"its errors: {'; '.join(reasons[:3]) or 'unknown'}",
+        reasons=reasons,
+        endpoint=cfg.endpoint,
+        model=cfg.api_model,
+        attempts=meter.requests,
+        usage=meter.usage,
+    ) from None
+
+
 def records_or_raise(call: Call, meter: Meter, exc: Exception) -> tuple[Records, list[str]]:
     """Turn a failed instructor call into kept records (grounding only) or a sitrep error."""
     cfg = call.config
@@ -153,13 +192,12 @@ def records_or_raise(call: Call, meter: Meter, exc: Exception) -> tuple[Records,
     }
     if isinstance(exc, IncompleteOutputException):
         raise TruncatedOutput(
-            f"the model stopped at max_tokens={cfg.max_tokens} before finishing the records "
-            f"({cfg.endpoint}, model {cfg.api_model!r}); raise max_tokens (max_tokens= / "
-            "--max-tokens)",
-            **common,
+            f"{_length_stop(cfg, meter)} ({cfg.endpoint}, model {cfg.api_model!r})", **common
         ) from None
     if isinstance(exc, InstructorRetryException):
         cause = exc.__cause__
+        if isinstance(cause, RepeatedAnswer):
+            return _repeated(call, meter, cause)
         if isinstance(cause, ExtractionError):
             raise with_meter(cause, meter) from None
         last = cast(ChatCompletion | None, exc.last_completion) or meter.last
@@ -173,6 +211,15 @@ def records_or_raise(call: Call, meter: Meter, exc: Exception) -> tuple[Records,
             )
             return kept, [summary, *flagged]
         reasons = _reasons(exc)
+        if _output_error(exc) is UnparseableOutput and _cut_at_max_tokens(cfg, meter):
+            raise TruncatedOutput(
+                f"the model's answer was cut off at max_tokens={cfg.max_tokens} (the server did "
+                "not report a length stop), so it is not complete JSON; raise max_tokens "
+                f"(--max-tokens) ({cfg.endpoint}, model {cfg.api_model!r}, {meter.requests} "
+                "request(s))",
+                reasons=reasons,
+                **common,
+            ) from None
         answers = len(meter.completions)
         what = (
             f"the model's output did not validate after {answers} answer(s)"

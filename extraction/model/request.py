@@ -18,13 +18,16 @@ from openai.types.chat import ChatCompletion
 from openai.types.chat.completion_create_params import CompletionCreateParamsNonStreaming
 
 from extraction.config import NO_KEY, ExtractionConfig
-from extraction.errors import ExtractionError
-from extraction.model.answer import RecordsAnswer
+from extraction.errors import ExtractionError, InvalidOutput
+from extraction.model.answer import RecordsAnswer, completion_payload
+from extraction.model.diagnosis import server_failure
 from extraction.model.messages import build_messages
-from extraction.model.retry import async_transport_retrying, describe_failure
+from extraction.model.modes import PASTED_SECTION, shape_request
+from extraction.model.retry import async_transport_retrying, describe_failure, server_said
 from prompts import Prompt, load_prompt
 from schemas.article import Article
 from schemas.evidence import grounding
+from schemas.model_facing import compact_schema_text
 from schemas.records import Usage
 
 AsyncSleep = Callable[[float], Awaitable[None]]
@@ -37,16 +40,27 @@ class Meter:
     requests: int = 0
     completions: list[ChatCompletion] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
+    unparsed_by_server: int = 0
 
     def record(self, completion: ChatCompletion) -> None:
         self.completions.append(completion)
         u = completion.usage
         if u is not None:
+            details = u.prompt_tokens_details
+            cached = (details.cached_tokens or 0) if details is not None else 0
             self.usage = self.usage + Usage(
                 prompt_tokens=u.prompt_tokens or 0,
                 completion_tokens=u.completion_tokens or 0,
                 total_tokens=u.total_tokens or 0,
+                cached_prompt_tokens=cached,
             )
+
+    def repeated(self, mode: str) -> bool:
+        """Whether the last answer is word for word the one before it."""
+        if len(self.completions) < 2:
+            return False
+        last, before = (completion_payload(c, mode) for c in self.completions[-2:][::-1])
+        return last is not None and last == before
 
     @property
     def last(self) -> ChatCompletion | None:
@@ -67,7 +81,12 @@ class Call:
     def build(cls, article: Article, config: ExtractionConfig) -> Call:
         prompt = load_prompt(config.prompt_id)
         system, user = build_messages(article, prompt)
-        return cls(article, config, prompt, system["content"], user["content"])
+        instructions = system["content"]
+        section = PASTED_SECTION.get(config.mode)
+        if section is not None:
+            pasted = prompt.fill(section, schema=compact_schema_text())
+            instructions = f"{instructions}\n\n{pasted}"
+        return cls(article, config, prompt, instructions, user["content"])
 
     def request(self) -> dict[str, Any]:
         """The keyword arguments for instructor's patched create. No ``context=``: validation
@@ -96,7 +115,8 @@ class Call:
         Refuses messages that differ from the ones built (instructor would alter them if given a
         validation context, by rendering them as templates; the JSON modes append instructor's
         schema instructions after them, which is allowed), parameters the chat completions API
-        does not have, and streaming (sitrep reads whole answers)."""
+        does not have, and streaming (sitrep reads whole answers). The ``response_format`` is
+        then set for ``config.mode`` (:func:`extraction.model.modes.shape_request`)."""
         messages = kwargs.get("messages")
         problem = None
         if not (
@@ -118,7 +138,7 @@ class Call:
                 endpoint=self.config.endpoint,
                 model=self.config.api_model,
             )
-        return kwargs
+        return shape_request(self.config.mode, kwargs)
 
 
 CHAT_PARAMETERS = frozenset(
@@ -150,6 +170,30 @@ def with_meter(err: ExtractionError, meter: Meter) -> ExtractionError:
     return err
 
 
+class RepeatedAnswer(InvalidOutput):
+    """The model answered a re-ask with the very answer it was told was wrong."""
+
+
+def _one_more_try(exc: openai.APIError, meter: Meter) -> bool:
+    """After the server failed to parse the model's own answer: one more request, once."""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code < 500:
+        return False
+    if server_failure(server_said(exc)) != "answer" or meter.unparsed_by_server:
+        return False
+    meter.unparsed_by_server += 1
+    return True
+
+
+def _answered(call: Call, meter: Meter, completion: ChatCompletion) -> ChatCompletion:
+    meter.record(completion)
+    if meter.repeated(call.config.mode):
+        raise RepeatedAnswer(
+            "the model repeated its previous answer word for word after being told what was "
+            "wrong with it; not asking again"
+        )
+    return completion
+
+
 def async_create(
     client: openai.AsyncOpenAI,
     call: Call,
@@ -173,15 +217,17 @@ def async_create(
             meter.requests += 1
             return await client.post(CHAT_PATH, cast_to=ChatCompletion, body=body)
 
-        try:
-            completion: ChatCompletion = await async_transport_retrying(call.config, sleep=sleep)(
-                send
-            )
-        except openai.APIError as exc:
-            raise describe_failure(
-                exc, call.config, attempts=meter.requests, usage=meter.usage
-            ) from None
-        meter.record(completion)
-        return completion
+        while True:
+            try:
+                retrying = async_transport_retrying(call.config, sleep=sleep)
+                completion: ChatCompletion = await retrying(send)
+                break
+            except openai.APIError as exc:
+                if _one_more_try(exc, meter):
+                    continue
+                raise describe_failure(
+                    exc, call.config, attempts=meter.requests, usage=meter.usage
+                ) from None
+        return _answered(call, meter, completion)
 
     return create

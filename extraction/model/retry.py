@@ -1,12 +1,13 @@
 """When a request to the model server is worth sending again, how long to wait, and what to say
 when it is not.
 
-Retried (exponential backoff with jitter, bounded by ``max_transport_retries``): HTTP 408, 409,
-429 and 5xx, timeouts and lost connections. A ``Retry-After`` (or ``retry-after-ms``) header is
-honoured as given; one longer than ``max_retry_after`` ends the call at once rather than stall a
-batch. Not retried: 400, 401, 403, 404, 422 and a 429 for an exhausted quota, which no wait fixes;
-the error says what to change. The openai client's own retries are switched off
-(``max_retries=0``) so that attempts are not doubled.
+Retried (exponential backoff with jitter, bounded by ``max_transport_retries``): HTTP 408, 409, 429
+and 5xx, timeouts and lost connections; but not a 5xx whose body shows a deterministic failure, nor
+a timeout against a server on this machine (:mod:`extraction.model.diagnosis`). A ``Retry-After``
+(or ``retry-after-ms``) header is honoured as given; one longer than ``max_retry_after`` ends the
+call at once rather than stall a batch. Not retried: 400, 401, 403, 404, 422 and a 429 for an
+exhausted quota, which no wait fixes; the error says what to change. The openai client's own retries
+are switched off (``max_retries=0``) so that attempts are not doubled.
 
 >>> retry_after_seconds({"retry-after": "2"}), retry_after_seconds({"retry-after-ms": "150"})
 (2.0, 0.15)
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -36,6 +38,7 @@ from tenacity.wait import wait_base
 
 from extraction.config import ENV_API_KEY, ENV_MODE, ENV_MODEL, ENV_OPENAI_API_KEY, ExtractionConfig
 from extraction.errors import (
+    ConfigurationError,
     EndpointError,
     ExtractionError,
     RateLimited,
@@ -44,6 +47,7 @@ from extraction.errors import (
     Unreachable,
     server_text,
 )
+from extraction.model.diagnosis import server_failure, suggested_mode
 from schemas.records import Usage
 
 logger = logging.getLogger("sitrep.extraction")
@@ -103,13 +107,40 @@ def quota_exhausted(exc: BaseException) -> bool:
     return "insufficient_quota" in (str(body.get("code")), str(body.get("type")))
 
 
+def server_said(exc: openai.APIStatusError) -> str:
+    """The error text a server sent (its ``message``, else the whole body)."""
+    message = _error_body(exc).get("message")
+    if isinstance(message, str) and message:
+        return message
+    return exc.message or ""
+
+
+def deterministic_failure(exc: BaseException) -> bool:
+    """A 5xx whose body shows the request or the answer cannot be parsed: not an outage."""
+    return (
+        isinstance(exc, openai.APIStatusError)
+        and exc.status_code >= 500
+        and server_failure(server_said(exc)) is not None
+    )
+
+
 def is_retryable(exc: BaseException) -> bool:
+    """Whether a failed request is worth sending again, whatever the server."""
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
         return True
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
-        return (status in RETRYABLE_STATUS or status >= 500) and not quota_exhausted(exc)
+        retry = status in RETRYABLE_STATUS or status >= 500
+        return retry and not quota_exhausted(exc) and not deterministic_failure(exc)
     return False
+
+
+def should_retry(config: ExtractionConfig, exc: BaseException) -> bool:
+    """:func:`is_retryable`, except a timeout against a server on this machine: it is still
+    generating the abandoned answer, and a retry would queue behind it."""
+    if isinstance(exc, openai.APITimeoutError) and config.is_local:
+        return False
+    return is_retryable(exc)
 
 
 class _WaitRetryAfterOrBackoff(wait_base):
@@ -165,7 +196,7 @@ def async_transport_retrying(
 ) -> AsyncRetrying:
     """The transport policy (see the module docstring) as tenacity runs it around a request."""
     return AsyncRetrying(
-        retry=retry_if_exception(is_retryable),
+        retry=retry_if_exception(functools.partial(should_retry, config)),
         stop=stop_after_attempt(config.max_transport_retries + 1)
         | _StopWhenAskedToWaitTooLong(config.max_retry_after),
         wait=_WaitRetryAfterOrBackoff(config),
@@ -218,6 +249,15 @@ def describe_failure(
         "usage": usage,
     }
     tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+    if isinstance(exc, openai.APITimeoutError) and config.is_local:
+        return RequestTimedOut(
+            f"{where} is a server on this machine and did not answer within {config.timeout:g}s "
+            f"({tries}); not retried, since it is still generating the abandoned answer and a "
+            "retry would wait behind it. Raise the timeout (--timeout), lower --max-tokens, or "
+            "use a mode that sends a grammar (json_schema, json_object_schema) so that a small "
+            "model's answer ends sooner",
+            **common,
+        )
     if isinstance(exc, openai.APITimeoutError):
         return RequestTimedOut(
             f"{where} did not answer within {config.timeout:g}s ({tries}); raise the timeout "
@@ -242,6 +282,21 @@ def describe_failure(
 
     status = exc.status_code
     said = _said(exc, config.secret())
+    side = server_failure(server_said(exc)) if status >= 500 else None
+    if side is not None:
+        other = suggested_mode(server_said(exc), config.mode)
+        what = (
+            "cannot take the request as sent in mode " + repr(config.mode)
+            if side == "request"
+            else "could not parse the model's answer in mode " + repr(config.mode)
+        )
+        message = (
+            f"{where} {what} (HTTP {status}, {tries}; a deterministic failure, not an outage, "
+            f"so not retried with backoff); try --mode {other} ({ENV_MODE}={other}).{said}"
+        )
+        if side == "request":  # every request in this mode would be refused: the batch stops
+            return ConfigurationError(message, **common)
+        return EndpointError(message, status=status, **common)
     if status == 429 and quota_exhausted(exc):
         return EndpointError(
             f"{where} refused the request: the account has no quota left (HTTP 429 "
@@ -292,7 +347,7 @@ def describe_failure(
             **common,
         )
     hint = (
-        f" If the server cannot do tool calls, set {ENV_MODE}=json (mode='json')."
+        f" If the server cannot do tool calls, try --mode json_schema ({ENV_MODE}=json_schema)."
         if status in (400, 422) and config.mode == "tools"
         else ""
     )

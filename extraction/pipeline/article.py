@@ -107,6 +107,7 @@ class ArticleProcessor:
             self.identity.model,
             prompt_tokens=usage.prompt_tokens,
             completion_tokens=usage.completion_tokens,
+            cached_prompt_tokens=usage.cached_prompt_tokens,
         )
 
     async def process(self, item: Item, *, duplicate_of: str | None = None) -> Outcome:
