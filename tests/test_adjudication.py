@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labelling_support import ARTICLE_ID, labelled_event, labelled_folder, labelled_statement
+from labelling_support import ARTICLE_ID, two_labellers
 from starlette.testclient import TestClient
 
 from labelling.adjudicate_server import create_adjudication_app
@@ -20,26 +20,7 @@ HEADERS = {"Content-Type": "application/json", "X-Sitrep-Token": TOKEN}
 
 
 def _client(tmp_path: Path) -> TestClient:
-    a = labelled_folder(
-        tmp_path / "a",
-        "ana",
-        {
-            "events": [labelled_event("E1", "reported"), labelled_event("E2", "reported")],
-            "statements": [labelled_statement("condemnation")],
-        },
-    )
-    b = labelled_folder(
-        tmp_path / "b",
-        "bo",
-        {
-            "events": [
-                labelled_event("E1", "recalled"),
-                labelled_event("E2", "reported"),
-                labelled_event("E3", "recalled"),
-            ],
-            "statements": [],
-        },
-    )
+    a, b = two_labellers(tmp_path, b_statement=None)
     app = create_adjudication_app(a, b, tmp_path / "out", adjudicator="cleo", token=TOKEN)
     return TestClient(app, base_url=BASE)
 
