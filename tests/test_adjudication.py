@@ -101,3 +101,16 @@ def test_writes_need_the_token_and_folders_in_common(tmp_path: Path) -> None:
     (empty / "gold").mkdir(parents=True)
     with pytest.raises(AgreementInputError):
         create_adjudication_app(tmp_path / "a", empty, tmp_path / "out2", adjudicator="cleo")
+
+
+def test_an_unsafe_or_unknown_article_is_refused_by_reading_and_saving(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    body = json.dumps({"decisions": {}, "base_sha256": None})
+    for url, status, says in [
+        ("/api/adjudication/-bad$id", 400, "invalid article id"),
+        ("/api/adjudication/no-such-article", 404, "no article with reviewed gold"),
+    ]:
+        for response in (client.get(url), client.post(url, content=body, headers=HEADERS)):
+            assert response.status_code == status, response.text
+            assert says in response.json()["error"]
+    assert not (tmp_path / "out" / "gold").exists()
