@@ -19,10 +19,8 @@ sys.path[:0] = [str(HERE.parent), str(HERE.parent / "tests")]
 from labelling_support import (  # noqa: E402  # noqa: E402
     ARTICLE_ID,
     RIGHT_INJURED_QUOTE,
-    labelled_event,
-    labelled_folder,
-    labelled_statement,
     make_folder,
+    two_labellers,
 )
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from review_page import CHROMIUM, CHROMIUM_ARGS, select_in_article  # noqa: E402
@@ -88,26 +86,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     folder, _ = make_folder(tmp / "lab")
     folder.add_article(Article(id="synthetic-b", text="Synthetic report B: invented text."))
-    a = labelled_folder(
-        tmp / "a",
-        "ana",
-        {
-            "events": [labelled_event("E1", "reported"), labelled_event("E2", "reported")],
-            "statements": [labelled_statement("condemnation")],
-        },
-    )
-    b = labelled_folder(
-        tmp / "b",
-        "bo",
-        {
-            "events": [
-                labelled_event("E1", "recalled"),
-                labelled_event("E2", "reported"),
-                labelled_event("E3", "recalled"),
-            ],
-            "statements": [labelled_statement("demand")],
-        },
-    )
+    a, b = two_labellers(tmp)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=SIZE, reduced_motion="reduce")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from evals.cli_inputs import eval_inputs, make_extractor, usage_error
 from evals.cli_options import (
     Arg,
     ArticlesOpt,
@@ -45,12 +46,11 @@ from evals.cli_options import (
 )
 from evals.config import load_config
 from evals.console import print_diff, print_gates, print_result
-from evals.dataset import dataset_hash, load_eval_articles
-from evals.datasets.base import DatasetError, LoadedDataset
+from evals.dataset import dataset_hash
+from evals.datasets.base import LoadedDataset
 from evals.diff import RunDiff, diff_runs
 from evals.gates import Gate, GateResult, check_gates, parse_gate
-from evals.gold import GoldError, GoldFile
-from evals.goldset import default_gold_dir, load_gold_set
+from evals.gold import GoldFile
 from evals.harness import RunResult, producer_of, rescore_run, run_eval
 from evals.runs import RunError, read_run
 from extraction.cli.options import (
@@ -61,9 +61,7 @@ from extraction.cli.options import (
     model_call_options,
 )
 from extraction.pipeline.article import BatchAborted
-from extraction.pipeline.extractor import Extractor
 from schemas.article import Article
-from schemas.loaders import ArticleInputError, iter_paths
 from schemas.storage import write_atomic
 
 if TYPE_CHECKING:
@@ -92,132 +90,18 @@ def _consoles() -> tuple[Console, Console]:
     return out, Console(stderr=True, soft_wrap=True)
 
 
-def _usage(message: str) -> typer.Exit:
-    Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: {message}", highlight=False)
-    return typer.Exit(2)
-
-
 def _gates(texts: Sequence[str]) -> list[Gate]:
     try:
         return [parse_gate(t) for t in texts]
     except ValueError as exc:
-        raise _usage(str(exc)) from None
-
-
-def _articles(articles_dir: Path | None) -> list[Article]:
-    """The bundled eval articles, or the ``.txt``/``.jsonl`` articles of a folder."""
-    if articles_dir is None:
-        return load_eval_articles()
-    if not articles_dir.is_dir():
-        raise _usage(f"{articles_dir}: not a folder of articles")
-    articles: list[Article] = []
-    for item in iter_paths([articles_dir]):
-        if isinstance(item, ArticleInputError):
-            raise _usage(str(item))
-        articles.append(item)
-    return articles
-
-
-def _sources(
-    labels: Path | None, articles_dir: Path | None, gold_dir: Path | None
-) -> tuple[Path | None, Path | None]:
-    """``--labels DIR`` is ``--articles DIR/articles --gold DIR/gold`` (a ``sitrep review``
-    folder); ``--articles`` needs ``--gold``."""
-    if labels is not None:
-        if articles_dir is not None or gold_dir is not None:
-            raise _usage("--labels cannot be combined with --articles or --gold")
-        return labels / "articles", labels / "gold"
-    if articles_dir is not None and gold_dir is None:
-        raise _usage("--articles needs --gold (the folder of gold files for those articles)")
-    return articles_dir, gold_dir
-
-
-def _data(
-    gold_dir: Path | None, articles_dir: Path | None = None
-) -> tuple[list[Article], dict[str, GoldFile]]:
-    articles = _articles(articles_dir)
-    try:
-        golds = load_gold_set(articles, gold_dir)
-    except GoldError as exc:
-        raise _usage(str(exc)) from None
-    drafts = sorted(aid for aid, g in golds.items() if g.provenance.status != "reviewed")
-    if drafts:
-        Console(stderr=True, soft_wrap=True).print(
-            f"gold for {', '.join(drafts)} is still a draft (not reviewed): left out of the eval",
-            highlight=False,
-        )
-        golds = {aid: g for aid, g in golds.items() if aid not in drafts}
-    if not golds:
-        where = gold_dir or default_gold_dir()
-        raise _usage(f"{where}: no gold files for the eval articles (<article_id>.json)")
-    without = [a.id for a in articles if a.id not in golds]
-    if without:
-        Console(stderr=True, soft_wrap=True).print(
-            f"no gold for {', '.join(without)}: left out of the eval", highlight=False
-        )
-    return [a for a in articles if a.id in golds], golds
-
-
-def _public(
-    dataset: str | None,
-    path: Path | None,
-    split: str | None,
-    heldout: bool,
-    sources: tuple[Path | None, ...],
-) -> tuple[LoadedDataset | None, tuple[str, ...]]:
-    """A public data set (``--dataset``) and the fields it does not label, or ``None``."""
-    if dataset is None:
-        if path is not None or split is not None or heldout:
-            raise _usage("--path, --split and --heldout go with --dataset (e.g. --dataset muc4)")
-        return None, ()
-    if any(s is not None for s in sources):
-        raise _usage("--dataset cannot be combined with --labels, --articles or --gold")
-    from evals.datasets.run import load_for_eval
-
-    try:
-        return load_for_eval(dataset, path, split, heldout)
-    except DatasetError as exc:
-        raise _usage(str(exc)) from None
+        raise usage_error(str(exc)) from None
 
 
 def _read(run_dir: Path) -> tuple[Any, Any]:
     try:
         return read_run(run_dir)
     except RunError as exc:
-        raise _usage(str(exc)) from None
-
-
-def _extractor(
-    model: str | None,
-    base_url: str | None,
-    baseline: bool,
-    concurrency: int,
-    err: Console,
-    mode: str | None = None,
-    options: dict[str, Any] | None = None,
-) -> Extractor:
-    """The pipeline the eval runs on: the configured model (with the response cache shared with
-    every other command), or the offline baseline."""
-    from extraction.batch.cache import CacheError
-    from extraction.config import BASELINE_NOTICE, resolve_config
-    from extraction.errors import ConfigurationError
-
-    if baseline and (model or base_url):
-        raise _usage("--baseline cannot be combined with --model or --base-url")
-    try:
-        cfg = (
-            None
-            if baseline
-            else resolve_config(model, base_url=base_url, mode=mode, **(options or {}))
-        )
-    except ConfigurationError as exc:
-        raise _usage(str(exc)) from None
-    if cfg is None:
-        err.print(BASELINE_NOTICE, highlight=False)
-    try:
-        return Extractor(cfg, concurrency=concurrency)
-    except (CacheError, ValueError) as exc:
-        raise _usage(str(exc)) from None
+        raise usage_error(str(exc)) from None
 
 
 def _write_reports(
@@ -348,17 +232,14 @@ def eval_run(
     gates = _gates(fail_under or [])
     if fail_on_regression is not None:
         _read(fail_on_regression)  # fail now, before any extraction, if it cannot be read
-    public, unscored = _public(dataset, path, split, heldout, (labels, articles_dir, gold_dir))
-    if public is not None:
-        articles, golds = public.articles, public.golds
-    else:
-        articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
-        articles, golds = _data(gold_dir, articles_dir)
+    public, unscored, articles, golds = eval_inputs(
+        dataset, path, split, heldout, labels, articles_dir, gold_dir
+    )
     _, err = _consoles()
     calls = model_call_options(
         mode=mode, timeout=timeout, max_tokens=max_tokens, max_reasks=max_reasks
     )
-    with _extractor(model, base_url, baseline, concurrency, err, mode, calls) as extractor:
+    with make_extractor(model, base_url, baseline, concurrency, err, mode, calls) as extractor:
         producer = producer_of(extractor)
         err.print(
             f"extracting {len(articles)} article(s) with {producer.name} ({producer.kind})",
@@ -380,7 +261,7 @@ def eval_run(
                 ),
             )
         except BatchAborted as exc:  # every article would fail the same way (the run log says so)
-            raise _usage(extractor.redactor(str(exc))) from None
+            raise usage_error(extractor.redactor(str(exc))) from None
     _finish(
         run,
         gates,
@@ -424,12 +305,9 @@ def eval_rescore(
     info, _ = _read(run_dir)
     if fail_on_regression is not None:
         _read(fail_on_regression)
-    public, unscored = _public(dataset, path, split, heldout, (labels, articles_dir, gold_dir))
-    if public is not None:
-        articles, golds = public.articles, public.golds
-    else:
-        articles_dir, gold_dir = _sources(labels, articles_dir, gold_dir)
-        articles, golds = _data(gold_dir, articles_dir)
+    public, unscored, articles, golds = eval_inputs(
+        dataset, path, split, heldout, labels, articles_dir, gold_dir
+    )
     _, err = _consoles()
     stored_ids = set(info.dataset.article_ids)
     current = [a for a in articles if a.id in stored_ids]
@@ -485,7 +363,7 @@ def eval_diff(
 
     Lists the articles and values that flipped. Uses the stored scores: no model call."""
     if report is ReportFormat.html:
-        raise _usage("diff writes --report md only")
+        raise usage_error("diff writes --report md only")
     a_info, a_lines = _read(run_a)
     b_info, b_lines = _read(run_b)
     diff = diff_runs(

@@ -97,6 +97,16 @@ class AdjudicationApp:
             raise FileNotFoundError(article_id)
         return ga, gb
 
+    def _requested_golds(self, article_id: str) -> tuple[GoldFile, GoldFile] | Response:
+        """Both labellers' gold of a requested article, or the error answer: 400 for an unsafe
+        id, 404 for an article without reviewed gold from both."""
+        try:
+            return self._golds(article_id)
+        except UnsafeIdError as exc:
+            return error(400, str(exc))
+        except FileNotFoundError:
+            return error(404, "no article with reviewed gold from both labellers")
+
     def _units(self, article_id: str, ga: GoldFile, gb: GoldFile) -> list[Unit]:
         mine = [d for d in self.before.disagreements if d.article_id == article_id]
         return units_for(ga, gb, mine)
@@ -128,13 +138,11 @@ class AdjudicationApp:
         return JSONResponse(self._overview())
 
     async def article(self, request: Request) -> Response:
-        try:
-            article_id = str(request.path_params["article_id"])
-            ga, gb = self._golds(article_id)
-        except UnsafeIdError as exc:
-            return error(400, str(exc))
-        except FileNotFoundError:
-            return error(404, "no article with reviewed gold from both labellers")
+        article_id = str(request.path_params["article_id"])
+        found = self._requested_golds(article_id)
+        if isinstance(found, Response):
+            return found
+        ga, gb = found
         text = self.a.article(article_id).text
         return JSONResponse(
             {
@@ -151,13 +159,11 @@ class AdjudicationApp:
         refused = refuse_write(request, self.token, MAX_BODY)
         if refused is not None:
             return refused
-        try:
-            article_id = str(request.path_params["article_id"])
-            ga, gb = self._golds(article_id)
-        except UnsafeIdError as exc:
-            return error(400, str(exc))
-        except FileNotFoundError:
-            return error(404, "no article with reviewed gold from both labellers")
+        article_id = str(request.path_params["article_id"])
+        found = self._requested_golds(article_id)
+        if isinstance(found, Response):
+            return found
+        ga, gb = found
         body = await read_limited(request, MAX_BODY)
         if body is None:
             return error(413, f"request body over {MAX_BODY} bytes")

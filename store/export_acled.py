@@ -8,12 +8,12 @@ actor names) are left empty, and so are coordinates until the places carry them.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 from store.incidents import ActorOut, Incident
+from store.output import is_csv_header, write_csv
 from store.tables import acled, iso_numeric
 
 
@@ -23,7 +23,7 @@ def header() -> list[str]:
 
 def looks_like_export(first_line: str) -> bool:
     """Whether a file's first line is this format's header."""
-    return first_line.rstrip("\r\n") == ",".join(header())
+    return is_csv_header(first_line, header())
 
 
 def _inter(actor: ActorOut | None) -> str:
@@ -144,10 +144,5 @@ def row(incident: Incident) -> dict[str, Any]:
 
 
 def write(incidents: Iterable[Incident], fh: TextIO) -> int:
-    writer = csv.DictWriter(fh, fieldnames=header(), lineterminator="\n")
-    writer.writeheader()
-    n = 0
-    for incident in incidents:
-        writer.writerow(row(incident))
-        n += 1
-    return n
+    """Write the header and one row per incident; return the number of rows."""
+    return write_csv(map(row, incidents), header(), fh)

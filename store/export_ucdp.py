@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 from schemas.vocab import DatePrecision
 from store.incidents import Incident
+from store.output import is_csv_header, write_csv
 from store.reports import date_window
 from store.tables import ucdp
 
@@ -19,7 +19,8 @@ def header() -> list[str]:
 
 
 def looks_like_export(first_line: str) -> bool:
-    return first_line.rstrip("\r\n") == ",".join(header())
+    """Whether a file's first line is this format's header."""
+    return is_csv_header(first_line, header())
 
 
 def _num(value: int | None) -> str:
@@ -69,10 +70,5 @@ def row(incident: Incident) -> dict[str, Any]:
 
 
 def write(incidents: Iterable[Incident], fh: TextIO) -> int:
-    writer = csv.DictWriter(fh, fieldnames=header(), lineterminator="\n")
-    writer.writeheader()
-    n = 0
-    for incident in incidents:
-        writer.writerow(row(incident))
-        n += 1
-    return n
+    """Write the header and one row per incident; return the number of rows."""
+    return write_csv(map(row, incidents), header(), fh)

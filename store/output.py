@@ -19,10 +19,11 @@ store.output.ExportError: ...notes.csv: exists and is not a previous export of t
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 
 class ExportError(RuntimeError):
@@ -62,3 +63,23 @@ def atomic_export(
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def is_csv_header(first_line: str, columns: Sequence[str]) -> bool:
+    """Whether a file's first line is the CSV header of ``columns``.
+
+    >>> is_csv_header("id,x\\r\\n", ["id", "x"]), is_csv_header("id,y\\n", ["id", "x"])
+    (True, False)
+    """
+    return first_line.rstrip("\r\n") == ",".join(columns)
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fh: TextIO) -> int:
+    """Write a header of ``columns`` and then ``rows``; return the number of rows written."""
+    writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for r in rows:
+        writer.writerow(r)
+        n += 1
+    return n

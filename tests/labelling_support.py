@@ -226,3 +226,30 @@ def labelled_folder(root: Path, who: str, records: dict[str, Any]) -> Path:
     gold = build_gold(Submission(records=records), article, draft=None, previous=None, reviewer=who)
     folder.write_gold(gold, base_sha256=None)
     return root
+
+
+def two_labellers(root: Path, *, b_statement: str | None = "demand") -> tuple[Path, Path]:
+    """Folders ``root/a`` (ana) and ``root/b`` (bo) with reviewed gold of article 000 that
+    disagrees: bo marks E1 recalled and adds E3, and labels ana's condemnation ``b_statement``
+    (or leaves it out when ``None``)."""
+    a = labelled_folder(
+        root / "a",
+        "ana",
+        {
+            "events": [labelled_event("E1", "reported"), labelled_event("E2", "reported")],
+            "statements": [labelled_statement("condemnation")],
+        },
+    )
+    b = labelled_folder(
+        root / "b",
+        "bo",
+        {
+            "events": [
+                labelled_event("E1", "recalled"),
+                labelled_event("E2", "reported"),
+                labelled_event("E3", "recalled"),
+            ],
+            "statements": [labelled_statement(b_statement)] if b_statement else [],
+        },
+    )
+    return a, b

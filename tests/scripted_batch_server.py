@@ -26,13 +26,13 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from tests.scripted_server import (
     CREATED,
     SCRIPTED_MODEL,
+    HTTPFixture,
     Reply,
     content_reply,
     error_reply,
@@ -84,7 +84,7 @@ class _Batch:
         return self.lifecycle.statuses[min(self.step, len(self.lifecycle.statuses) - 1)]
 
 
-class ScriptedBatchServer:
+class ScriptedBatchServer(HTTPFixture):
     """A threaded HTTP server on 127.0.0.1 (a free port); :attr:`url` ends in ``/v1``."""
 
     def __init__(self, answer: Answer, lifecycles: Iterable[Lifecycle] = ()) -> None:
@@ -96,30 +96,7 @@ class ScriptedBatchServer:
         self.batches: dict[str, _Batch] = {}
         self.chat_requests: list[dict[str, Any]] = []
         self.retrieves = 0
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
-
-    def __enter__(self) -> ScriptedBatchServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        super().__init__()
 
     # -- the API ---------------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 SCRIPTED_MODEL = "scripted-test-model"
 """The name the scripted server answers as: not a model, a script."""
@@ -136,17 +136,12 @@ def error_reply(
     )
 
 
-class ScriptedServer:
-    """A threaded HTTP server on 127.0.0.1 (a free port) answering from a script, in order.
+class HTTPFixture:
+    """A threaded HTTP server on 127.0.0.1 (a free port) answering through the handler class a
+    subclass gives (:meth:`_handler_class`); a context manager; :attr:`url` ends in ``/v1``.
+    A subclass sets its own attributes, then calls ``super().__init__()``."""
 
-    Use it as a context manager; :attr:`url` is the base URL to give the client (ending in
-    ``/v1``). When the script runs out it answers 500 saying so, which makes a test fail loudly.
-    """
-
-    def __init__(self, replies: Iterable[Reply] = ()) -> None:
-        self._script: deque[Reply] = deque(replies)
-        self._lock = threading.Lock()
-        self.requests: list[Received] = []
+    def __init__(self) -> None:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
@@ -158,16 +153,10 @@ class ScriptedServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}/v1"
 
-    @property
-    def remaining(self) -> int:
-        with self._lock:
-            return len(self._script)
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
 
-    def push(self, *replies: Reply) -> None:
-        with self._lock:
-            self._script.extend(replies)
-
-    def __enter__(self) -> ScriptedServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -180,6 +169,29 @@ class ScriptedServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
+
+
+class ScriptedServer(HTTPFixture):
+    """A threaded HTTP server on 127.0.0.1 (a free port) answering from a script, in order.
+
+    Use it as a context manager; :attr:`url` is the base URL to give the client (ending in
+    ``/v1``). When the script runs out it answers 500 saying so, which makes a test fail loudly.
+    """
+
+    def __init__(self, replies: Iterable[Reply] = ()) -> None:
+        self._script: deque[Reply] = deque(replies)
+        self._lock = threading.Lock()
+        self.requests: list[Received] = []
+        super().__init__()
+
+    @property
+    def remaining(self) -> int:
+        with self._lock:
+            return len(self._script)
+
+    def push(self, *replies: Reply) -> None:
+        with self._lock:
+            self._script.extend(replies)
 
     def _next(self, received: Received) -> Reply:
         with self._lock:

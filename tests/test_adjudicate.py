@@ -13,9 +13,7 @@ import pytest
 from labelling_support import (
     ARTICLE_ID,
     QUOTES,
-    labelled_event,
-    labelled_folder,
-    labelled_statement,
+    two_labellers,
 )
 from review_page import CHROMIUM_ARGS, _is_error
 
@@ -27,26 +25,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture()
 def adjudication(browser: Any, tmp_path: Path) -> Iterator[tuple[Any, Path, list[str]]]:
-    a = labelled_folder(
-        tmp_path / "a",
-        "ana",
-        {
-            "events": [labelled_event("E1", "reported"), labelled_event("E2", "reported")],
-            "statements": [labelled_statement("condemnation")],
-        },
-    )
-    b = labelled_folder(
-        tmp_path / "b",
-        "bo",
-        {
-            "events": [
-                labelled_event("E1", "recalled"),
-                labelled_event("E2", "reported"),
-                labelled_event("E3", "recalled"),
-            ],
-            "statements": [labelled_statement("demand")],
-        },
-    )
+    a, b = two_labellers(tmp_path)
     out = tmp_path / "out"
     app = create_adjudication_app(a, b, out, adjudicator="cleo")
     with running(app) as url:

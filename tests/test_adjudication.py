@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labelling_support import ARTICLE_ID, labelled_event, labelled_folder, labelled_statement
+from labelling_support import ARTICLE_ID, two_labellers
 from starlette.testclient import TestClient
 
 from labelling.adjudicate_server import create_adjudication_app
@@ -20,26 +20,7 @@ HEADERS = {"Content-Type": "application/json", "X-Sitrep-Token": TOKEN}
 
 
 def _client(tmp_path: Path) -> TestClient:
-    a = labelled_folder(
-        tmp_path / "a",
-        "ana",
-        {
-            "events": [labelled_event("E1", "reported"), labelled_event("E2", "reported")],
-            "statements": [labelled_statement("condemnation")],
-        },
-    )
-    b = labelled_folder(
-        tmp_path / "b",
-        "bo",
-        {
-            "events": [
-                labelled_event("E1", "recalled"),
-                labelled_event("E2", "reported"),
-                labelled_event("E3", "recalled"),
-            ],
-            "statements": [],
-        },
-    )
+    a, b = two_labellers(tmp_path, b_statement=None)
     app = create_adjudication_app(a, b, tmp_path / "out", adjudicator="cleo", token=TOKEN)
     return TestClient(app, base_url=BASE)
 
@@ -120,3 +101,16 @@ def test_writes_need_the_token_and_folders_in_common(tmp_path: Path) -> None:
     (empty / "gold").mkdir(parents=True)
     with pytest.raises(AgreementInputError):
         create_adjudication_app(tmp_path / "a", empty, tmp_path / "out2", adjudicator="cleo")
+
+
+def test_an_unsafe_or_unknown_article_is_refused_by_reading_and_saving(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    body = json.dumps({"decisions": {}, "base_sha256": None})
+    for url, status, says in [
+        ("/api/adjudication/-bad$id", 400, "invalid article id"),
+        ("/api/adjudication/no-such-article", 404, "no article with reviewed gold"),
+    ]:
+        for response in (client.get(url), client.post(url, content=body, headers=HEADERS)):
+            assert response.status_code == status, response.text
+            assert says in response.json()["error"]
+    assert not (tmp_path / "out" / "gold").exists()

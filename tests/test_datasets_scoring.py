@@ -201,13 +201,13 @@ def test_cli_usage_errors(
 @pytest.mark.parametrize(
     ("source", "speaker", "organisation", "right"),
     [
-        ("Edward Alden of the Council on Foreign Relations", "Edward Alden", None, True),
-        ("Steger, now an economics professor", "Debra Steger", None, True),
-        ("a smiling Clinton", "Hillary Clinton", None, True),
-        ("Rep. Jerry Nadler, a Democrat and a Clinton ally", "Hillary Clinton", None, False),
-        ("Donald Trump's son", "Donald Trump", None, False),
-        ("The Post", None, "Washington Post", True),
-        ("the newspaper", "Hillary Clinton", "Washington Post", False),
+        ("Marcus Hale of the Institute for Regional Studies", "Marcus Hale", None, True),
+        ("Varga, now a law lecturer", "Ilona Varga", None, True),
+        ("a smiling Okafor", "Grace Okafor", None, True),
+        ("Sen. Tom Reyes, a Liberal and an Okafor ally", "Grace Okafor", None, False),
+        ("Grace Okafor's brother", "Grace Okafor", None, False),
+        ("The Herald", None, "Northern Herald", True),
+        ("the newspaper", "Grace Okafor", "Northern Herald", False),
     ],
 )
 def test_speaker_names_the_source(

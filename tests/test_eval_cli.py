@@ -37,7 +37,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[s
     giving the common arguments."""
     for name in ("SITREP_MODEL", "SITREP_BASE_URL", "SITREP_API_KEY", "OPENAI_API_KEY"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr("evals.cli.load_eval_articles", lambda: [ARTICLE, ARTICLE2])
+    monkeypatch.setattr("evals.cli_inputs.load_eval_articles", lambda: [ARTICLE, ARTICLE2])
     gold_dir = write_gold_dir(tmp_path / "gold", list(two_golds().values()))
 
     def use(fn: Callable[[Article], ArticleExtraction] = perfect) -> list[str]:

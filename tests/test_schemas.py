@@ -140,13 +140,16 @@ def test_grounding_block_is_undone_when_validation_fails_inside_it() -> None:
 
 
 def test_concurrent_tasks_each_see_their_own_grounding() -> None:
-    async def ground(text: str) -> int | None:
+    async def ground(text: str, both_inside: asyncio.Barrier) -> int | None:
         with grounding(text, evidence_from="model"):
-            await asyncio.sleep(0.01)  # the other task sets its own grounding meanwhile
+            await both_inside.wait()  # the other task has set its own grounding by now
             return Evidence.model_validate({"quote": "Koya"}).start
 
     async def both() -> list[int | None]:
-        return list(await asyncio.gather(ground("Koya."), ground("Near Koya.")))
+        both_inside = asyncio.Barrier(2)
+        return list(
+            await asyncio.gather(ground("Koya.", both_inside), ground("Near Koya.", both_inside))
+        )
 
     assert asyncio.run(both()) == [0, 5]
 

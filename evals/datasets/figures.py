@@ -143,10 +143,10 @@ def source_head(source: str) -> str:
     """The head of a source phrase: its words up to the first comma, bracket, dash or
     post-modifying preposition or relative pronoun.
 
-    >>> source_head("Edward Alden of the Council on Foreign Relations")
-    'Edward Alden'
-    >>> source_head("Steger, now an economics professor")
-    'Steger'
+    >>> source_head("Marcus Hale of the Institute for Regional Studies")
+    'Marcus Hale'
+    >>> source_head("Varga, now a law lecturer")
+    'Varga'
     """
     return _HEAD_END.split(source, maxsplit=1)[0].strip()
 
@@ -161,9 +161,9 @@ def _names_person(source: str, name: str) -> bool:
 
 def speaker_named(source: str | None, other_names: Sequence[str], pred: Statement) -> bool:
     """Whether a predicted statement names the gold source: its speaker is the person the source
-    phrase heads (whole name, or the surname ending the head: "a smiling Clinton"), or its
-    organisation is the body the head names (its words in order: "The Post" and "Washington
-    Post"); ``other_names`` (a pronoun source's coreferent names) count as the source."""
+    phrase heads (whole name, or the surname ending the head: "a smiling Okafor"), or its
+    organisation is the body the head names (its words in order: "The Herald" and "Northern
+    Herald"); ``other_names`` (a pronoun source's coreferent names) count as the source."""
     forms = [s for s in (source, *other_names) if s]
     for form in forms:
         if pred.speaker and _names_person(form, pred.speaker):

@@ -1,11 +1,11 @@
 """MUC-3/4 message files: many messages in one file, each headed by its id on a line of its own.
 
 A message starts with a line such as ``DEV-MUC3-0001 (NOSC)`` or ``TST2-MUC4-0048``; its text runs
-to the next such line. The first line of text is a dateline (``SAN SALVADOR, 3 JAN 90 --``), whose
-date becomes the article's publication date.
+to the next such line. The first line of text is a dateline (an invented one:
+``VALDORIA, 12 MAR 91 --``), whose date becomes the article's publication date.
 
->>> parse_dateline("   SAN SALVADOR, 3 JAN 90 -- [REPORT] ...")
-datetime.date(1990, 1, 3)
+>>> parse_dateline("   VALDORIA, 12 MAR 91 -- [SYNTHETIC REPORT] ...")
+datetime.date(1991, 3, 12)
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ copy has ``<split>/corenlp/<article>.txt.xml`` (:mod:`evals.datasets.corenlp_cor
 PolNeAR labels no statement kind, organisation, role, channel, date or events, and no attack
 events, so those fields are not scored (:data:`UNSCORED`).
 
->>> direct_quote("“We are not blind to those,”")
-'We are not blind to those'
->>> direct_quote("Clinton “is dogged, resilient,” the paper wrote") is None
+>>> direct_quote("“We will rebuild the bridge,”")
+'We will rebuild the bridge'
+>>> direct_quote("Okafor “is stubborn, tireless,” the paper wrote") is None
 True
 """
 

@@ -8,11 +8,10 @@ is bound to the loop it first ran on). The pipeline closes the client of its loo
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from typing import TYPE_CHECKING
 
 from extraction.config import ExtractionConfig
+from extraction.model.clients import LoopClients
 from schemas.article import Article
 from schemas.records import ArticleExtraction
 
@@ -25,20 +24,10 @@ class OpenAIBackend:
 
     def __init__(self, config: ExtractionConfig) -> None:
         self.config = config
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._clients = LoopClients(config)
 
     def _client(self) -> openai.AsyncOpenAI:
-        import openai
-
-        from extraction.model import openai_compat as llm
-
-        loop = asyncio.get_running_loop()
-        client = self._clients.get(loop)
-        if client is None:
-            client = self._clients[loop] = openai.AsyncOpenAI(**llm.client_kwargs(self.config))
-        return client
+        return self._clients.get()
 
     async def __call__(self, article: Article) -> ArticleExtraction:
         from extraction.model import openai_compat as llm
@@ -47,6 +36,4 @@ class OpenAIBackend:
 
     async def aclose(self) -> None:
         """Close the client of the running loop, if one was made."""
-        client = self._clients.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.close()
+        await self._clients.aclose()

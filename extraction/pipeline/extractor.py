@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from extraction.batch.cache import CacheMode, ResponseCache
+from extraction.batch.closing import Closing
 from extraction.batch.pricing import PriceTable
 from extraction.batch.progress import BatchProgress, ProgressFn
 from extraction.batch.results import ResultRecord
@@ -39,7 +39,7 @@ from extraction.pipeline.settings import BatchSettings, RunIdentity
 from extraction.pipeline.setup import backend_for, default_cache_path, identity_for, redactor_for
 
 
-class Extractor:
+class Extractor(Closing):
     """A configured pipeline: the producer (``config``'s model, or the baseline when ``None``; or
     a ready ``backend``), the identity its records are keyed by, the response cache, the limits.
 
@@ -132,14 +132,3 @@ class Extractor:
         if self.cache is not None:
             self.cache.close()
             self.cache = None
-
-    def __enter__(self) -> Extractor:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -21,9 +21,7 @@ answer to every call had through the provider's Batch API (billed at about half)
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -39,6 +37,7 @@ from extraction.batch.run_index import RunIndex
 from extraction.config import ExtractionConfig
 from extraction.errors import ExtractionError, error_class
 from extraction.model import openai_compat as llm
+from extraction.model.clients import LoopClients
 from extraction.pipeline.article import Item
 from extraction.pipeline.chunking import chunk_article, split_text
 from extraction.pipeline.setup import identity_for
@@ -126,16 +125,7 @@ class BatchAnswers:
         self.config = config
         self.identity = identity
         self.store = store
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = (
-            weakref.WeakKeyDictionary()
-        )
-
-    def _client(self) -> openai.AsyncOpenAI:
-        loop = asyncio.get_running_loop()
-        client = self._clients.get(loop)
-        if client is None:
-            client = self._clients[loop] = openai.AsyncOpenAI(**llm.client_kwargs(self.config))
-        return client
+        self._clients = LoopClients(config)
 
     async def __call__(self, article: Article) -> ArticleExtraction:
         key = self.identity.call_key(article)
@@ -153,12 +143,12 @@ class BatchAnswers:
                 answer.error or "no answer", endpoint=endpoint, model=model
             )
         completion = ChatCompletion.construct(**answer.body)
-        return await llm.aextract_answer(article, self.config, completion, client=self._client())
+        return await llm.aextract_answer(
+            article, self.config, completion, client=self._clients.get()
+        )
 
     async def aclose(self) -> None:
-        client = self._clients.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.close()
+        await self._clients.aclose()
 
 
 async def run_openai_batch(

@@ -5,21 +5,21 @@ The conversion is approximate and only for scoring the merge: "- 08 JAN 90" (on 
 start open) stays unresolved and a range becomes a week or a month; ATTACK, ARSON and ROBBERY
 become ACLED attacks, BOMBING a remote explosive, KIDNAPPING an abduction; deaths are counted
 from the human targets whose effect is DEATH (a named person counts 1, a plural group gives an
-unnumbered figure).
+unnumbered figure). The example key below is invented.
 
->>> t = parse_templates('''0.  MESSAGE: ID                     DEV-MUC3-0099 (NCCOSC)
+>>> t = parse_templates('''0.  MESSAGE: ID                     DEV-MUC3-0099 (SYNTHETIC)
 ... 1.  MESSAGE: TEMPLATE               2
 ... 2.  INCIDENT: DATE                  - 19 APR 89
-... 3.  INCIDENT: LOCATION              EL SALVADOR: SAN SALVADOR (CITY)
+... 3.  INCIDENT: LOCATION              VALDORIA: SAN TELMO (TOWN)
 ... 4.  INCIDENT: TYPE                  BOMBING
-... 10. PERP: ORGANIZATION ID           "FMLN"
+... 10. PERP: ORGANIZATION ID           "RED DAWN FRONT"
 ... 18. HUM TGT: NAME                   "JOHN DOE"
 ... 21. HUM TGT: NUMBER                 1: "JOHN DOE"
 ... 23. HUM TGT: EFFECT OF INCIDENT     DEATH: "JOHN DOE"
 ... ''')
 >>> ref, event = to_event(t[0])
 >>> ref, event.sub_type.value, event.location.place, event.casualties[0].best
-('DEV-MUC3-0099/E2', 'remote_explosive_landmine_ied', 'SAN SALVADOR', 1)
+('DEV-MUC3-0099/E2', 'remote_explosive_landmine_ied', 'SAN TELMO', 1)
 """
 
 from __future__ import annotations
