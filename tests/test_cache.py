@@ -133,3 +133,21 @@ def test_a_cache_path_that_cannot_be_a_database_names_the_file(tmp_path: Path) -
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(CacheError, match=str(path)):
         ResponseCache(path)
+
+
+def test_a_change_to_the_model_facing_schema_keys_answers_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bounds of the schema a model fills live in a data file, apart from the records schema:
+    changing them must miss the cache (and make another run), not replay old answers."""
+    from extraction.config import resolve_config
+    from extraction.pipeline import setup
+    from schemas.article import Article
+
+    config = resolve_config("m", base_url="http://127.0.0.1:9/v1", environ={})
+    article = Article(id="a", text="Drones struck Koya.")
+    before = setup.identity_for(config)
+    monkeypatch.setattr(setup, "model_schema_hash", lambda: "sha256:other")
+    after = setup.identity_for(config)
+    assert before.call_key(article) != after.call_key(article)
+    assert before.run_key != after.run_key

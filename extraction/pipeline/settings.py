@@ -80,9 +80,10 @@ class BatchSettings:
     article_timeout: float | None = None
     """Seconds one article may take in all (calls, retries, chunks); ``None``: no limit beyond
     the client's own per-request timeout and retries."""
-    overhead_tokens: int = 4000
-    """Tokens a call spends besides the article (instructions and schema: 3,903 in tools mode,
-    see ``benchmarks/``), for the tpm pacing until a call's real usage is known."""
+    overhead_tokens: int = 1600
+    """Tokens a call spends besides the article (instructions and schema: at most 1,500 by
+    tiktoken in every mode, about 1,800 by a small model's tokenizer; ``benchmarks/results.md``),
+    for the tpm pacing until a call's real usage is known."""
     expected_output_tokens: int = 1000
     """Completion tokens a call is assumed to use until its usage is known, for the tpm pacing."""
 

@@ -19,6 +19,7 @@ from extraction.pipeline.chunking import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_T
 from extraction.pipeline.settings import RunIdentity
 from extraction.redaction import Redactor
 from prompts import load_prompt
+from schemas.model_facing import model_schema_hash
 from schemas.records import schema_hash
 
 ENV_CACHE_DIR = "SITREP_CACHE_DIR"
@@ -60,7 +61,9 @@ def identity_for(
         endpoint=config.endpoint,
         prompt_hash=load_prompt(config.prompt_id).hash,
         schema_hash=schema_hash(),
-        parameters={f: dumped[f] for f in SAMPLING_FIELDS},
+        # the model-facing schema's own bounds (schemas/data/model_facing.json) change what a
+        # model is asked for without changing the records schema: they key answers too
+        parameters={**{f: dumped[f] for f in SAMPLING_FIELDS}, "model_schema": model_schema_hash()},
         producer_kind="model",
         chunk_tokens=chunk_tokens,
         overlap_tokens=overlap_tokens,
