@@ -378,3 +378,17 @@ def test_habitual_violence_is_no_event_and_suicide_bomber_no_aircraft() -> None:
     assert event.sub_type.value == "suicide_bomb"
     assert all(w.kind.value != "aircraft" for w in event.weapons)
     assert find_weapons("A suicide bomber blew himself up") == []
+
+
+def test_a_trailing_source_ends_a_long_sentence_of_many_commas() -> None:
+    """Synthetic: a list sentence with hundreds of commas still yields its trailing source, and
+    a comma phrase before a speech verb mid-sentence is not taken for a trailing one."""
+    from extraction.baseline.sources import find_source, source_spans
+
+    items = ", ".join(f"a talk in town {i}" for i in range(400))
+    text = f"The list includes {items}, campaign officials said."
+    src = find_source(text)
+    assert src is not None and src.position == "trailing"
+    assert text[src.start : src.end] == "campaign officials"
+    assert source_spans(text) == [(src.start, src.end)]
+    assert source_spans(f"The list, officials said, includes {items} and more.") == []

@@ -35,6 +35,16 @@ _LEADING = re.compile(
     r"(?:has\s+|have\s+)?(?:also\s+)?(?:said|says|told|reported|announced|claimed|stated)\b",
 )
 _MAX_LEADING_WORDS = 16
+_TRAILING_WINDOW = 400
+"""Characters at the end of a sentence that a trailing source (", officials said.") is looked
+for in: it ends the sentence, and searching a long sentence whole backtracks at every comma."""
+
+
+def _trailing(piece: str) -> tuple[int, int] | None:
+    """The span of a trailing source in ``piece``, searched in its last characters only."""
+    offset = max(0, len(piece) - _TRAILING_WINDOW)
+    m = _TRAILING.search(piece, offset)
+    return (m.start("src"), m.end("src")) if m else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +61,9 @@ def find_source(text: str, start: int = 0, end: int | None = None) -> Source | N
     m = _ACCORDING.search(piece)
     if m:
         return Source(start + m.start("src"), start + m.end("src"), "according_to")
-    m = _TRAILING.search(piece)
-    if m:
-        return Source(start + m.start("src"), start + m.end("src"), "trailing")
+    trailing = _trailing(piece)
+    if trailing:
+        return Source(start + trailing[0], start + trailing[1], "trailing")
     m = _LEADING.search(piece)
     if m and len(m.group("src").split()) <= _MAX_LEADING_WORDS:
         return Source(start + m.start("src"), start + m.end("src"), "leading")
@@ -65,9 +75,9 @@ def source_spans(text: str, start: int = 0, end: int | None = None) -> list[tupl
     end = len(text) if end is None else end
     piece = text[start:end]
     spans = [(start + m.start("src"), start + m.end("src")) for m in _ACCORDING.finditer(piece)]
-    m = _TRAILING.search(piece)
-    if m:
-        spans.append((start + m.start("src"), start + m.end("src")))
+    trailing = _trailing(piece)
+    if trailing:
+        spans.append((start + trailing[0], start + trailing[1]))
     return spans
 
 
