@@ -72,26 +72,34 @@ DEFAULT_KIND_WORDS: dict[PlaceKind, list[str]] = {
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 
 
-class ActorEntry(BaseModel):
+class _Entry(BaseModel):
+    """A table entry, equal to another of its class when both name the same thing: canonical
+    name, kind, country (unique in a table; much cheaper than comparing every field)."""
+
+    model_config = _FROZEN
+
+    def _key(self) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, _Entry)
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+
+class ActorEntry(_Entry):
     """One actor: canonical name, ACLED category and every surface form it goes by."""
 
     model_config = _FROZEN
 
-    def __eq__(self, other: object) -> bool:
-        """Entries are equal when they name the same thing: canonical name, kind, country
-        (unique in a table; much cheaper than comparing every field)."""
-        if self is other:
-            return True
-        if not isinstance(other, ActorEntry):
-            return NotImplemented
-        return (self.canonical, self.kind, self.country) == (
-            other.canonical,
-            other.kind,
-            other.country,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.canonical, self.kind, self.country))
+    def _key(self) -> tuple[object, ...]:
+        return (self.canonical, self.kind, self.country)
 
     canonical: str = Field(min_length=1)
     full_name: str | None = None
@@ -118,27 +126,14 @@ class ActorEntry(BaseModel):
         )
 
 
-class PlaceEntry(BaseModel):
+class PlaceEntry(_Entry):
     """One place with its administrative parents: ``admin1`` (governorate/province), ``admin2``
     (district) and ``country``; ``forms`` holds every surface form, derived ones included."""
 
     model_config = _FROZEN
 
-    def __eq__(self, other: object) -> bool:
-        """Entries are equal when they name the same thing: canonical name, kind, country
-        (unique in a table; much cheaper than comparing every field)."""
-        if self is other:
-            return True
-        if not isinstance(other, PlaceEntry):
-            return NotImplemented
-        return (self.canonical, self.kind, self.country) == (
-            other.canonical,
-            other.kind,
-            other.country,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.canonical, self.kind, self.country))
+    def _key(self) -> tuple[object, ...]:
+        return (self.canonical, self.kind, self.country)
 
     canonical: str = Field(min_length=1)
     kind: PlaceKind
