@@ -71,7 +71,11 @@ def test_quantities(
          [("killed", "foreign_nationals", 1, "exact")]),
         ("Over 180 Killed in Anti-Iran Regime Demos in Iraq", [("killed", "all", 181, "over")]),
         ("The death toll rose to 21 on Friday.", [("killed", "all", 21, "exact")]),
-        ("Five soldiers and three civilians were killed.", [("killed", "civilians", 3, "exact")]),
+        ("Five soldiers and three civilians were killed.",
+         [("killed", "all", 8, "exact"), ("killed", "civilians", 3, "exact")]),
+        ("One officer, four soldiers, and at least three civilians were killed.",
+         [("killed", "all", 8, "at_least"), ("killed", "civilians", 3, "at_least")]),
+        ("Dozens of soldiers and three civilians were killed.", [("killed", "civilians", 3, "exact")]),
     ],
 )  # fmt: skip
 def test_casualty_figures(text: str, expected: list[tuple[str, str, int | None, str]]) -> None:

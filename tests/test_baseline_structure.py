@@ -112,7 +112,19 @@ def test_the_murder_of_a_number_and_of_named_victims() -> None:
     assert (6, 6) in _killed(_x("Gunmen carried out the murder of six invented clerics in Mosul."))
     x = _x("The assassination of Invented Person and Made Up in Mosul shocked the town.")
     assert (2, 2) in _killed(x)
-    assert _killed(_x("The murder of the priests in Mosul shocked the nation.")) == []
+    # no number, a plural noun for people: at least two (as MUC-4 counts a PLURAL victim)
+    assert _killed(_x("The murder of the priests in Mosul shocked the nation.")) == [(2, 2)]
+    assert _killed(_x("The murder of the century in Mosul shocked the nation.")) == []
+    # the people listed after the number count too (synthetic sentence)
+    x = _x("Gunmen carried out the murder of six invented clerics, their cook and her son in Mosul.")
+    assert (8, 8) in _killed(x)
+
+
+def test_victims_with_no_number_before_their_verb() -> None:
+    # synthetic sentences
+    assert (2, 2) in _killed(_x("In the attack on a convoy in Mosul his bodyguards were killed."))
+    assert (1, 1) in _killed(_x("A bomb exploded in Mosul. Inspector Invented Person died in the blast."))
+    assert _killed(_x("A bomb exploded in Mosul. Nobody died in the blast.")) == []
 
 
 def test_a_singular_passive_victim_beside_an_attack_word() -> None:

@@ -24,7 +24,7 @@ from functools import cache
 
 from extraction.baseline.lexicon import casualties_data, phrase_regex
 from extraction.baseline.numbers import Quantity, parse_quantity, quantity_regex
-from schemas.vocab import CasualtyGroup, CasualtyKind
+from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 
 _CITIZEN = frozenset({"citizen", "citizens", "national", "nationals"})
 _LUMPED = re.compile(r"\s+(?:and|or)\s+(?:injured|wounded|hurt)\b", re.IGNORECASE)
@@ -125,6 +125,34 @@ def _quantity(match: re.Match[str]) -> Quantity | None:
     return q
 
 
+@cache
+def _member_list() -> re.Pattern[str]:
+    bare = re.sub(r"\(\?P<\w+>", "(?:", quantity_regex().pattern)
+    member = rf"{bare}\s+(?:[\w’'-]+\s+){{0,3}}?[\w’'-]+"
+    return re.compile(rf"(?:{member}(?:\s*,\s*(?:and\s+)?|\s+and\s+))+$", re.IGNORECASE)
+
+
+def _coordinated_total(window: str, at: int, last: Quantity) -> tuple[int, Quantity] | None:
+    """``(start, total)`` when the number at ``window[at]`` ends a list of counted noun phrases
+    ("one officer, four soldiers, and three civilians"): their sum, at least when one is."""
+    m = _member_list().search(window, max(0, at - 200), at)
+    if m is None:
+        return None
+    found = [
+        parse_quantity(x.group("hedge"), x.group("num"))
+        for x in quantity_regex().finditer(window, m.start(), at)
+    ]
+    parts = [q for q in [*found, last] if q.low is not None or q.best is not None]
+    if len(parts) < 2 or len(parts) != len(found) + 1:
+        return None
+    if any(q.qualifier not in (Qualifier.EXACT, Qualifier.AT_LEAST) for q in parts):
+        return None
+    low = sum(q.low if q.low is not None else q.best or 0 for q in parts)
+    if all(q.qualifier is Qualifier.EXACT for q in parts):
+        return m.start(), Quantity(low, Qualifier.EXACT, low, low, low, False)
+    return m.start(), Quantity(low, Qualifier.AT_LEAST, low, low, None, False)
+
+
 def find_keywords(text: str, start: int = 0, end: int | None = None) -> list[_Keyword]:
     end = len(text) if end is None else end
     found = [
@@ -173,6 +201,11 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> list[F
                 if group is CasualtyGroup.ALL and not b.group("noun") and previous and joined:
                     group = previous.group  # "Dozens of protesters ... killed and hundreds injured"
                 fig = Figure(kw.kind, group, q, previous_end + qm.start(), kw.end)
+                total = _coordinated_total(window, qm.start(), q)
+                if total is not None:  # "one officer, four soldiers and three civilians were"
+                    figures.append(Figure(kw.kind, CasualtyGroup.ALL, total[1], previous_end + total[0], kw.end))
+                    if group is CasualtyGroup.ALL:
+                        fig = None
                 break
         if fig is not None and _LUMPED.match(text, kw.end) and fig.end == kw.end:
             fig = None  # "scores of people have been killed and injured": no kind fits

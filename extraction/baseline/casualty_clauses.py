@@ -46,6 +46,12 @@ _NOT_A_NAME = (
     r"(?:on|in|at|by|during|when|while|after|before|and|or|as|to|today|yesterday|last|this|"
     r"him|her|them|it|himself|themselves|people|civilians|soldiers|police)\b"
 )
+_STOPS = "in|at|on|near|by|from|during|after|before|when|while|who|which|that|and|or|of|to|for"
+_NON_SUBJECTS = frozenset(
+    {"who", "that", "which", "they", "we", "people", "others", "many", "some", "all", "those",
+     "also", "had", "have", "has", "and", "or", "later", "subsequently", "reportedly", "both",
+     "nobody", "none", "one", "anyone", "everyone"}
+)
 _NEGATED = re.compile(r"\b(?:no|nobody|none|no\s+one|not|neither)\b[^,;]*$", re.IGNORECASE)
 _SUBORDINATE = re.compile(
     r"\b(?:after|before|when|while|since|because|that|who|which|week|day|month|year)s?\b",
@@ -89,7 +95,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "act_of": re.compile(
             rf"\b(?:murders?|assassinations?|killings?|massacres?)\s+of\s+"
             rf"(?:(?:the\s+)?(?P<count>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?[\w’'-]+"
-            rf"|(?!{bare_qty}|{_DETERMINERS})(?P<names>{_NAME}(?:\s+and\s+{_NAME})?))",
+            rf"|(?!{bare_qty}|{_DETERMINERS})(?P<names>{_NAME}(?:\s+and\s+{_NAME})?)"
+            rf"|(?:the|his|her|their)\s+(?P<people>(?:[\w’'-]+\s+){{0,2}}[\w’'-]+)(?![\w’'-]))",
             flags,
         ),
         "bodies": re.compile(rf"{qty}\s+(?:[\w’'-]+\s+){{0,2}}?(?:bodies|corpses)\b", flags),
@@ -98,8 +105,90 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?!{bare_qty}|{_DETERMINERS}|{_NOT_A_NAME})(?P<names>{_NAME}(?:\s+and\s+{_NAME})?)",
             flags,
         ),
+        "subject_verb": re.compile(
+            rf"(?<![\w’'-])(?P<subj>[\w’'-]+)\s+(?:(?:were|have\s+been|had\s+been)(?:\s+\w+ly)?"
+            rf"\s+(?P<verb>{verbs})|(?P<died>died))(?![\w’'-])",
+            flags,
+        ),
         "singular": re.compile(rf"\bwas(?:\s+\w+ly)?\s+(?P<verb>{verbs}|found\s+dead)", flags),
     }
+
+
+@cache
+def _victim_nouns() -> tuple[frozenset[str], frozenset[str]]:
+    v = casualties_data().victim_nouns
+    return frozenset(w.lower() for w in v.singular), frozenset(w.lower() for w in v.plural)
+
+
+def _plural(phrase: str) -> bool:
+    words = phrase.lower().rstrip(".,;").split()
+    plural = _victim_nouns()[1]
+    return bool(words) and (words[-1] in plural or " ".join(words[-2:]) in plural)
+
+
+def _victim_head(text: str, start: int, end: int) -> int | None:
+    """Where the first noun for people in ``text[start:end]`` ends ("the Jesuit priests in")."""
+    singular, plural = _victim_nouns()
+    for w in re.finditer(r"[\w’'-]+", text[start:end]):
+        if w.group().lower() in singular or w.group().lower() in plural:
+            return start + w.end()
+    return None
+
+
+def named_victims(names: str) -> Quantity:
+    """How many people a phrase without a number names: one per conjunct, at least two for a
+    plural noun ("the Jesuit priests").
+
+    >>> [(q.best, q.qualifier.value) for q in map(named_victims, ["Ana Ruiz and Luis Paz",
+    ...  "the village priests", "the mayor"])]
+    [(2, 'exact'), (2, 'at_least'), (1, 'exact')]
+    """
+    parts = re.split(r"\s+and\s+", names, flags=re.IGNORECASE)
+    n = sum(2 if _plural(part) else 1 for part in parts)
+    if any(_plural(part) for part in parts):
+        return Quantity(n, Qualifier.AT_LEAST, n, n, None, False)
+    return Quantity(n, Qualifier.EXACT, n, n, n, False)
+
+
+@cache
+def _more_victim() -> re.Pattern[str]:
+    bare_qty = re.sub(r"\(\?P<\w+>", "(?:", quantity_regex().pattern)
+    return re.compile(
+        rf"(?:\s+(?!(?:{_STOPS})\b)[\w’'-]+){{0,2}}?"  # "six [Jesuit priests], their cook"
+        rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:(?P<num>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?"
+        rf"(?P<counted>[\w’'-]+)|(?:their|his|her|its|the|a|an)\s+(?:[\w’'-]+\s+)??(?P<noun>[\w’'-]+))"
+        rf"(?![\w’'-])",
+        re.IGNORECASE,
+    )
+
+
+def _with_more_victims(text: str, at: int, end: int, q: Quantity) -> tuple[Quantity, int]:
+    """``q`` plus the people listed after it ("six priests, their housekeeper and her
+    daughter": 8), and where the list ends."""
+    singular, plural = _victim_nouns()
+    low, exact = q.low if q.low is not None else q.best, q.qualifier is Qualifier.EXACT
+    if low is None or q.qualifier not in (Qualifier.EXACT, Qualifier.AT_LEAST):
+        return q, at
+    added = 0
+    while (m := _more_victim().match(text, at, end)) is not None:
+        if m.group("num"):
+            extra = parse_quantity(None, m.group("num"))
+            if m.group("counted").lower() not in plural | singular or extra.best is None:
+                break
+            added += extra.best
+        elif (noun := m.group("noun").lower()) in singular:
+            added += 1
+        elif noun in plural:
+            added, exact = added + 2, False
+        else:
+            break
+        at = m.end()
+    if not added:
+        return q, at
+    n = low + added
+    if exact:
+        return Quantity(n, Qualifier.EXACT, n, n, n, False), at
+    return Quantity(n, Qualifier.AT_LEAST, n, n, None, False), at
 
 
 def _kind(verb: str) -> CasualtyKind:
@@ -132,10 +221,16 @@ def find_clause_casualties(
             q = parse_quantity(None, m.group("count"))
             if q.best is None and q.low is None:
                 continue
+        elif m.group("people"):
+            head = _victim_head(text, m.start("people"), m.end("people"))
+            if head is None:
+                continue  # "the murder of the century"
+            q, stop = named_victims(text[m.start("people") : head]), head
         else:
-            q = _TWO if re.search(r"\s+and\s+", m.group("names"), re.I) else _ONE
-        out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
-        used.append((m.start(), m.end()))
+            q = named_victims(m.group("names"))
+        q, stop = _with_more_victims(text, stop if m.group("people") else m.end(), end, q)
+        out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), stop))
+        used.append((m.start(), stop))
     for m in p["bodies"].finditer(text, start, end):
         q = parse_quantity(m.group("hedge"), m.group("num"))
         if not q.article and (q.best is not None or q.low is not None) and free(*m.span()):
@@ -143,7 +238,7 @@ def find_clause_casualties(
             used.append(m.span())
     for m in p["named_object"].finditer(text, start, end):
         if free(*m.span()):
-            q = _TWO if re.search(r"\s+and\s+", m.group("names"), re.I) else _ONE
+            q = named_victims(m.group("names"))
             out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
             used.append(m.span())
     for m in p["singular"].finditer(text, start, end) if attack else ():
@@ -151,6 +246,24 @@ def find_clause_casualties(
         if _NEGATED.search(before) or _SUBORDINATE.search(before[-30:]) or not free(*m.span()):
             continue
         out.append(Figure(_kind(m.group("verb")), CasualtyGroup.ALL, _ONE, m.start(), m.end()))
+        used.append(m.span())
+    for m in p["subject_verb"].finditer(text, start, end) if attack else ():
+        # "the bodyguards were killed" (at least 2), "Inspector Flores died" (1)
+        subject = m.group("subj").lower()
+        before = text[max(start, m.start() - 60) : m.start()]
+        counted = quantity_regex().fullmatch(m.group("subj")) is not None  # "Two died"
+        if _NEGATED.search(before) or counted or not free(*m.span()):
+            continue
+        if subject in _victim_nouns()[1]:
+            q = Quantity(2, Qualifier.AT_LEAST, 2, 2, None, False)
+        elif m.group("died") and re.fullmatch(r"(?-i:[A-Z])[\w’'-]+", m.group("subj")) and (
+            subject not in _NON_SUBJECTS
+        ):
+            q = _ONE
+        else:
+            continue
+        kind = CasualtyKind.KILLED if m.group("died") else _kind(m.group("verb"))
+        out.append(Figure(kind, CasualtyGroup.ALL, q, m.start(), m.end()))
         used.append(m.span())
     for m in p["distant"].finditer(text, start, end) if attack else ():
         q = parse_quantity(m.group("hedge"), m.group("num"))

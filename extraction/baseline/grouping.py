@@ -190,7 +190,8 @@ def _add(group: Group, cand: Candidate, founding: bool) -> None:
 
 def _founding(cand: Candidate, groups: list[Group]) -> bool:
     if cand.strong:
-        return not cand.reaction and cand.specific and (not cand.definite or not groups)
+        reacted = cand.reaction and not (cand.figures and not groups)
+        return not reacted and cand.specific and (not cand.definite or not groups)
     return (cand.protest and bool(cand.figures or cand.deadly) and cand.specific) or (
         cand.protest and cand.deadly and cand.date is not None
     )

@@ -97,6 +97,14 @@ class GroupRule(_Data):
     nouns: tuple[str, ...]
 
 
+class VictimNouns(_Data):
+    """Nouns for people a killing names without a number (``data/casualties.json``)."""
+
+    note: str | None = None
+    singular: tuple[str, ...] = ()
+    plural: tuple[str, ...] = ()
+
+
 class CasualtiesData(_Data):
     killed_words: tuple[str, ...]
     injured_words: tuple[str, ...]
@@ -106,6 +114,7 @@ class CasualtiesData(_Data):
     foreign_citizen_adjectives: tuple[str, ...]
     victim_verbs: tuple[str, ...] = ()
     max_gap_chars: int = 100
+    victim_nouns: VictimNouns = VictimNouns()
 
     @field_validator("killed_words", "injured_words", "victim_verbs")
     @classmethod

@@ -20,7 +20,7 @@ from functools import cache
 
 from extraction.baseline.lexicon import events_data
 from extraction.baseline.sentences import Document
-from gazetteer import PlaceEntry
+from gazetteer import PlaceEntry, PlaceKind
 from gazetteer.world import world_place
 
 MAX_NAME_WORDS = 5
@@ -82,6 +82,38 @@ def find_world_places(
                     out.append((ps, pe, entry))
                     out.extend(a for a in after if a[2].country == entry.country)
                     break
+    return _in_context(text, out, country, doc.dateline, caps)
+
+
+def _in_context(
+    text: str,
+    found: list[tuple[int, int, PlaceEntry]],
+    country: str | None,
+    dateline: tuple[int, int] | None,
+    caps: bool,
+) -> list[tuple[int, int, PlaceEntry]]:
+    """Towns and bare province names kept only in the article's countries: the curated tables'
+    country, the dateline's, and the countries named in a locative context. A town of the same
+    name in one of them is preferred ("San Pedro" in a Honduran article); a town found in no such
+    country is dropped ("Liberal", "George" and "Martin" in a Colombian dispatch are people, not
+    towns of the United States, South Africa or Slovakia). With no such country, all are kept."""
+    context = {country} if country else set()
+    for s, e, p in found:
+        dated = dateline is not None and dateline[0] <= s and e <= dateline[1]
+        if dated or p.kind is PlaceKind.COUNTRY:
+            context.add(p.country)
+    if not context:
+        return found
+    out: list[tuple[int, int, PlaceEntry]] = []
+    for s, e, p in found:
+        if p.country in context or p.kind is PlaceKind.COUNTRY:
+            out.append((s, e, p))
+            continue
+        for c in sorted(context):
+            other = world_place(text[s:e], country=c, uncased=caps)
+            if other is not None and other.country in context:
+                out.append((s, e, other))
+                break
     return out
 
 
