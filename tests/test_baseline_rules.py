@@ -75,7 +75,8 @@ def test_quantities(
          [("killed", "all", 8, "exact"), ("killed", "civilians", 3, "exact")]),
         ("One officer, four soldiers, and at least three civilians were killed.",
          [("killed", "all", 8, "at_least"), ("killed", "civilians", 3, "at_least")]),
-        ("Dozens of soldiers and three civilians were killed.", [("killed", "civilians", 3, "exact")]),
+        ("Dozens of soldiers and three civilians were killed.",
+         [("killed", "civilians", 3, "exact")]),
     ],
 )  # fmt: skip
 def test_casualty_figures(text: str, expected: list[tuple[str, str, int | None, str]]) -> None:

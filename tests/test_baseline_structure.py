@@ -116,14 +116,15 @@ def test_the_murder_of_a_number_and_of_named_victims() -> None:
     assert _killed(_x("The murder of the priests in Mosul shocked the nation.")) == [(2, 2)]
     assert _killed(_x("The murder of the century in Mosul shocked the nation.")) == []
     # the people listed after the number count too (synthetic sentence)
-    x = _x("Gunmen carried out the murder of six invented clerics, their cook and her son in Mosul.")
+    x = _x("Gunmen carried out the murder of six invented clerics, their cook and her son in Ur.")
     assert (8, 8) in _killed(x)
 
 
 def test_victims_with_no_number_before_their_verb() -> None:
     # synthetic sentences
     assert (2, 2) in _killed(_x("In the attack on a convoy in Mosul his bodyguards were killed."))
-    assert (1, 1) in _killed(_x("A bomb exploded in Mosul. Inspector Invented Person died in the blast."))
+    x = _x("A bomb exploded in Mosul. Inspector Invented Person died in the blast.")
+    assert (1, 1) in _killed(x)
     assert _killed(_x("A bomb exploded in Mosul. Nobody died in the blast.")) == []
 
 

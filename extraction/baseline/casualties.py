@@ -203,7 +203,8 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> list[F
                 fig = Figure(kw.kind, group, q, previous_end + qm.start(), kw.end)
                 total = _coordinated_total(window, qm.start(), q)
                 if total is not None:  # "one officer, four soldiers and three civilians were"
-                    figures.append(Figure(kw.kind, CasualtyGroup.ALL, total[1], previous_end + total[0], kw.end))
+                    at = previous_end + total[0]
+                    figures.append(Figure(kw.kind, CasualtyGroup.ALL, total[1], at, kw.end))
                     if group is CasualtyGroup.ALL:
                         fig = None
                 break

@@ -48,9 +48,34 @@ _NOT_A_NAME = (
 )
 _STOPS = "in|at|on|near|by|from|during|after|before|when|while|who|which|that|and|or|of|to|for"
 _NON_SUBJECTS = frozenset(
-    {"who", "that", "which", "they", "we", "people", "others", "many", "some", "all", "those",
-     "also", "had", "have", "has", "and", "or", "later", "subsequently", "reportedly", "both",
-     "nobody", "none", "one", "anyone", "everyone"}
+    {
+        "who",
+        "that",
+        "which",
+        "they",
+        "we",
+        "people",
+        "others",
+        "many",
+        "some",
+        "all",
+        "those",
+        "also",
+        "had",
+        "have",
+        "has",
+        "and",
+        "or",
+        "later",
+        "subsequently",
+        "reportedly",
+        "both",
+        "nobody",
+        "none",
+        "one",
+        "anyone",
+        "everyone",
+    }
 )
 _NEGATED = re.compile(r"\b(?:no|nobody|none|no\s+one|not|neither)\b[^,;]*$", re.IGNORECASE)
 _SUBORDINATE = re.compile(
@@ -256,8 +281,10 @@ def find_clause_casualties(
             continue
         if subject in _victim_nouns()[1]:
             q = Quantity(2, Qualifier.AT_LEAST, 2, 2, None, False)
-        elif m.group("died") and re.fullmatch(r"(?-i:[A-Z])[\w’'-]+", m.group("subj")) and (
-            subject not in _NON_SUBJECTS
+        elif (
+            m.group("died")
+            and re.fullmatch(r"(?-i:[A-Z])[\w’'-]+", m.group("subj"))
+            and (subject not in _NON_SUBJECTS)
         ):
             q = _ONE
         else:
