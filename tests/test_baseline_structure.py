@@ -181,3 +181,24 @@ def test_killed_with_named_victims() -> None:
     )
     assert (2, 2) in _killed(x)
     assert _killed(_x("Troops attacked the village near Mosul on Monday and killed them.")) == []
+
+
+def test_a_killing_written_as_its_manner_founds_an_event() -> None:
+    # synthetic sentences, written in capitals like wire copy of the time
+    x = _x("INVENTO PERSONA, A 29-YEAR-OLD TEACHER, WAS SHOT TO DEATH TODAY IN MOSUL.")
+    assert _killed(x) == [(1, 1)]
+    x = _x("A journalist was killed in Mosul on Monday while covering a skirmish.")
+    assert (1, 1) in _killed(x)
+
+
+def test_a_wire_dateline_with_a_numbered_date_and_an_agency() -> None:
+    from extraction.baseline.sentences import read_document
+
+    text = (
+        "MOSUL, 4 JUL 89 (INVENTED-AGENCY) -- [TEXT] A BOMB EXPLODED IN A MARKET, KILLING "
+        "TWO PEOPLE, THE POLICE SAID. THE BLAST DAMAGED SEVERAL SHOPS NEAR THE SQUARE, AND "
+        "FIREFIGHTERS WORKED THROUGH THE NIGHT."
+    )
+    doc = read_document(text)
+    assert doc.dateline is not None
+    assert text[doc.dateline[0] : doc.dateline[1]] == "MOSUL"

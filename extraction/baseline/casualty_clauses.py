@@ -79,7 +79,7 @@ _NON_SUBJECTS = frozenset(
 )
 _NEGATED = re.compile(r"\b(?:no|nobody|none|no\s+one|not|neither)\b[^,;]*$", re.IGNORECASE)
 _SUBORDINATE = re.compile(
-    r"\b(?:after|before|when|while|since|because|that|who|which|week|day|month|year)s?\b",
+    r"\b(?:after|before|when|while|since|because|that|who|which|week|day|month|year)s?\b(?!-)",
     re.IGNORECASE,
 )
 _SUBJECT_BREAK = re.compile(

@@ -281,7 +281,10 @@ def find_mentions(doc: Document) -> Mentions:
         quoted = doc.is_masked(ps, pe) and not dateline
         raw_places.append(PlaceMention(ps, pe, text[ps:pe], place, quoted, dateline, True))
     raw_places.sort(key=lambda p: p.start)
-    if country is None:
+    datelined = [p.entry.country for p in raw_places if p.dateline and p.entry.country]
+    if datelined:  # "BOGOTA, 21 JAN 89": the article is framed in Colombia, whatever it names
+        country = datelined[0]
+    elif country is None:
         countries = Counter(p.entry.country for p in raw_places if not p.quoted)
         country = countries.most_common(1)[0][0] if countries else None
     actors, places = _resolve_overlaps(text, raw_actors, raw_places)

@@ -41,9 +41,9 @@ _TERMINAL = re.compile(r"[.!?][\"”’)\]]*$")
 _BOUNDARY = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 _DATELINE = re.compile(r"^(?P<dl>[A-Z][^\n—–]{0,70}?)\s+[—–-]{1,2}\s+")
 _DATELINE_FORMS = re.compile(
-    r"(?:(?P<place>[A-Z][A-Z.'’ -]{2,}?)(?:,\s*[A-Za-z .’'-]+)?"
+    r"(?:(?P<place>[A-Z][A-Z.'’ -]{2,}?)(?:\s*\([A-Za-z .&-]+\))?(?:,\s*[A-Za-z0-9 .’'-]+)?"
     r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)"
-    r"\s*(?:\([A-Za-z .&]+\))?"
+    r"\s*(?:\([A-Za-z .&-]+\))?"
 )
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
