@@ -202,3 +202,13 @@ def test_a_wire_dateline_with_a_numbered_date_and_an_agency() -> None:
     doc = read_document(text)
     assert doc.dateline is not None
     assert text[doc.dateline[0] : doc.dateline[1]] == "MOSUL"
+
+
+def test_a_possessive_killing_counts_its_victims() -> None:
+    # synthetic sentences
+    x = _x("Gunmen attacked Mosul. The six invented clerics' murder shocked the town.")
+    assert (6, 6) in _killed(x)
+    x = _x("Gunmen attacked Mosul. Colonel Inventado's assassination shocked the town.")
+    assert (1, 1) in _killed(x)
+    x = _x("Gunmen attacked Mosul. The country's killing fields were far away.")
+    assert _killed(x) == []

@@ -124,6 +124,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"|(?:the|his|her|their)\s+(?P<people>(?:[\w’'-]+\s+){{0,2}}[\w’'-]+)(?![\w’'-]))",
             flags,
         ),
+        "possessive_act": re.compile(
+            rf"(?:(?<![\w’'-])(?P<count>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?)?"
+            rf"(?P<whose>[\w’'-]+)(?:['’]s|s['’])\s+(?:multiple\s+)?"
+            rf"(?:murders?|assassinations?|killings?|massacre)\b",
+            flags,
+        ),
         "bodies": re.compile(rf"{qty}\s+(?:[\w’'-]+\s+){{0,2}}?(?:bodies|corpses)\b", flags),
         "named_object": re.compile(
             rf"\b(?:killing|killed|murdering|murdered|assassinating|assassinated)\s+"
@@ -181,7 +187,7 @@ def _more_victim() -> re.Pattern[str]:
     return re.compile(
         rf"(?:\s+(?!(?:{_STOPS})\b)[\w’'-]+){{0,2}}?"  # "six [Jesuit priests], their cook"
         rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:(?P<num>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?"
-        rf"(?P<counted>[\w’'-]+)|(?:their|his|her|its|the|a|an)\s+(?:[\w’'-]+\s+)??(?P<noun>[\w’'-]+))"
+        rf"(?P<counted>[\w’'-]+)|(?:their|his|her|its|the|a|an|another)\s+(?:[\w’'-]+\s+)??(?P<noun>[\w’'-]+))"
         rf"(?![\w’'-])",
         re.IGNORECASE,
     )
@@ -256,6 +262,17 @@ def find_clause_casualties(
         q, stop = _with_more_victims(text, stop if m.group("people") else m.end(), end, q)
         out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), stop))
         used.append((m.start(), stop))
+    for m in p["possessive_act"].finditer(text, start, end):
+        # "the six Jesuit priests' murder" (6), "Colonel Invented's assassination" (1)
+        whose = m.group("whose").lower()
+        not_people = casualties_data().victim_nouns.not_people
+        if not free(*m.span()) or whose in _NON_SUBJECTS or whose in not_people:
+            continue
+        q = parse_quantity(None, m.group("count")) if m.group("count") else _ONE
+        if q.best is None and q.low is None:
+            continue
+        out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
+        used.append(m.span())
     for m in p["bodies"].finditer(text, start, end):
         q = parse_quantity(m.group("hedge"), m.group("num"))
         if not q.article and (q.best is not None or q.low is not None) and free(*m.span()):

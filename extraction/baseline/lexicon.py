@@ -103,6 +103,7 @@ class VictimNouns(_Data):
     note: str | None = None
     singular: tuple[str, ...] = ()
     plural: tuple[str, ...] = ()
+    not_people: tuple[str, ...] = ()  # possessors that are not victims ("the country's killing")
 
 
 class CasualtiesData(_Data):
