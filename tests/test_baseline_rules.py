@@ -397,3 +397,18 @@ def test_a_trailing_source_ends_a_long_sentence_of_many_commas() -> None:
     assert text[src.start : src.end] == "campaign officials"
     assert source_spans(text) == [(src.start, src.end)]
     assert source_spans(f"The list, officials said, includes {items} and more.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 11 February, one adult and four minors were killed.",  # a date is no count
+        "Invented Person, 21, a member of the patrols, was shot and killed in an attack.",  # age
+    ],
+)  # synthetic sentences
+def test_numbers_that_are_not_counts(text: str) -> None:
+    from extraction.baseline.casualty_clauses import find_clause_casualties
+
+    counts = [f.quantity.best for f in find_casualties(text) + find_clause_casualties(text)]
+    assert 16 not in counts and 21 not in counts
+    assert counts, "the victims themselves are still counted"

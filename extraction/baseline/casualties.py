@@ -125,6 +125,13 @@ def _quantity(match: re.Match[str]) -> Quantity | None:
     return q
 
 
+_NOT_COUNTED = re.compile(
+    r"\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+    r"|\b(?:hours?|days?|weeks?|months?|years?|percent|kilometers?|km|miles?)\b",
+    re.IGNORECASE,
+)
+
+
 @cache
 def _member_list() -> re.Pattern[str]:
     bare = re.sub(r"\(\?P<\w+>", "(?:", quantity_regex().pattern)
@@ -142,6 +149,8 @@ def _coordinated_total(window: str, at: int, last: Quantity) -> tuple[int, Quant
         parse_quantity(x.group("hedge"), x.group("num"))
         for x in quantity_regex().finditer(window, m.start(), at)
     ]
+    if _NOT_COUNTED.search(window, m.start(), at):
+        return None  # "on 11 February, one adult and four minors": a date, not a count
     parts = [q for q in [*found, last] if q.low is not None or q.best is not None]
     if len(parts) < 2 or len(parts) != len(found) + 1:
         return None

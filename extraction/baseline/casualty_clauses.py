@@ -40,7 +40,9 @@ from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 _INJURED = frozenset({"wounded", "injured", "hurt"})
 _ONE = Quantity(1, Qualifier.EXACT, 1, 1, 1, False)
 _TWO = Quantity(2, Qualifier.EXACT, 2, 2, 2, False)
-_NAME = r"(?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3}"  # capitalised words
+_NAME = (  # capitalised words, not "and"/"or" (a text in capitals capitalises those too)
+    r"(?-i:[A-Z])[\w’'.-]*(?:\s+(?!(?:and|or|AND|OR)\b)(?-i:[A-Z])[\w’'.-]*){0,3}"
+)
 _DETERMINERS = r"(?:the|his|her|their|its|these|those|this|that|such)\b"
 _NOT_A_NAME = (
     r"(?:on|in|at|by|during|when|while|after|before|and|or|as|to|today|yesterday|last|this|"
@@ -76,6 +78,10 @@ _NON_SUBJECTS = frozenset(
         "anyone",
         "everyone",
     }
+)
+_NOT_A_SECOND = (
+    r"(?:has|have|had|is|was|were|will|would|all|many|other|others|thousands|hundreds|dozens|"
+    r"several|some|also|then|later|its|our|your)\b"
 )
 _NEGATED = re.compile(r"\b(?:no|nobody|none|no\s+one|not|neither)\b[^,;]*$", re.IGNORECASE)
 _SUBORDINATE = re.compile(
@@ -120,7 +126,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "act_of": re.compile(
             rf"\b(?:murders?|assassinations?|killings?|massacres?)\s+of\s+"
             rf"(?:(?:the\s+)?(?P<count>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?[\w’'-]+"
-            rf"|(?!{bare_qty}|{_DETERMINERS})(?P<names>{_NAME}(?:\s+and\s+{_NAME})?)"
+            rf"|(?!{bare_qty}|{_DETERMINERS})(?P<names>{_NAME}(?:\s+and\s+(?!{_NOT_A_NAME}|{_DETERMINERS}|{_NOT_A_SECOND}){_NAME})?)"
             rf"|(?:the|his|her|their)\s+(?P<people>(?:[\w’'-]+\s+){{0,2}}[\w’'-]+)(?![\w’'-]))",
             flags,
         ),
@@ -133,7 +139,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "bodies": re.compile(rf"{qty}\s+(?:[\w’'-]+\s+){{0,2}}?(?:bodies|corpses)\b", flags),
         "named_object": re.compile(
             rf"\b(?:killing|killed|murdering|murdered|assassinating|assassinated)\s+"
-            rf"(?!{bare_qty}|{_DETERMINERS}|{_NOT_A_NAME})(?P<names>{_NAME}(?:\s+and\s+{_NAME})?)",
+            rf"(?!{bare_qty}|{_DETERMINERS}|{_NOT_A_NAME})(?P<names>{_NAME}(?:\s+and\s+(?!{_NOT_A_NAME}|{_DETERMINERS}|{_NOT_A_SECOND}){_NAME})?)",
             flags,
         ),
         "subject_verb": re.compile(
@@ -314,6 +320,11 @@ def find_clause_casualties(
         if q.article or (q.best is None and q.low is None):
             continue
         vs = m.start("verb")
+        if (
+            re.search(r",\s*$", text[max(0, m.start() - 3) : m.start()])
+            and m.group("gap")[:1] == ","
+        ):
+            continue  # "Invented Person, 21, a member of ..., was shot": an age
         if _SUBJECT_BREAK.search(m.group("gap")):
             continue  # "three security sources, they were killed": another subject
         if free(vs, m.end()):
