@@ -30,8 +30,13 @@ _TITLES = (
     r"Grand\s+Ayatollah|Ayatollah|Hojatoleslam|Lord|Sir|Dame|Mr\.|Mrs\.|Ms\.|Dr\.|Sardar|Sheikh"
 )
 _NAME = re.compile(
-    rf"(?:(?P<title>{_TITLES})\s+)?(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|of\s+[A-Z][a-z]+))*)"
+    rf"(?:(?P<title>{_TITLES})\s+)?"
+    rf"(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|[A-Z]\.(?=\s+[A-Z][a-z])|of\s+[A-Z][a-z]+))*)"
 )
+"""A name: capitalised words, with middle initials ("Janet L. Yellen") and a territorial "of"."""
+
+
+_LEADING_WORD = re.compile(r"\(?([A-Z][\w’']*)\)?\s+(?=\S)")
 
 
 @cache
@@ -68,18 +73,20 @@ def find_names(
     masked = _blank_spans(doc.text[start:end], start, spans)
     out = []
     for m in _NAME.finditer(masked):
-        tokens = [t for t in re.findall(r"[\w’'()-]+", m.group("name")) if t != "of"]
+        title = m.group("title")
+        name_start = m.start("name")
+        lead = _LEADING_WORD.match(masked, name_start)
+        while title is None and lead is not None and lead.group(1) in _not_names():
+            name_start = lead.end()  # "Representative Ann Kuster": the name after the word
+            lead = _LEADING_WORD.match(masked, name_start)
+        whole = masked[name_start : m.end("name")]
+        tokens = [t for t in re.findall(r"[\w’'()-]+", whole) if t != "of" and len(t) > 1]
         tokens = [t for t in tokens if t.strip("()") not in _not_names()]
         if not tokens:
             continue
-        title = m.group("title")
-        whole = m.group("name")
-        first = re.findall(r"[\w’'()-]+", whole)[0]
-        if first.strip("()") in _not_names():
-            continue
         if len(tokens) >= 2 or title or (known is not None and tokens[0] in known):
             s = start + (
-                m.start("title") if title and title in ("Lord", "Sir", "Dame") else m.start("name")
+                m.start("title") if title and title in ("Lord", "Sir", "Dame") else name_start
             )
             out.append((s, start + m.end("name"), doc.text[s : start + m.end("name")], title))
     return out

@@ -142,7 +142,7 @@ def _continues(doc: Document, previous: StatementDraft, piece: QuotePiece, befor
         return False
     if prev_piece.block == piece.block:
         return len(before.split()) <= 12 and piece.start - previous.end < 300
-    return not prev_piece.closed and doc.text[doc.blocks[piece.block].start] in '“"'
+    return not prev_piece.closed and doc.text[doc.blocks[piece.block].start] in "“\"'"
 
 
 def quote_draft(

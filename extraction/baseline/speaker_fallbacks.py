@@ -67,6 +67,62 @@ def last_person(doc: Document, mentions: Mentions, start: int, people: People) -
     return people.resolve(clean_name(names[-1][2]))
 
 
+SUBJECT_REACH = 1200
+"""How far back (characters) "he" or "she" looks for a person named as a subject."""
+
+_SUBJECT_AFTER = re.compile(
+    r"\s*(?:,\s+(?:a|an|the|who|whose|\d+|[a-z]+\s+(?:of|for|at|to|with))\b"
+    r"|\s+(?:also\s+|then\s+|later\s+|never\s+|still\s+)?"
+    r"(?:said|says|told|tells|added|adds|asked|wrote|writes|was|is|has|had|did|does|doesn’t|doesn't|"
+    r"will|would|can|could|may|might|who|[a-z]{3,}ed)\b)"
+)
+"""A name followed by its verb or an appositive is the subject of its sentence."""
+_SUBJECT_BEFORE = re.compile(
+    r"(?:^|[.!?:;]\s+|(?:^|\s)(?:When|As|After|While|Before|Though|Although|If|But|And|So)\s+"
+    r"|\b(?:said|says|added|adds|asked|wrote|writes|responded|replied|explained|noted)\s+)"
+    r"(?:(?:the|a|an)\s+)?(?:[\w.’'-]+\s+){0,3}$"
+)
+"""What may stand before a subject: the start of its sentence (or of a "When ..." clause) with a
+few words of role ("psychologist", "campaign chairman"), or the verb of an inverted
+attribution ("said Ann Smith")."""
+_MALE = re.compile(r"\bMr\.?\s+(?P<name>[A-Z][\w’'-]+)")
+_FEMALE = re.compile(r"\b(?:Mrs|Ms|Miss)\.?\s+(?P<name>[A-Z][\w’'-]+)")
+
+
+def _gender(doc: Document, surname: str) -> str | None:
+    """ "he" or "she" when the article calls the person "Mr." or "Ms."/"Mrs." ``surname``."""
+    male = any(m.group("name") == surname for m in _MALE.finditer(doc.text))
+    female = any(m.group("name") == surname for m in _FEMALE.finditer(doc.text))
+    return "he" if male and not female else "she" if female and not male else None
+
+
+def subject_person(
+    doc: Document, mentions: Mentions, pronoun: str, start: int, people: People
+) -> str | None:
+    """The person "he" or "she" at ``start`` stands for: the last person named as the subject
+    of a sentence before it ("Ann Smith said ...", "When Ann Smith spoke, ...", "... said Ann
+    Smith"), outside quotation marks, and not one the article calls by the other pronoun's
+    honorific ("Mr." for "she")."""
+    lo = max(0, start - SUBJECT_REACH)
+    quoted = [
+        (q.content_start, q.content_end) for q in doc.quotes if lo < q.end and q.start < start
+    ]
+    for ns, ne, name, _title in reversed(find_names(doc, mentions, lo, start, people.full)):
+        if any(qs <= ns < qe for qs, qe in quoted) or re.match(r"['’]s?\b", doc.text[ne : ne + 2]):
+            continue
+        line_start = doc.text.rfind("\n", 0, ns) + 1
+        before = doc.text[line_start:ns]
+        before = before if len(before) <= 80 else "…" + before[-80:]  # "^" is the line's start
+        if not (_SUBJECT_AFTER.match(doc.text, ne) or _SUBJECT_BEFORE.search(before)):
+            continue
+        person = people.resolve(clean_name(name))
+        gender = _gender(doc, person.split()[-1])
+        if gender is not None and gender != pronoun:
+            continue
+        return person
+    return None
+
+
 _ROLE_SUBJECT = re.compile(r"^(?:an?|the)\s+(?P<rest>.{0,80})$", re.IGNORECASE | re.DOTALL)
 
 

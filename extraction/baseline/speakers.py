@@ -28,7 +28,12 @@ from extraction.baseline.mentions import Mentions
 from extraction.baseline.person_names import People, find_names, roles
 from extraction.baseline.sentences import Document
 from extraction.baseline.sources import unnamed_head
-from extraction.baseline.speaker_fallbacks import last_person, lone_name, role_speaker
+from extraction.baseline.speaker_fallbacks import (
+    last_person,
+    lone_name,
+    role_speaker,
+    subject_person,
+)
 from extraction.baseline.statement_drafts import Speaker, StatementDraft, Walk
 from gazetteer import ActorEntry, ActorKind, gazetteer
 from schemas.vocab import Channel
@@ -112,6 +117,13 @@ def _speaker(
     if anaphor is not None and not lowered.startswith("the statement"):
         return Speaker(None, None, anaphor.entry)
     if lowered in _pronouns() or lowered.startswith(("the statement", "the government statement")):
+        named = (
+            subject_person(doc, mentions, lowered, start, people)
+            if lowered in ("he", "she")
+            else None
+        )
+        if named is not None:
+            return Speaker(named, people.role.get(named), people.org.get(named))
         found = _antecedent(lowered, previous, earlier, sentence)
         if found is None and lowered in ("he", "she"):
             person = last_person(doc, mentions, start, people)
