@@ -220,6 +220,8 @@ class KindCue(_Data):
 
 class StatementsData(_Data):
     speech_verbs: tuple[str, ...]
+    quote_verbs: tuple[str, ...]
+    quote_participles: tuple[str, ...]
     verb_kinds: dict[StatementKind, tuple[str, ...]]
     channels: tuple[ChannelRule, ...]
     roles: tuple[str, ...]

@@ -32,24 +32,47 @@ def speech_verb_regex() -> str:
 
 
 @cache
+def quote_verb_regex() -> str:
+    """An alternation of the verbs that attribute a quote: ``speech_verbs`` and
+    ``quote_verbs`` ("interjected", "told CNN"), longest first."""
+    data = statements_data()
+    verbs = sorted({*data.speech_verbs, *data.quote_verbs}, key=len, reverse=True)
+    return "|".join(v.replace(" ", r"\s+") for v in verbs)
+
+
+@cache
+def _participles() -> str:
+    verbs = sorted(statements_data().quote_participles, key=len, reverse=True)
+    return "|".join(v.replace(" ", r"\s+") for v in verbs)
+
+
+@cache
 def _after_quote() -> re.Pattern[str]:
-    v = speech_verb_regex()
+    v = quote_verb_regex()
     return re.compile(
-        rf"^[,\s]*(?:(?P<subj>[^“”\"]{{1,160}}?)\s+(?P<verb>{v}|read)\b(?P<rest>[^“”\"]*)"
-        rf"|(?P<verb2>said|says|added|tweeted|wrote|continued)\s+(?P<subj2>[^“”\"]{{2,160}}?)"
-        rf"(?:,\s*(?P<rest2>(?:addressing|speaking|in|at|on|according|while|who)\b[^“”\"]*))?\s*\.?\s*)$",
+        rf"^[,\s]*(?:(?P<subj>[^“”\"]{{1,160}}?)\s+(?:\w+ly\s+)?(?P<verb>{v}|read)\b(?P<rest>[^“”\"]*)"
+        rf"|(?P<verb2>{v})\s+(?P<subj2>[^“”\"]{{2,240}}?)"
+        rf"(?:,\s*(?P<rest2>(?:addressing|speaking|in|at|on|according|while|who|\w+ing)\b[^“”\"]*))?"
+        rf"\s*\.?\s*)$",
         re.IGNORECASE,
     )
 
 
 @cache
 def _before_quote() -> re.Pattern[str]:
+    v, p = quote_verb_regex(), _participles()
     return re.compile(
-        r"(?P<subj>[^“”\"]{1,320}?)\s*,?\s+(?P<verb>said|says|added|continued|declared|wrote|tweeted|stated|"
-        r"warned|told\s+\w+(?:\s+\w+)?|declared|reiterated|added|concluded|asked|writes|adds|says)"
+        rf"(?P<subj>[^“”\"]{{1,320}}?)\s*,?\s+(?:\w+ly\s+)?"
+        rf"(?:(?P<verb>{v})|(?P<participle>{p}))(?:\s+\w+ly)?"
         r"(?P<rest>\s+(?:in\s+a\s+\w+(?:\s+\w+)?|on\s+\w+|that))?\s*[:,]\s*$",
         re.IGNORECASE,
     )
+
+
+_LABEL = re.compile(r"^(?P<subj>[A-Z][^“”\":]{1,80}?)\s*:\s*$")
+"""A paragraph that opens with a name and a colon before the quote ("Ann Smith, The Herald: "),
+as round-ups of comment print it."""
+_PRONOUN_SUBJECT = re.compile(r"(?:He|She)\b")
 
 
 _SHORT_END = re.compile(
@@ -97,23 +120,7 @@ def read_quote(walk: Walk, piece: QuotePiece) -> None:
         if speaker is not None:
             draft = quote_draft(doc, piece, speaker, verb, after, end_sentence.index, rest)
     if draft is None:
-        b = _before_quote().search(before)
-        if b is not None:
-            ss, se = before_start + b.start("subj"), before_start + b.end("subj")
-            intro = INTRO.match(text[ss:se])
-            if intro:
-                ss += intro.end()
-            speaker = find_speaker(walk, ss, se, sentence.index)
-            if speaker is not None:
-                draft = quote_draft(
-                    doc,
-                    piece,
-                    speaker,
-                    b.group("verb"),
-                    before,
-                    sentence.index,
-                    b.group("rest") or "",
-                )
+        draft = _lead_draft(walk, piece, before, before_start, sentence.index)
     if draft is None and previous is not None and _continues(doc, previous, piece, before):
         draft = quote_draft(
             doc,
@@ -130,6 +137,39 @@ def read_quote(walk: Walk, piece: QuotePiece) -> None:
         walk.out.append(draft)
         walk.quote_sentences.update({sentence.index, end_sentence.index})
     walk.previous_piece = piece
+
+
+def _lead_draft(
+    walk: Walk, piece: QuotePiece, before: str, before_start: int, sentence: int
+) -> StatementDraft | None:
+    """The statement of a quote whose attribution stands before it: 'Smith said: "..."',
+    'Smith added, "..."', '..., saying, "..."' (the subject of the clause speaks), or a
+    paragraph that opens with a name and a colon ('Ann Smith, The Herald: "..."')."""
+    doc, text = walk.doc, walk.doc.text
+    b = _before_quote().search(before)
+    if b is not None:
+        ss, se = before_start + b.start("subj"), before_start + b.end("subj")
+        intro = INTRO.match(text[ss:se])
+        if intro:
+            ss += intro.end()
+        participle = b.group("participle") is not None
+        speaker = find_speaker(walk, ss, se, sentence, adjacent=not participle)
+        pronoun = _PRONOUN_SUBJECT.match(text, ss)
+        if pronoun and (speaker is None or speaker.person is None):
+            speaker = find_speaker(walk, ss, pronoun.end(), sentence)  # "He often ..., saying"
+        if speaker is None:
+            return None
+        verb = "said" if participle else b.group("verb")
+        return quote_draft(doc, piece, speaker, verb, before, sentence, b.group("rest") or "")
+    block_start = doc.blocks[piece.block].start
+    label = _LABEL.match(before) if before_start == block_start else None
+    if label is None or len(label.group("subj").split()) > 10:
+        return None
+    ss, se = before_start + label.start("subj"), before_start + label.end("subj")
+    speaker = find_speaker(walk, ss, se, sentence, adjacent=False)
+    if speaker is None or speaker.person is None:
+        return None
+    return quote_draft(doc, piece, speaker, "said", before, sentence, "")
 
 
 def _continues(doc: Document, previous: StatementDraft, piece: QuotePiece, before: str) -> bool:

@@ -108,7 +108,8 @@ def subject_person(
         (q.content_start, q.content_end) for q in doc.quotes if lo < q.end and q.start < start
     ]
     for ns, ne, name, _title in reversed(find_names(doc, mentions, lo, start, people.full)):
-        if any(qs <= ns < qe for qs, qe in quoted) or re.match(r"['’]s?\b", doc.text[ne : ne + 2]):
+        possessive = re.search(r"['’]s?$", name) or re.match(r"['’]s?\b", doc.text[ne : ne + 2])
+        if possessive or any(qs <= ns < qe for qs, qe in quoted):
             continue
         line_start = doc.text.rfind("\n", 0, ns) + 1
         before = doc.text[line_start:ns]

@@ -123,6 +123,9 @@ def _speaker(
             else None
         )
         if named is not None:
+            same = next((d.speaker for d in reversed(earlier) if d.speaker.person == named), None)
+            if same is not None:  # as the article's earlier attribution named them
+                return Speaker(same.person, same.role, same.org)
             return Speaker(named, people.role.get(named), people.org.get(named))
         found = _antecedent(lowered, previous, earlier, sentence)
         if found is None and lowered in ("he", "she"):
