@@ -23,7 +23,7 @@ from extraction.baseline.sentences import Document
 from gazetteer import ActorEntry
 
 _TOKEN = (
-    r"(?:(?:Mc|Mac)?[A-Z][a-z’']+(?:-[A-Z][a-z]+)?|(?:al|el|bin|ibn|abu|Abu|Al|El)-[A-Z][a-z’']+"
+    r"(?:(?:Mc|Mac|O['’])?[A-Z][a-z’']+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?|(?:al|el|bin|ibn|abu|Abu|Al|El)-[A-Z][a-z’']+"
     r"|\([A-Z][a-z]+\))"
 )
 _TITLES = (

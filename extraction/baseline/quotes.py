@@ -73,6 +73,8 @@ _LABEL = re.compile(r"^(?P<subj>[A-Z][^“”\":]{1,80}?)\s*:\s*$")
 """A paragraph that opens with a name and a colon before the quote ("Ann Smith, The Herald: "),
 as round-ups of comment print it."""
 _PRONOUN_SUBJECT = re.compile(r"(?:He|She)\b")
+_PRONOUN_BEFORE_VERB = re.compile(r"(?:^|,\s*|\s)(?P<p>he|she)\s*$", re.IGNORECASE)
+_WITH_SUBJECT = re.compile(r"\bwith\s+(?=\S)")
 
 
 _SHORT_END = re.compile(
@@ -153,7 +155,16 @@ def _lead_draft(
         if intro:
             ss += intro.end()
         participle = b.group("participle") is not None
-        speaker = find_speaker(walk, ss, se, sentence, adjacent=not participle)
+        pronoun = _PRONOUN_BEFORE_VERB.search(text, ss, se)
+        with_subject = _WITH_SUBJECT.search(text, ss, se) if participle else None
+        if pronoun is not None:  # "When Ann Smith was asked, she said:"
+            speaker = find_speaker(walk, pronoun.start("p"), pronoun.end("p"), sentence)
+        elif with_subject is not None:  # "..., with spokesman Jan Novak saying"
+            speaker = find_speaker(walk, with_subject.end(), se, sentence)
+        else:  # the clause's subject speaks: "Ann Smith left, saying"
+            speaker = find_speaker(
+                walk, ss, se, sentence, adjacent=not participle, first=participle
+            )
         pronoun = _PRONOUN_SUBJECT.match(text, ss)
         if pronoun and (speaker is None or speaker.person is None):
             speaker = find_speaker(walk, ss, pronoun.end(), sentence)  # "He often ..., saying"

@@ -78,13 +78,17 @@ _SUBJECT_AFTER = re.compile(
 )
 """A name followed by its verb or an appositive is the subject of its sentence."""
 _SUBJECT_BEFORE = re.compile(
-    r"(?:^|[.!?:;]\s+|(?:^|\s)(?:When|As|After|While|Before|Though|Although|If|But|And|So)\s+"
-    r"|\b(?:said|says|added|adds|asked|wrote|writes|responded|replied|explained|noted)\s+)"
-    r"(?:(?:the|a|an)\s+)?(?:[\w.’'-]+\s+){0,3}$"
+    r"(?:^|[.!?:;]\s+|(?:^|\s)(?:When|As|After|While|Before|Though|Although|If|But|And|So)\s+)"
+    r"(?:(?:the|a|an)\s+)?(?:(?!(?:he|she|they|we|i|it|you)\b)[\w.’'-]+\s+){0,3}$",
+    re.IGNORECASE,
 )
 """What may stand before a subject: the start of its sentence (or of a "When ..." clause) with a
-few words of role ("psychologist", "campaign chairman"), or the verb of an inverted
-attribution ("said Ann Smith")."""
+few words of role ("psychologist", "campaign chairman")."""
+_INVERTED = re.compile(
+    r"\b(?:said|says|added|adds|asked|wrote|writes|responded|replied|explained|noted)\s+"
+    r"(?:(?:the|a|an)\s+)?(?:[\w.’'-]+\s+){0,3}$"
+)
+"""The verb of an inverted attribution before its subject ("..., said Ann Smith.")."""
 _MALE = re.compile(r"\bMr\.?\s+(?P<name>[A-Z][\w’'-]+)")
 _FEMALE = re.compile(r"\b(?:Mrs|Ms|Miss)\.?\s+(?P<name>[A-Z][\w’'-]+)")
 
@@ -99,29 +103,34 @@ def _gender(doc: Document, surname: str) -> str | None:
 def subject_person(
     doc: Document, mentions: Mentions, pronoun: str, start: int, people: People
 ) -> str | None:
-    """The person "he" or "she" at ``start`` stands for: the last person named as the subject
-    of a sentence before it ("Ann Smith said ...", "When Ann Smith spoke, ...", "... said Ann
-    Smith"), outside quotation marks, and not one the article calls by the other pronoun's
-    honorific ("Mr." for "she")."""
+    """The person "he" or "she" at ``start`` stands for: the first person named as a subject
+    in the last sentence before it that names one ("Ann Smith said ...", "When Ann Smith spoke,
+    ...", "..., said Ann Smith."), outside quotation marks, and not one the article calls by the
+    other pronoun's honorific ("Mr." for "she")."""
     lo = max(0, start - SUBJECT_REACH)
     quoted = [
         (q.content_start, q.content_end) for q in doc.quotes if lo < q.end and q.start < start
     ]
-    for ns, ne, name, _title in reversed(find_names(doc, mentions, lo, start, people.full)):
+    by_sentence: dict[int, list[str]] = {}
+    for ns, ne, name, _title in find_names(doc, mentions, lo, start, people.full):
         possessive = re.search(r"['’]s?$", name) or re.match(r"['’]s?\b", doc.text[ne : ne + 2])
         if possessive or any(qs <= ns < qe for qs, qe in quoted):
             continue
         line_start = doc.text.rfind("\n", 0, ns) + 1
         before = doc.text[line_start:ns]
         before = before if len(before) <= 80 else "…" + before[-80:]  # "^" is the line's start
-        if not (_SUBJECT_AFTER.match(doc.text, ne) or _SUBJECT_BEFORE.search(before)):
+        inverted = _INVERTED.search(before) and re.match(r"\s*(?:[,.;]|$)", doc.text[ne : ne + 2])
+        if not (_SUBJECT_AFTER.match(doc.text, ne) or _SUBJECT_BEFORE.search(before) or inverted):
             continue
         person = people.resolve(clean_name(name))
         gender = _gender(doc, person.split()[-1])
         if gender is not None and gender != pronoun:
             continue
-        return person
-    return None
+        sentence = doc.sentence_at(ns)
+        by_sentence.setdefault(sentence.index if sentence else -1, []).append(person)
+    if not by_sentence:
+        return None
+    return by_sentence[max(by_sentence)][0]  # the main clause's subject comes first
 
 
 _ROLE_SUBJECT = re.compile(r"^(?:an?|the)\s+(?P<rest>.{0,80})$", re.IGNORECASE | re.DOTALL)
