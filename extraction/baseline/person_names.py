@@ -37,6 +37,7 @@ _NAME = re.compile(
 
 
 _LEADING_WORD = re.compile(r"\(?([A-Z][\w’']*)\)?\s+(?=\S)")
+_TRAILING_WORD = re.compile(r"\s+([A-Z][\w’']*)$")
 
 
 @cache
@@ -68,7 +69,11 @@ def find_names(
     """Person names in ``text[start:end]``: (start, end, name, title). A lone surname counts
     when it belongs to a person named in full earlier (``known``: surname -> full name)."""
     spans = [(a.start, a.end) for a in mentions.actors if a.start < end and a.end > start]
-    spans += [(p.start, p.end) for p in mentions.places if p.start < end and p.end > start]
+    spans += [
+        (p.start, p.end)
+        for p in mentions.places
+        if p.start < end and p.end > start and not (known and p.text in known)
+    ]  # "Clinton said": a surname of the article's people, not the town
     spans += [(start + m.start(), start + m.end()) for m in roles().finditer(doc.text[start:end])]
     masked = _blank_spans(doc.text[start:end], start, spans)
     out = []
@@ -79,7 +84,12 @@ def find_names(
         while title is None and lead is not None and lead.group(1) in _not_names():
             name_start = lead.end()  # "Representative Ann Kuster": the name after the word
             lead = _LEADING_WORD.match(masked, name_start)
-        whole = masked[name_start : m.end("name")]
+        name_end = m.end("name")
+        trail = _TRAILING_WORD.search(masked, name_start, name_end)
+        while trail is not None and trail.group(1) in _not_names():
+            name_end = trail.start()  # "John Podesta Tuesday": the name before the word
+            trail = _TRAILING_WORD.search(masked, name_start, name_end)
+        whole = masked[name_start:name_end]
         tokens = [t for t in re.findall(r"[\w’'()-]+", whole) if t != "of" and len(t) > 1]
         tokens = [t for t in tokens if t.strip("()") not in _not_names()]
         if not tokens:
@@ -88,7 +98,7 @@ def find_names(
             s = start + (
                 m.start("title") if title and title in ("Lord", "Sir", "Dame") else name_start
             )
-            out.append((s, start + m.end("name"), doc.text[s : start + m.end("name")], title))
+            out.append((s, start + name_end, doc.text[s : start + name_end], title))
     return out
 
 

@@ -75,17 +75,31 @@ as round-ups of comment print it."""
 _PRONOUN_SUBJECT = re.compile(r"(?:He|She)\b")
 _PRONOUN_BEFORE_VERB = re.compile(r"(?:^|,\s*|\s)(?P<p>he|she)\s*$", re.IGNORECASE)
 _WITH_SUBJECT = re.compile(r"\bwith\s+(?=\S)")
+_COORDINATED = re.compile(r"\s(?:and|then)\s*$")
+_TAIL_NAME = re.compile(r",\s+(?P<name>[A-Z][\w’'-]+)\s*$")
 
 
 _SHORT_END = re.compile(
-    r"[,?!]\s*[”\"]\s*,?\s*(?:[A-Z][\w.’'-]*\s+){1,3}(?:said|says|adds|added|wrote|writes)\b"
+    r"[,?!]\s*(?:[”\"]|'')\s*,?\s*(?:(?:[A-Z][\w.’'-]*\s+){1,3}(?:said|says|adds|added|wrote|writes)\b"
+    r"|(?:said|says|added|wrote|responded|replied|asked)\s+(?:[a-z]+\s+){0,3}[A-Z][\w’'-]+\s*[,.])"
 )
+_SHORT_LEAD = re.compile(
+    r"(?:^|\s)(?:[A-Z][\w.’'-]*\s+){1,3}(?:said|responded|replied|wrote|added|asked|agreed)\s*:\s*$"
+)
+SHORT_QUOTE_WORDS = 2
+"""A quote this short (in words) is a statement only with its speaker right beside it."""
 
 
 def _short_attributed(text: str, piece: QuotePiece) -> bool:
-    """A quote under four words with its speaker right after it ("“Go register,” Trump
-    said"): words, not scare quotes."""
-    return piece.closed and bool(_SHORT_END.match(text, max(piece.content_end - 1, 0)))
+    """A quote under four words with its speaker right beside it ("“Go register,” Trump
+    said", "“Thanks, Ann!” responded director Jan Novak.", 'Jan Novak replied: "No way."'):
+    words, not scare quotes."""
+    if not piece.closed:
+        return False
+    if _SHORT_END.match(text, max(piece.content_end - 1, 0)):
+        return True
+    lead = _SHORT_LEAD.search(text, max(0, piece.start - 80), piece.start)
+    return lead is not None and piece.words >= SHORT_QUOTE_WORDS
 
 
 def _sentence_of(doc: Document, offset: int) -> Sentence | None:
@@ -123,6 +137,8 @@ def read_quote(walk: Walk, piece: QuotePiece) -> None:
             draft = quote_draft(doc, piece, speaker, verb, after, end_sentence.index, rest)
     if draft is None:
         draft = _lead_draft(walk, piece, before, before_start, sentence.index)
+    if draft is None and not before.strip():
+        draft = _after_colon_paragraph(walk, piece)
     if draft is None and previous is not None and _continues(doc, previous, piece, before):
         draft = quote_draft(
             doc,
@@ -147,27 +163,15 @@ def _lead_draft(
     """The statement of a quote whose attribution stands before it: 'Smith said: "..."',
     'Smith added, "..."', '..., saying, "..."' (the subject of the clause speaks), or a
     paragraph that opens with a name and a colon ('Ann Smith, The Herald: "..."')."""
-    doc, text = walk.doc, walk.doc.text
+    doc = walk.doc
     b = _before_quote().search(before)
     if b is not None:
         ss, se = before_start + b.start("subj"), before_start + b.end("subj")
-        intro = INTRO.match(text[ss:se])
+        intro = INTRO.match(doc.text[ss:se])
         if intro:
             ss += intro.end()
         participle = b.group("participle") is not None
-        pronoun = _PRONOUN_BEFORE_VERB.search(text, ss, se)
-        with_subject = _WITH_SUBJECT.search(text, ss, se) if participle else None
-        if pronoun is not None:  # "When Ann Smith was asked, she said:"
-            speaker = find_speaker(walk, pronoun.start("p"), pronoun.end("p"), sentence)
-        elif with_subject is not None:  # "..., with spokesman Jan Novak saying"
-            speaker = find_speaker(walk, with_subject.end(), se, sentence)
-        else:  # the clause's subject speaks: "Ann Smith left, saying"
-            speaker = find_speaker(
-                walk, ss, se, sentence, adjacent=not participle, first=participle
-            )
-        pronoun = _PRONOUN_SUBJECT.match(text, ss)
-        if pronoun and (speaker is None or speaker.person is None):
-            speaker = find_speaker(walk, ss, pronoun.end(), sentence)  # "He often ..., saying"
+        speaker = _lead_speaker(walk, ss, se, sentence, participle)
         if speaker is None:
             return None
         verb = "said" if participle else b.group("verb")
@@ -181,6 +185,50 @@ def _lead_draft(
     if speaker is None or speaker.person is None:
         return None
     return quote_draft(doc, piece, speaker, "said", before, sentence, "")
+
+
+def _after_colon_paragraph(walk: Walk, piece: QuotePiece) -> StatementDraft | None:
+    """A quote that opens the paragraph after one ending in its attribution and a colon
+    ('Ann Smith wrote:' / '“...”')."""
+    doc = walk.doc
+    block = doc.blocks[piece.block]
+    if piece.start != block.start or piece.block == 0:
+        return None
+    previous = doc.blocks[piece.block - 1]
+    end = previous.start + len(previous.text.rstrip())
+    if not doc.text[:end].endswith(":"):
+        return None
+    lead = doc.sentence_at(end - 1)
+    if lead is None or lead.headline:
+        return None
+    return _lead_draft(walk, piece, doc.text[lead.start : end], lead.start, lead.index)
+
+
+def _lead_speaker(walk: Walk, ss: int, se: int, sentence: int, participle: bool) -> Speaker | None:
+    """The speaker of the subject ``text[ss:se]`` before a quote's verb: a pronoun right before
+    the verb ("When asked, she said:"), the one "with" names ("with X saying"), the first person
+    of a clause whose verb is a participle or is coordinated ("Ann Smith left, saying", "Ann
+    Smith stood and declared,"), or the subject of the sentence when the words before the verb
+    are another quote's ('Smith, who wore a shirt reading “...,” shouted, “...”')."""
+    doc, text = walk.doc, walk.doc.text
+    pronoun = _PRONOUN_BEFORE_VERB.search(text, ss, se)
+    with_subject = _WITH_SUBJECT.search(text, ss, se) if participle else None
+    tail = _TAIL_NAME.search(text, ss, se)
+    if pronoun is not None:  # "When Ann Smith was asked, she said:"
+        return find_speaker(walk, pronoun.start("p"), pronoun.end("p"), sentence)
+    if with_subject is not None:  # "..., with spokesman Jan Novak saying"
+        return find_speaker(walk, with_subject.end(), se, sentence)
+    if not re.search(r"\w", text[ss:se]):  # '..., “...,” shouted, “...”'
+        start = doc.sentences[sentence].start
+        return find_speaker(walk, start, ss, sentence, adjacent=False, first=True)
+    clause = participle or bool(_COORDINATED.search(text, ss, se))
+    speaker = find_speaker(walk, ss, se, sentence, adjacent=not clause, first=clause)
+    if speaker is None and tail is not None:  # "When X said so, Trump responded,"
+        speaker = find_speaker(walk, tail.start("name"), se, sentence)
+    lead_pronoun = _PRONOUN_SUBJECT.match(text, ss)
+    if lead_pronoun and (speaker is None or speaker.person is None):
+        speaker = find_speaker(walk, ss, lead_pronoun.end(), sentence)  # "He often ..., saying"
+    return speaker
 
 
 def _continues(doc: Document, previous: StatementDraft, piece: QuotePiece, before: str) -> bool:

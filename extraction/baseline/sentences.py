@@ -39,7 +39,7 @@ _CLOSE = "”"
 _STRAIGHT = '"'
 _DOUBLED = "''"
 """Two apostrophes as a quotation mark, opening and closing (older wire and newspaper copy)."""
-_TERMINAL = re.compile(r"[.!?][\"”’)\]]*$")
+_TERMINAL = re.compile(r"[.!?:][\"”’)\]]*$")
 _BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
 _DATELINE = re.compile(r"^(?P<dl>[A-Z][^\n—–]{0,70}?)\s+[—–-]{1,2}\s+")
 _DATELINE_FORMS = re.compile(
