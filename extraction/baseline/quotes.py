@@ -14,6 +14,7 @@ from functools import cache
 
 from extraction.baseline.dates import find_dates
 from extraction.baseline.lexicon import statements_data
+from extraction.baseline.person_names import find_names
 from extraction.baseline.sentences import Document, QuotePiece, Sentence
 from extraction.baseline.speakers import find_speaker
 from extraction.baseline.statement_drafts import MIN_QUOTE_WORDS, Speaker, StatementDraft, Walk
@@ -62,7 +63,7 @@ def _after_quote() -> re.Pattern[str]:
 def _before_quote() -> re.Pattern[str]:
     v, p = quote_verb_regex(), _participles()
     return re.compile(
-        rf"(?P<subj>[^“”\"]{{1,320}}?)\s*,?\s+(?:\w+ly\s+)?"
+        rf"(?P<subj>[^“”\"]{{0,320}}?)\s*,?\s+(?:\w+ly\s+)?"
         rf"(?:(?P<verb>{v})|(?P<participle>{p}))(?:\s+\w+ly)?"
         r"(?P<rest>\s+(?:in\s+a\s+\w+(?:\s+\w+)?|on\s+\w+|that))?\s*[:,]\s*$",
         re.IGNORECASE,
@@ -72,6 +73,10 @@ def _before_quote() -> re.Pattern[str]:
 _LABEL = re.compile(r"^(?P<subj>[A-Z][^“”\":]{1,80}?)\s*:\s*$")
 """A paragraph that opens with a name and a colon before the quote ("Ann Smith, The Herald: "),
 as round-ups of comment print it."""
+_COLON_LEAD = re.compile(r"^(?P<subj>[A-Z][^“”\":]{1,200}?)\s*:\s*$")
+"""A sentence whose words before the quote end in a colon ("Smith swiped at Novak in a
+series of tweets: “...”"): the person it opens with speaks."""
+COLON_LEAD_WORDS = 20
 _PRONOUN_SUBJECT = re.compile(r"(?:He|She)\b")
 _PRONOUN_BEFORE_VERB = re.compile(r"(?:^|,\s*|\s)(?P<p>he|she)\s*$", re.IGNORECASE)
 _WITH_SUBJECT = re.compile(r"\bwith\s+(?=\S)")
@@ -81,7 +86,8 @@ _TAIL_NAME = re.compile(r",\s+(?P<name>[A-Z][\w’'-]+)\s*$")
 
 _SHORT_END = re.compile(
     r"[,?!]\s*(?:[”\"]|'')\s*,?\s*(?:(?:[A-Z][\w.’'-]*\s+){1,3}(?:said|says|adds|added|wrote|writes)\b"
-    r"|(?:said|says|added|wrote|responded|replied|asked)\s+(?:[a-z]+\s+){0,3}[A-Z][\w’'-]+\s*[,.])"
+    r"|(?:said|says|added|wrote|responded|replied|asked)\s+(?:[a-z]+\s+){0,3}"
+    r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}\s*[,.])"
 )
 _SHORT_LEAD = re.compile(
     r"(?:^|\s)(?:[A-Z][\w.’'-]*\s+){1,3}(?:said|responded|replied|wrote|added|asked|agreed)\s*:\s*$"
@@ -176,6 +182,15 @@ def _lead_draft(
             return None
         verb = "said" if participle else b.group("verb")
         return quote_draft(doc, piece, speaker, verb, before, sentence, b.group("rest") or "")
+    colon = _COLON_LEAD.match(before)
+    if colon is not None and len(colon.group("subj").split()) <= COLON_LEAD_WORDS:
+        ss, se = before_start + colon.start("subj"), before_start + colon.end("subj")
+        intro = INTRO.match(doc.text[ss:se])
+        ss += intro.end() if intro else 0
+        speaker = find_speaker(walk, ss, se, sentence, adjacent=False, first=True)
+        names = find_names(doc, walk.mentions, ss, min(se, ss + 40), walk.people.full)
+        if speaker is not None and speaker.person and names and names[0][0] - ss <= 4:
+            return quote_draft(doc, piece, speaker, "said", before, sentence, "")
     block_start = doc.blocks[piece.block].start
     label = _LABEL.match(before) if before_start == block_start else None
     if label is None or len(label.group("subj").split()) > 10:
