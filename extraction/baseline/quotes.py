@@ -42,8 +42,8 @@ def quote_verb_regex() -> str:
 
 
 @cache
-def _participles() -> str:
-    verbs = sorted(statements_data().quote_participles, key=len, reverse=True)
+def _clause_verbs() -> str:
+    verbs = sorted(statements_data().quote_clause_verbs, key=len, reverse=True)
     return "|".join(v.replace(" ", r"\s+") for v in verbs)
 
 
@@ -61,12 +61,23 @@ def _after_quote() -> re.Pattern[str]:
 
 @cache
 def _before_quote() -> re.Pattern[str]:
-    v, p = quote_verb_regex(), _participles()
+    v, p = quote_verb_regex(), _clause_verbs()
     return re.compile(
         rf"(?P<subj>[^“”\"]{{0,320}}?)\s*,?\s+(?:\w+ly\s+)?"
-        rf"(?:(?P<verb>{v})|(?P<participle>{p}))(?:\s+\w+ly)?"
-        r"(?P<rest>\s+(?:in\s+a\s+\w+(?:\s+\w+)?|on\s+\w+|that))?\s*[:,]\s*$",
+        rf"(?:(?P<verb>{v})(?:\s+\w+ly)?"
+        r"(?P<rest>\s+(?:in\s+a\s+\w+(?:\s+\w+)?|on\s+\w+|that))?\s*[:,]"
+        rf"|(?P<participle>{p})(?:\s+\w+ly)?\s*[:,]?)\s*$",
         re.IGNORECASE,
+    )
+
+
+@cache
+def _reply_label() -> re.Pattern[str]:
+    """ "Smith's succinct reply:" before a quote: Smith's words (``reply_nouns`` of the data)."""
+    nouns = "|".join(n.replace(" ", r"\s+") for n in statements_data().reply_nouns)
+    return re.compile(
+        r"^(?:\S.*[.;]\s+)?(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})['’]s\s+(?:\w+\s+)?"
+        rf"(?:{nouns})\s*:\s*$"
     )
 
 
@@ -96,16 +107,22 @@ SHORT_QUOTE_WORDS = 2
 """A quote this short (in words) is a statement only with its speaker right beside it."""
 
 
-def _short_attributed(text: str, piece: QuotePiece) -> bool:
+def _short_attributed(text: str, piece: QuotePiece, sentence_start: int) -> bool:
     """A quote under four words with its speaker right beside it ("“Go register,” Trump
-    said", "“Thanks, Ann!” responded director Jan Novak.", 'Jan Novak replied: "No way."'):
-    words, not scare quotes."""
+    said", "“Thanks, Ann!” responded director Jan Novak."), or of two words or more right after
+    its attribution ('Jan Novak replied: "No way."', 'Novak blurted out, "Oh, no,"', 'calling
+    the claims "utter nonsense."', or a colon): words, not scare quotes."""
     if not piece.closed:
         return False
     if _SHORT_END.match(text, max(piece.content_end - 1, 0)):
         return True
-    lead = _SHORT_LEAD.search(text, max(0, piece.start - 80), piece.start)
-    return lead is not None and piece.words >= SHORT_QUOTE_WORDS
+    if piece.words < SHORT_QUOTE_WORDS:
+        return False
+    lo = max(sentence_start, piece.start - 200)
+    before = text[lo : piece.start]
+    if re.search(r":\s*$", before) or _SHORT_LEAD.search(before):
+        return True
+    return _before_quote().search(before) is not None
 
 
 def _sentence_of(doc: Document, offset: int) -> Sentence | None:
@@ -115,10 +132,10 @@ def _sentence_of(doc: Document, offset: int) -> Sentence | None:
 def read_quote(walk: Walk, piece: QuotePiece) -> None:
     """Add the statement of a quote, if an attribution is attached to it."""
     doc, text = walk.doc, walk.doc.text
-    if piece.words < MIN_QUOTE_WORDS and not _short_attributed(walk.doc.text, piece):
-        return
     sentence = _sentence_of(doc, piece.start)
     if sentence is None or sentence.headline:
+        return
+    if piece.words < MIN_QUOTE_WORDS and not _short_attributed(text, piece, sentence.start):
         return
     end_sentence = _sentence_of(doc, max(piece.start, piece.end - 1)) or sentence
     block = doc.blocks[piece.block]
@@ -191,6 +208,11 @@ def _lead_draft(
         names = find_names(doc, walk.mentions, ss, min(se, ss + 40), walk.people.full)
         if speaker is not None and speaker.person and names and names[0][0] - ss <= 4:
             return quote_draft(doc, piece, speaker, "said", before, sentence, "")
+    reply = _reply_label().match(before)
+    if reply is not None:  # "Smith's succinct reply: “...”"
+        name = walk.people.resolve(reply.group("name"))
+        speaker = Speaker(name, walk.people.role.get(name), walk.people.org.get(name))
+        return quote_draft(doc, piece, speaker, "replied", before, sentence, "")
     block_start = doc.blocks[piece.block].start
     label = _LABEL.match(before) if before_start == block_start else None
     if label is None or len(label.group("subj").split()) > 10:

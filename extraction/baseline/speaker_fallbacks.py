@@ -24,7 +24,9 @@ They apply only where :mod:`speakers` finds no person and no organisation:
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from extraction.baseline.lexicon import statements_data
 from extraction.baseline.mentions import Mentions
 from extraction.baseline.person_names import People, clean_name, find_names, roles
 from extraction.baseline.sentences import Document
@@ -70,13 +72,20 @@ def last_person(doc: Document, mentions: Mentions, start: int, people: People) -
 SUBJECT_REACH = 1200
 """How far back (characters) "he" or "she" looks for a person named as a subject."""
 
-_SUBJECT_AFTER = re.compile(
-    r"\s*(?:,\s+(?:a|an|the|who|whose|\d+|[a-z]+\s+(?:of|for|at|to|with))\b"
-    r"|\s+(?:also\s+|then\s+|later\s+|never\s+|still\s+)?"
-    r"(?:said|says|told|tells|added|adds|asked|wrote|writes|was|is|has|had|did|does|doesn’t|doesn't|"
-    r"will|would|can|could|may|might|who|[a-z]{3,}ed)\b)"
-)
-"""A name followed by its verb or an appositive is the subject of its sentence."""
+
+@cache
+def _subject_after() -> re.Pattern[str]:
+    """A name followed by its verb (an adverb allowed between: "Smith mostly read") or by an
+    appositive is the subject of its sentence; the verbs are ``subject_verbs`` of the data and
+    any past tense in -ed."""
+    verbs = "|".join(v.replace(" ", r"\s+") for v in statements_data().subject_verbs)
+    return re.compile(
+        r"\s*(?:,\s+(?:a|an|the|who|whose|\d+|[a-z]+\s+(?:of|for|at|to|with))\b"
+        r"|\s+(?:also\s+|then\s+|later\s+|never\s+|still\s+|[a-z]{3,}ly\s+)?"
+        rf"(?:{verbs}|[a-z]{{3,}}ed)\b)"
+    )
+
+
 _SUBJECT_BEFORE = re.compile(
     r"(?:^|[.!?:;]\s+|(?:^|\s)(?:When|As|After|While|Before|Though|Although|If|But|And|So)\s+)"
     r"(?:(?:the|a|an)\s+)?(?:(?!(?:he|she|they|we|i|it|you)\b)[\w.’'-]+\s+){0,3}$",
@@ -120,7 +129,7 @@ def subject_person(
         before = doc.text[line_start:ns]
         before = before if len(before) <= 80 else "…" + before[-80:]  # "^" is the line's start
         inverted = _INVERTED.search(before) and re.match(r"\s*(?:[,.;]|$)", doc.text[ne : ne + 2])
-        if not (_SUBJECT_AFTER.match(doc.text, ne) or _SUBJECT_BEFORE.search(before) or inverted):
+        if not (_subject_after().match(doc.text, ne) or _SUBJECT_BEFORE.search(before) or inverted):
             continue
         person = people.resolve(clean_name(name))
         gender = _gender(doc, person.split()[-1])
