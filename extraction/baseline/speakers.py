@@ -216,7 +216,7 @@ def _head_name(
     Democrat from Ohio"), else one at its start, else its last name."""
     cut = _HEAD_END.search(doc.text, start, end)
     head_end = cut.start() if cut else end
-    in_head = [n for n in names if n[1] <= head_end]
+    in_head = [n for n in names if n[0] < head_end]
     if in_head:
         return in_head[-1]
     lead = [n for n in names if n[0] - start <= 4]
