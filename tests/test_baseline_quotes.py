@@ -123,6 +123,8 @@ def test_a_sentence_opening_with_a_person_and_ending_in_a_colon() -> None:
         '"Anna Berg, always fighting her own party!"'
     )
     assert _speaker_of(text, "Anna Berg, always") == "Tomas Kettle"
+    text = 'Varga also forwarded Berg a memo with a request she often made: "Print it twice."'
+    assert _speaker_of(text, "Print it twice.") == "Varga"
 
 
 def test_a_verb_after_another_quote_gives_the_sentence_subject() -> None:

@@ -47,7 +47,8 @@ def roles() -> re.Pattern[str]:
 
 
 @cache
-def _not_names() -> frozenset[str]:
+def not_names() -> frozenset[str]:
+    """Capitalised words that are no name ("The", "Minister", "Monday"): ``not_names``."""
     return frozenset(statements_data().not_names)
 
 
@@ -81,17 +82,17 @@ def find_names(
         title = m.group("title")
         name_start = m.start("name")
         lead = _LEADING_WORD.match(masked, name_start)
-        while title is None and lead is not None and lead.group(1) in _not_names():
+        while title is None and lead is not None and lead.group(1) in not_names():
             name_start = lead.end()  # "Representative Ann Kuster": the name after the word
             lead = _LEADING_WORD.match(masked, name_start)
         name_end = m.end("name")
         trail = _TRAILING_WORD.search(masked, name_start, name_end)
-        while trail is not None and trail.group(1) in _not_names():
+        while trail is not None and trail.group(1) in not_names():
             name_end = trail.start()  # "John Podesta Tuesday": the name before the word
             trail = _TRAILING_WORD.search(masked, name_start, name_end)
         whole = masked[name_start:name_end]
         tokens = [t for t in re.findall(r"[\w’'()-]+", whole) if t != "of" and len(t) > 1]
-        tokens = [t for t in tokens if t.strip("()") not in _not_names()]
+        tokens = [t for t in tokens if t.strip("()") not in not_names()]
         if not tokens:
             continue
         if len(tokens) >= 2 or title or (known is not None and tokens[0] in known):

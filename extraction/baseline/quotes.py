@@ -16,6 +16,7 @@ from extraction.baseline.dates import find_dates
 from extraction.baseline.lexicon import statements_data
 from extraction.baseline.person_names import find_names
 from extraction.baseline.sentences import Document, QuotePiece, Sentence
+from extraction.baseline.speaker_fallbacks import subject_surname
 from extraction.baseline.speakers import find_speaker
 from extraction.baseline.statement_drafts import MIN_QUOTE_WORDS, Speaker, StatementDraft, Walk
 from extraction.baseline.statement_kinds import channel_of
@@ -208,6 +209,9 @@ def _lead_draft(
         names = find_names(doc, walk.mentions, ss, min(se, ss + 40), walk.people.full)
         if speaker is not None and speaker.person and names and names[0][0] - ss <= 4:
             return quote_draft(doc, piece, speaker, "said", before, sentence, "")
+        lone = subject_surname(doc, walk.mentions, ss, walk.people) if not names else None
+        if lone is not None:  # "Clinton also forwarded Chelsea a message ...: “...”"
+            return quote_draft(doc, piece, Speaker(lone), "said", before, sentence, "")
     reply = _reply_label().match(before)
     if reply is not None:  # "Smith's succinct reply: “...”"
         name = walk.people.resolve(reply.group("name"))

@@ -28,7 +28,7 @@ from functools import cache
 
 from extraction.baseline.lexicon import statements_data
 from extraction.baseline.mentions import Mentions
-from extraction.baseline.person_names import People, clean_name, find_names, roles
+from extraction.baseline.person_names import People, clean_name, find_names, not_names, roles
 from extraction.baseline.sentences import Document
 from extraction.baseline.statement_drafts import Speaker
 from gazetteer import ActorEntry
@@ -140,6 +140,32 @@ def subject_person(
     if not by_sentence:
         return None
     return by_sentence[max(by_sentence)][0]  # the main clause's subject comes first
+
+
+_LONE_SUBJECT = re.compile(r"[A-Z][a-z’'-]+(?=\s)")
+
+
+def subject_surname(doc: Document, mentions: Mentions, start: int, people: People) -> str | None:
+    """A lone capitalised word opening a clause and followed by its verb ("Clinton also
+    forwarded ..."), that names no organisation or place: a person called by surname alone.
+
+    >>> from extraction.baseline.sentences import read_document
+    >>> from extraction.baseline.mentions import find_mentions
+    >>> from extraction.baseline.person_names import known_people
+    >>> doc = read_document("Varga also forwarded the memo to the staff.")
+    >>> m = find_mentions(doc)
+    >>> subject_surname(doc, m, 0, known_people(doc, m))
+    'Varga'
+    """
+    m = _LONE_SUBJECT.match(doc.text, start)
+    if m is None or m.group() in not_names() or not _subject_after().match(doc.text, m.end()):
+        return None
+    spans = [(a.start, a.end) for a in mentions.actors] + [
+        (p.start, p.end) for p in mentions.places
+    ]
+    if any(s < m.end() and e > start for s, e in spans):
+        return None
+    return people.resolve(m.group())
 
 
 _ROLE_SUBJECT = re.compile(r"^(?:an?|the)\s+(?P<rest>.{0,80})$", re.IGNORECASE | re.DOTALL)
