@@ -36,23 +36,23 @@ def test_two_apostrophes_are_a_quotation_mark() -> None:
 
 def test_an_inverted_attribution_with_a_title_and_an_appositive() -> None:
     text = (
-        '"None of this has anything to do with the mayor," said Rep. Jan Novak, '
+        '"The ferry contract was signed long before the audit," said Rep. Jan Novak, '
         "a Democrat from Ostland and an ally of Mayor Petra Holm."
     )
-    assert _speaker_of(text, "None of this") == "Jan Novak"
+    assert _speaker_of(text, "The ferry contract") == "Jan Novak"
 
 
 def test_the_name_that_heads_the_subject_speaks() -> None:
     text = (
-        "Petra Holm leads the race. “I think this election will be fought to the finish,” "
+        "Petra Holm leads the race. “Our volunteers will knock on every door in the valley,” "
         "Holm running mate Gov. Piet Kessler of Ostland told reporters."
     )
-    assert _speaker_of(text, "I think this") == "Piet Kessler"
+    assert _speaker_of(text, "Our volunteers will") == "Piet Kessler"
 
 
 def test_a_possessive_name_does_not_speak() -> None:
     text = (
-        "Petra Holm spoke on Monday. “The mayor will spend the month on the budget,” "
+        "Petra Holm spoke on Monday. “The mayor will tour the harbour districts in March,” "
         "Holm’s spokeswoman, Anna Berg, said in a statement."
     )
     assert _speaker_of(text, "The mayor will") == "Anna Berg"
@@ -60,10 +60,10 @@ def test_a_possessive_name_does_not_speak() -> None:
 
 def test_names_keep_middle_initials_and_lose_a_title_word() -> None:
     text = (
-        '"The labour market is drawing people back into work," Fed Chair Janet L. Varga said. '
+        '"Lending to small farms rose for a third quarter," Bank Chair Janet L. Varga said. '
         'Representative Ann Kessler said: "We will hold hearings on this next week."'
     )
-    assert _speaker_of(text, "The labour market") == "Janet L. Varga"
+    assert _speaker_of(text, "Lending to small") == "Janet L. Varga"
     assert _speaker_of(text, "We will hold") == "Ann Kessler"
 
 
@@ -75,9 +75,9 @@ def test_he_or_she_is_the_last_person_named_as_a_subject() -> None:
     assert _speaker_of(text, "We will rebuild") == "Anna Berg"
     text = (
         "When Piet Kessler was asked whether he trusts Tomas Kettle, he said, "
-        '"I mean, stop it with that kind of question."'
+        '"Ask the harbour board, not me, about the cranes."'
     )
-    assert _speaker_of(text, "I mean, stop") == "Piet Kessler"
+    assert _speaker_of(text, "Ask the harbour") == "Piet Kessler"
 
 
 def test_mr_and_ms_decide_between_two_people() -> None:
@@ -91,64 +91,64 @@ def test_mr_and_ms_decide_between_two_people() -> None:
 def test_a_quote_opening_the_paragraph_after_its_attribution() -> None:
     text = (
         "The university released a statement on Friday. Media coordinator Dane Holm wrote:\n\n"
-        "“The anthem is an opportunity to reflect on the freedoms we hold dear.”"
+        "“Our teams will keep playing every home game on the old field.”"
     )
-    assert _speaker_of(text, "The anthem is") == "Dane Holm"
+    assert _speaker_of(text, "Our teams will") == "Dane Holm"
 
 
 def test_a_round_up_of_comment_names_each_writer() -> None:
     text = (
         "Here is what commentators said on Thursday.\n\n"
-        'Anna Berg, The Dorvik Herald: "This was the best debate of the whole campaign."'
+        'Anna Berg, The Dorvik Herald: "The mayor finally found a steady tone on the tram plan."'
     )
-    assert _speaker_of(text, "This was the") == "Anna Berg"
+    assert _speaker_of(text, "The mayor finally") == "Anna Berg"
 
 
 def test_a_participle_gives_the_clause_subject() -> None:
     text = (
         "The campaign declined to comment on the document, with spokesman Jan Novak saying, "
-        '"These leaks are nothing but a political stunt."'
+        '"The draft was never approved by the board."'
     )
-    assert _speaker_of(text, "These leaks are") == "Jan Novak"
+    assert _speaker_of(text, "The draft was") == "Jan Novak"
     text = (
         "Senator Petra Holm, for whom Tomas Kettle once worked, privately complained about "
-        'him, telling one aide: "It is all political noise."'
+        'him, telling an assistant: "He never reads the committee papers."'
     )
-    assert _speaker_of(text, "It is all") == "Petra Holm"
+    assert _speaker_of(text, "He never reads") == "Petra Holm"
 
 
 def test_a_sentence_opening_with_a_person_and_ending_in_a_colon() -> None:
     text = (
-        "Tomas Kettle and Anna Berg traded blows. Kettle swiped at Berg in a series of posts: "
-        '"Anna Berg, always fighting her own party!"'
+        "Tomas Kettle and Anna Berg traded blows. Kettle mocked Berg in two short posts: "
+        '"Anna Berg has no plan for the trams!"'
     )
-    assert _speaker_of(text, "Anna Berg, always") == "Tomas Kettle"
-    text = 'Varga also forwarded Berg a memo with a request she often made: "Print it twice."'
-    assert _speaker_of(text, "Print it twice.") == "Varga"
+    assert _speaker_of(text, "Anna Berg has") == "Tomas Kettle"
+    text = 'Varga also sent Berg the tram memo with one note: "File before Monday."'
+    assert _speaker_of(text, "File before Monday.") == "Varga"
 
 
 def test_a_verb_after_another_quote_gives_the_sentence_subject() -> None:
     text = (
         "Lena Varga, who wore a shirt bearing the words “Vote for the river park,” "
-        "shouted, “In three days, we will make history!”"
+        "shouted, “The park will open before the summer!”"
     )
-    assert _speaker_of(text, "In three days,") == "Lena Varga"
+    assert _speaker_of(text, "The park will") == "Lena Varga"
 
 
 def test_short_quotes_beside_their_speaker() -> None:
     text = (
-        'Jan Novak runs the finance office. "Thanks, Anna!" responded finance director '
-        'Jan Novak.\n\nCommunications director Lena Varga replied: "Take the money!"'
+        'Jan Novak runs the finance office. "Great work, Anna!" replied finance director '
+        'Jan Novak.\n\nPress officer Lena Varga replied: "Sign it today!"'
     )
-    assert _speaker_of(text, "Thanks, Anna!") == "Jan Novak"
-    assert _speaker_of(text, "Take the money!") == "Lena Varga"
+    assert _speaker_of(text, "Great work, Anna!") == "Jan Novak"
+    assert _speaker_of(text, "Sign it today!") == "Lena Varga"
     scare = 'The council called the plan "bold" on Monday.'
     assert _quotes(scare) == []
 
 
 def test_a_reply_named_by_its_author() -> None:
     text = (
-        '"Can we discuss the budget for the first quarter?" Huma Varga wrote to the staff.'
-        '\n\nVarga\'s succinct reply: "Not this week."'
+        '"Should the tram depot move to the north bank?" Edda Varga wrote to the staff.'
+        '\n\nVarga\'s short reply: "Not this year."'
     )
-    assert _speaker_of(text, "Not this week.") == "Huma Varga"
+    assert _speaker_of(text, "Not this year.") == "Edda Varga"

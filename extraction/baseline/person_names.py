@@ -33,7 +33,7 @@ _NAME = re.compile(
     rf"(?:(?P<title>{_TITLES})\s+)?"
     rf"(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|[A-Z]\.(?=\s+[A-Z][a-z])|of\s+[A-Z][a-z]+))*)"
 )
-"""A name: capitalised words, with middle initials ("Janet L. Yellen") and a territorial "of"."""
+"""A name: capitalised words, with middle initials ("Ann L. Varga") and a territorial "of"."""
 
 
 _LEADING_WORD = re.compile(r"\(?([A-Z][\w’']*)\)?\s+(?=\S)")
@@ -74,7 +74,7 @@ def find_names(
         (p.start, p.end)
         for p in mentions.places
         if p.start < end and p.end > start and not (known and p.text in known)
-    ]  # "Clinton said": a surname of the article's people, not the town
+    ]  # "Varga said": a surname of the article's people, not a town of that name
     spans += [(start + m.start(), start + m.end()) for m in roles().finditer(doc.text[start:end])]
     masked = _blank_spans(doc.text[start:end], start, spans)
     out = []
@@ -83,12 +83,12 @@ def find_names(
         name_start = m.start("name")
         lead = _LEADING_WORD.match(masked, name_start)
         while title is None and lead is not None and lead.group(1) in not_names():
-            name_start = lead.end()  # "Representative Ann Kuster": the name after the word
+            name_start = lead.end()  # "Representative Ann Kessler": the name after the word
             lead = _LEADING_WORD.match(masked, name_start)
         name_end = m.end("name")
         trail = _TRAILING_WORD.search(masked, name_start, name_end)
         while trail is not None and trail.group(1) in not_names():
-            name_end = trail.start()  # "John Podesta Tuesday": the name before the word
+            name_end = trail.start()  # "Jan Novak Tuesday": the name before the word
             trail = _TRAILING_WORD.search(masked, name_start, name_end)
         whole = masked[name_start:name_end]
         tokens = [t for t in re.findall(r"[\w’'()-]+", whole) if t != "of" and len(t) > 1]

@@ -86,8 +86,8 @@ _LABEL = re.compile(r"^(?P<subj>[A-Z][^“”\":]{1,80}?)\s*:\s*$")
 """A paragraph that opens with a name and a colon before the quote ("Ann Smith, The Herald: "),
 as round-ups of comment print it."""
 _COLON_LEAD = re.compile(r"^(?P<subj>[A-Z][^“”\":]{1,200}?)\s*:\s*$")
-"""A sentence whose words before the quote end in a colon ("Smith swiped at Novak in a
-series of tweets: “...”"): the person it opens with speaks."""
+"""A sentence whose words before the quote end in a colon ("Smith mocked Novak in two
+posts: “...”"): the person it opens with speaks."""
 COLON_LEAD_WORDS = 20
 _PRONOUN_SUBJECT = re.compile(r"(?:He|She)\b")
 _PRONOUN_BEFORE_VERB = re.compile(r"(?:^|,\s*|\s)(?P<p>he|she)\s*$", re.IGNORECASE)
@@ -210,7 +210,7 @@ def _lead_draft(
         if speaker is not None and speaker.person and names and names[0][0] - ss <= 4:
             return quote_draft(doc, piece, speaker, "said", before, sentence, "")
         lone = subject_surname(doc, walk.mentions, ss, walk.people) if not names else None
-        if lone is not None:  # "Clinton also forwarded Chelsea a message ...: “...”"
+        if lone is not None:  # "Varga also sent Berg a memo ...: “...”"
             return quote_draft(doc, piece, Speaker(lone), "said", before, sentence, "")
     reply = _reply_label().match(before)
     if reply is not None:  # "Smith's succinct reply: “...”"
@@ -264,7 +264,7 @@ def _lead_speaker(walk: Walk, ss: int, se: int, sentence: int, participle: bool)
         return find_speaker(walk, start, ss, sentence, adjacent=False, first=True)
     clause = participle or bool(_COORDINATED.search(text, ss, se))
     speaker = find_speaker(walk, ss, se, sentence, adjacent=not clause, first=clause)
-    if speaker is None and tail is not None:  # "When X said so, Trump responded,"
+    if speaker is None and tail is not None:  # "When X said so, Smith responded,"
         speaker = find_speaker(walk, tail.start("name"), se, sentence)
     lead_pronoun = _PRONOUN_SUBJECT.match(text, ss)
     if lead_pronoun and (speaker is None or speaker.person is None):

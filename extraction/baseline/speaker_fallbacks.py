@@ -146,7 +146,7 @@ _LONE_SUBJECT = re.compile(r"[A-Z][a-z’'-]+(?=\s)")
 
 
 def subject_surname(doc: Document, mentions: Mentions, start: int, people: People) -> str | None:
-    """A lone capitalised word opening a clause and followed by its verb ("Clinton also
+    """A lone capitalised word opening a clause and followed by its verb ("Varga also
     forwarded ..."), that names no organisation or place: a person called by surname alone.
 
     >>> from extraction.baseline.sentences import read_document

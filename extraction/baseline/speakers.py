@@ -201,7 +201,7 @@ _HEAD_END = re.compile(r",|\(|\s[—–-]\s|\s(?:of|from|at|who|with|in|for|and)
 
 
 def _possessive(doc: Document, name: tuple[int, int, str, str | None]) -> bool:
-    """ "Ryan’s spokeswoman": a name in the possessive is not the speaker."""
+    """ "Holm’s spokeswoman": a name in the possessive is not the speaker."""
     return name[2].endswith(("’s", "'s", "’", "'")) or doc.text[name[1] : name[1] + 2] in (
         "’s",
         "'s",
@@ -212,7 +212,7 @@ def _head_name(
     doc: Document, start: int, end: int, names: list[tuple[int, int, str, str | None]]
 ) -> tuple[int, int, str, str | None]:
     """The name that heads a subject: the last name before its first comma, bracket, dash or
-    post-modifier ("Trump running mate Gov. Mike Pence of Indiana", "Rep. Jan Novak, a
+    post-modifier ("Holm running mate Gov. Piet Kessler of Ostland", "Rep. Jan Novak, a
     Democrat from Ohio"), else one at its start, else its last name."""
     cut = _HEAD_END.search(doc.text, start, end)
     head_end = cut.start() if cut else end
