@@ -230,6 +230,10 @@ class KindCue(_Data):
 
 class StatementsData(_Data):
     speech_verbs: tuple[str, ...]
+    quote_verbs: tuple[str, ...]
+    quote_clause_verbs: tuple[str, ...]
+    subject_verbs: tuple[str, ...]
+    reply_nouns: tuple[str, ...]
     verb_kinds: dict[StatementKind, tuple[str, ...]]
     channels: tuple[ChannelRule, ...]
     roles: tuple[str, ...]

@@ -23,15 +23,21 @@ from extraction.baseline.sentences import Document
 from gazetteer import ActorEntry
 
 _TOKEN = (
-    r"(?:(?:Mc|Mac)?[A-Z][a-z’']+(?:-[A-Z][a-z]+)?|(?:al|el|bin|ibn|abu|Abu|Al|El)-[A-Z][a-z’']+"
+    r"(?:(?:Mc|Mac|O['’])?[A-Z][a-z’']+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?|(?:al|el|bin|ibn|abu|Abu|Al|El)-[A-Z][a-z’']+"
     r"|\([A-Z][a-z]+\))"
 )
 _TITLES = (
     r"Grand\s+Ayatollah|Ayatollah|Hojatoleslam|Lord|Sir|Dame|Mr\.|Mrs\.|Ms\.|Dr\.|Sardar|Sheikh"
 )
 _NAME = re.compile(
-    rf"(?:(?P<title>{_TITLES})\s+)?(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|of\s+[A-Z][a-z]+))*)"
+    rf"(?:(?P<title>{_TITLES})\s+)?"
+    rf"(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|[A-Z]\.(?=\s+[A-Z][a-z])|of\s+[A-Z][a-z]+))*)"
 )
+"""A name: capitalised words, with middle initials ("Ann L. Varga") and a territorial "of"."""
+
+
+_LEADING_WORD = re.compile(r"\(?([A-Z][\w’']*)\)?\s+(?=\S)")
+_TRAILING_WORD = re.compile(r"\s+([A-Z][\w’']*)$")
 
 
 @cache
@@ -41,7 +47,8 @@ def roles() -> re.Pattern[str]:
 
 
 @cache
-def _not_names() -> frozenset[str]:
+def not_names() -> frozenset[str]:
+    """Capitalised words that are no name ("The", "Minister", "Monday"): ``not_names``."""
     return frozenset(statements_data().not_names)
 
 
@@ -63,25 +70,36 @@ def find_names(
     """Person names in ``text[start:end]``: (start, end, name, title). A lone surname counts
     when it belongs to a person named in full earlier (``known``: surname -> full name)."""
     spans = [(a.start, a.end) for a in mentions.actors if a.start < end and a.end > start]
-    spans += [(p.start, p.end) for p in mentions.places if p.start < end and p.end > start]
+    spans += [
+        (p.start, p.end)
+        for p in mentions.places
+        if p.start < end and p.end > start and not (known and p.text in known)
+    ]  # "Varga said": a surname of the article's people, not a town of that name
     spans += [(start + m.start(), start + m.end()) for m in roles().finditer(doc.text[start:end])]
     masked = _blank_spans(doc.text[start:end], start, spans)
     out = []
     for m in _NAME.finditer(masked):
-        tokens = [t for t in re.findall(r"[\w’'()-]+", m.group("name")) if t != "of"]
-        tokens = [t for t in tokens if t.strip("()") not in _not_names()]
-        if not tokens:
-            continue
         title = m.group("title")
-        whole = m.group("name")
-        first = re.findall(r"[\w’'()-]+", whole)[0]
-        if first.strip("()") in _not_names():
+        name_start = m.start("name")
+        lead = _LEADING_WORD.match(masked, name_start)
+        while title is None and lead is not None and lead.group(1) in not_names():
+            name_start = lead.end()  # "Representative Ann Kessler": the name after the word
+            lead = _LEADING_WORD.match(masked, name_start)
+        name_end = m.end("name")
+        trail = _TRAILING_WORD.search(masked, name_start, name_end)
+        while trail is not None and trail.group(1) in not_names():
+            name_end = trail.start()  # "Jan Novak Tuesday": the name before the word
+            trail = _TRAILING_WORD.search(masked, name_start, name_end)
+        whole = masked[name_start:name_end]
+        tokens = [t for t in re.findall(r"[\w’'()-]+", whole) if t != "of" and len(t) > 1]
+        tokens = [t for t in tokens if t.strip("()") not in not_names()]
+        if not tokens:
             continue
         if len(tokens) >= 2 or title or (known is not None and tokens[0] in known):
             s = start + (
-                m.start("title") if title and title in ("Lord", "Sir", "Dame") else m.start("name")
+                m.start("title") if title and title in ("Lord", "Sir", "Dame") else name_start
             )
-            out.append((s, start + m.end("name"), doc.text[s : start + m.end("name")], title))
+            out.append((s, start + name_end, doc.text[s : start + name_end], title))
     return out
 
 

@@ -28,7 +28,12 @@ from extraction.baseline.mentions import Mentions
 from extraction.baseline.person_names import People, find_names, roles
 from extraction.baseline.sentences import Document
 from extraction.baseline.sources import unnamed_head
-from extraction.baseline.speaker_fallbacks import last_person, lone_name, role_speaker
+from extraction.baseline.speaker_fallbacks import (
+    last_person,
+    lone_name,
+    role_speaker,
+    subject_person,
+)
 from extraction.baseline.statement_drafts import Speaker, StatementDraft, Walk
 from gazetteer import ActorEntry, ActorKind, gazetteer
 from schemas.vocab import Channel
@@ -101,9 +106,11 @@ def _speaker(
     *,
     adjacent: bool = True,
     earlier: Sequence[StatementDraft] = (),
+    first: bool = False,
 ) -> Speaker | None:
     """The speaker named in ``text[start:end]`` (an attribution's subject); with ``adjacent``,
-    the speaker must stand close to the end of the span (the speech verb)."""
+    the speaker must stand close to the end of the span (the speech verb); with ``first``, the
+    first person named speaks (the subject of a clause: "Ann Smith left, saying ...")."""
     subject = doc.text[start:end].strip(" ,")
     lowered = subject.lower()
     anaphor = next(
@@ -112,6 +119,16 @@ def _speaker(
     if anaphor is not None and not lowered.startswith("the statement"):
         return Speaker(None, None, anaphor.entry)
     if lowered in _pronouns() or lowered.startswith(("the statement", "the government statement")):
+        named = (
+            subject_person(doc, mentions, lowered, start, people)
+            if lowered in ("he", "she")
+            else None
+        )
+        if named is not None:
+            same = next((d.speaker for d in reversed(earlier) if d.speaker.person == named), None)
+            if same is not None:  # as the article's earlier attribution named them
+                return Speaker(same.person, same.role, same.org)
+            return Speaker(named, people.role.get(named), people.org.get(named))
         found = _antecedent(lowered, previous, earlier, sentence)
         if found is None and lowered in ("he", "she"):
             person = last_person(doc, mentions, start, people)
@@ -128,7 +145,9 @@ def _speaker(
         and a.entry.kind is not ActorKind.PEOPLE
         and not _relation_before().search(doc.text[max(0, a.start - 30) : a.start])
     ]
-    names = find_names(doc, mentions, start, end, people.full)
+    names = [
+        n for n in find_names(doc, mentions, start, end, people.full) if not _possessive(doc, n)
+    ]
     if not names and not actors:
         names = _role_holder(doc, start, end, people)
     if not names and not actors:
@@ -153,8 +172,7 @@ def _speaker(
     person = None
     org: ActorEntry | None = None
     if names:
-        lead = [n for n in names if n[0] - start <= 4]
-        ns, ne, name, _title = lead[0] if lead else names[-1]
+        ns, ne, name, _title = names[0] if first else _head_name(doc, start, end, names)
         person = people.resolve(name)
         near = [a for a in actors if min(abs(a.start - ne), abs(ns - a.end)) <= ORG_DISTANCE]
         if near:
@@ -179,6 +197,32 @@ def _speaker(
     return Speaker(person, role, org)
 
 
+_HEAD_END = re.compile(r",|\(|\s[—–-]\s|\s(?:of|from|at|who|with|in|for|and)\s")
+
+
+def _possessive(doc: Document, name: tuple[int, int, str, str | None]) -> bool:
+    """ "Holm’s spokeswoman": a name in the possessive is not the speaker."""
+    return name[2].endswith(("’s", "'s", "’", "'")) or doc.text[name[1] : name[1] + 2] in (
+        "’s",
+        "'s",
+    )
+
+
+def _head_name(
+    doc: Document, start: int, end: int, names: list[tuple[int, int, str, str | None]]
+) -> tuple[int, int, str, str | None]:
+    """The name that heads a subject: the last name before its first comma, bracket, dash or
+    post-modifier ("Holm running mate Gov. Piet Kessler of Ostland", "Rep. Jan Novak, a
+    Democrat from Ohio"), else one at its start, else its last name."""
+    cut = _HEAD_END.search(doc.text, start, end)
+    head_end = cut.start() if cut else end
+    in_head = [n for n in names if n[0] < head_end]
+    if in_head:
+        return in_head[-1]
+    lead = [n for n in names if n[0] - start <= 4]
+    return lead[0] if lead else names[-1]
+
+
 def _role_text(doc: Document, mentions: Mentions, m: re.Match[str], end: int) -> str:
     """The role as written, with a "for <portfolio>" part (not "for <organisation>") up to the
     first "and" ("Minister of State for the Middle East, South Asia, UN")."""
@@ -194,7 +238,7 @@ def _role_text(doc: Document, mentions: Mentions, m: re.Match[str], end: int) ->
 
 
 def find_speaker(
-    walk: Walk, start: int, end: int, sentence: int, *, adjacent: bool = True
+    walk: Walk, start: int, end: int, sentence: int, *, adjacent: bool = True, first: bool = False
 ) -> Speaker | None:
     """The speaker named in ``text[start:end]`` of sentence ``sentence``, given the statements
     found so far (see :func:`_speaker`)."""
@@ -208,4 +252,5 @@ def find_speaker(
         sentence,
         adjacent=adjacent,
         earlier=walk.out,
+        first=first,
     )
