@@ -212,3 +212,12 @@ def test_a_possessive_killing_counts_its_victims() -> None:
     assert (1, 1) in _killed(x)
     x = _x("Gunmen attacked Mosul. The country's killing fields were far away.")
     assert _killed(x) == []
+
+
+def test_the_city_of_a_place_and_a_far_landmark() -> None:
+    # synthetic sentences
+    x = _x("FOUR BOMBS EXPLODED IN THE CITY OF KANDAHAR ON MONDAY, KILLING ONE MAN.")
+    assert [e.location.country for e in x.events] == ["Afghanistan"]
+    assert x.events[0].location.evidence.quote == "KANDAHAR"
+    x = _x("A bomb exploded in a market 500 km north of Kabul on Monday, killing one man.")
+    assert all(e.location.place != "Kabul" for e in x.events)

@@ -43,6 +43,14 @@ class PlaceRef:
         return self.mention.entry
 
 
+_FAR = re.compile(
+    r"\b(?:[5-9]\d|\d{3,})\s*(?:kilometres?|kilometers?|km|miles?)\s+"
+    r"(?:(?:north|south|east|west)\w*\s+)?(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+"""A distance of 50 or more: the place named after it is a landmark, not where it happened."""
+
+
 @cache
 def _near_before() -> re.Pattern[str]:
     cues = "|".join(c.replace(" ", r"\s+") for c in events_data().near_cues)
@@ -64,7 +72,10 @@ def locative_places(
             re.fullmatch(r",\s*", text[out[-1].mention.end : p.start])
         )  # "in San Carlos, Morazan Department"
         if p.dateline or p.locative or appositive or after_preposition(text, p.start):
-            near = bool(_near_before().search(text[max(0, p.start - 45) : p.start]))
+            before = text[max(0, p.start - 45) : p.start]
+            if _FAR.search(before):
+                continue  # "500 km northwest of Bogota": a landmark far from the place
+            near = bool(_near_before().search(before))
             out.append(PlaceRef(p, near))
     return out
 

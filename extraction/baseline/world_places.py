@@ -35,7 +35,8 @@ def _locative_name() -> re.Pattern[str]:
         p.replace(" ", r"\s+")
         for p in sorted(events_data().locative_prepositions, key=len, reverse=True)
     )
-    return re.compile(rf"(?<![\w])(?i:{preps})\s+(?:(?i:the)\s+)?(?P<name>{_NAME})")
+    kinds = r"(?:the\s+)?(?:city|town|village|municipality|department|province|district)\s+of\s+"
+    return re.compile(rf"(?<![\w])(?i:{preps})\s+(?:(?i:the)\s+)?(?i:{kinds})?(?P<name>{_NAME})")
 
 
 def uncased(text: str) -> bool:
