@@ -163,6 +163,8 @@ def world_place(
     floor = settings.min_population_uncased if uncased else settings.min_population
     cities = _cities(key, floor)
     bare = [e for e in w.bare_subdivisions.get(key, []) if e.country == country]
+    if bare and all(c.country != country for c in cities):
+        return bare[0]  # "Cordoba" in a Colombian article: the department, not Argentina's city
     return _in_country(cities, country) or _in_country(bare, country)
 
 

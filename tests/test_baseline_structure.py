@@ -221,3 +221,25 @@ def test_the_city_of_a_place_and_a_far_landmark() -> None:
     assert x.events[0].location.evidence.quote == "KANDAHAR"
     x = _x("A bomb exploded in a market 500 km north of Kabul on Monday, killing one man.")
     assert all(e.location.place != "Kabul" for e in x.events)
+
+
+def test_a_dateline_country_in_brackets_frames_bare_province_names() -> None:
+    # synthetic wire copy; "Invented-town" is in no gazetteer
+    text = (
+        "INVENTOTOWN (COLOMBIA), 21 FEB 90 (RADIO) -- [TEXT] REBELS MURDERED TWO PEASANTS IN "
+        "ANTIOQUIA TODAY. THE ARMY SAID THE REBELS FLED. THE POLICE SAID THEY WOULD LOOK FOR "
+        "THEM. THE VILLAGERS BURIED THE DEAD ON THE SAME DAY."
+    )
+    x = _x(text)
+    assert [(e.location.admin1, e.location.country) for e in x.events] == [
+        ("Antioquia", "Colombia")
+    ]
+
+
+def test_a_bare_province_of_the_article_country_beats_a_foreign_city() -> None:
+    from gazetteer.world import world_place
+
+    place = world_place("CORDOBA", country="Colombia", uncased=True)
+    assert place is not None and (place.country, place.kind.value) == ("Colombia", "province")
+    place = world_place("CORDOBA", uncased=True)
+    assert place is not None and place.country == "Argentina"

@@ -119,6 +119,19 @@ def date_relation(a: DateMention | None, b: DateMention | None, anchor: dt.date 
     return "compatible"
 
 
+def _hints(cands: list[Candidate]) -> set[object]:
+    return {t.rule.sub_type or t.rule.weapon for c in cands for t in c.triggers} - {None}
+
+
+def _other_killing(group: Group, cand: Candidate) -> bool:
+    """Two clauses that each count their own dead, by different means (a bomb; a shooting), tell
+    of two attacks, not one."""
+    if not cand.strong or not cand.figures or not any(c.figures for c in group.cands):
+        return False
+    mine, theirs = _hints([cand]), _hints([c for c in group.cands if c.figures])
+    return bool(mine) and bool(theirs) and not (mine & theirs)
+
+
 def _score(
     group: Group, cand: Candidate, lead: Group | None, anchor: dt.date | None
 ) -> float | None:
@@ -130,6 +143,8 @@ def _score(
     if cand.protest and not group.protest and group.cands and any(g.strong for g in group.cands):
         return None
     if group.protest and not cand.protest and any(w.kind in REMOTE for w in cand.weapons):
+        return None
+    if _other_killing(group, cand):
         return None
     gperps = group.perps()
     perps_related = any(related(p.entry, g.entry) for p in cand.perps for g in gperps)

@@ -27,6 +27,7 @@ MAX_NAME_WORDS = 5
 _PARTICLES = r"(?:de|del|de\s+la|de\s+los|la|las|los|el|al|da|do|dos|du|des|di|y)"
 _NAME = rf"[A-Z][\w'’.-]*(?:\s+(?:{_PARTICLES}\s+)?[A-Z][\w'’.-]*){{0,{MAX_NAME_WORDS - 1}}}"
 _WORD = re.compile(r"\S+")
+_BRACKETED = re.compile(r"\s*\(([A-Za-z .]+)\)")
 
 
 @cache
@@ -61,6 +62,12 @@ def find_world_places(
     spans = [(s.start, s.end) for s in doc.sentences]
     if doc.dateline is not None:
         spans.insert(0, doc.dateline)
+    if country is None and doc.dateline is not None:
+        # "VALLELUPAR (COLOMBIA), 21 FEB 90 --": the country in brackets frames the article
+        bracket = _BRACKETED.match(text, doc.dateline[1])
+        named = world_place(bracket.group(1)) if bracket else None
+        if named is not None and named.kind is PlaceKind.COUNTRY:
+            country = named.country
     for ss, se in spans:
         starts = [m.span("name") for m in _locative_name().finditer(text, ss, se)]
         if doc.dateline is not None and (ss, se) == doc.dateline:
@@ -82,6 +89,8 @@ def find_world_places(
                         entry = other
                     out.append((ps, pe, entry))
                     out.extend(a for a in after if a[2].country == entry.country)
+                    if country is None and (ss, se) == doc.dateline:
+                        country = entry.country  # "BOGOTA, 4 JUL 89 --": towns of Colombia first
                     break
     return _in_context(text, out, country, doc.dateline, caps)
 
