@@ -119,8 +119,9 @@ def date_relation(a: DateMention | None, b: DateMention | None, anchor: dt.date 
     return "compatible"
 
 
-def _hints(cands: list[Candidate]) -> set[object]:
-    return {t.rule.sub_type or t.rule.weapon for c in cands for t in c.triggers} - {None}
+def _hints(cands: list[Candidate]) -> set[str]:
+    hints = {t.rule.sub_type or t.rule.weapon for c in cands for t in c.triggers}
+    return {h.value for h in hints if h is not None}
 
 
 def _other_killing(group: Group, cand: Candidate) -> bool:
