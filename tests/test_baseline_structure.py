@@ -243,3 +243,10 @@ def test_a_bare_province_of_the_article_country_beats_a_foreign_city() -> None:
     assert place is not None and (place.country, place.kind.value) == ("Colombia", "province")
     place = world_place("CORDOBA", uncased=True)
     assert place is not None and place.country == "Argentina"
+
+
+def test_armed_men_who_killed_someone_carried_out_an_attack() -> None:
+    # synthetic sentence: no attack word but the killing by armed men
+    x = _x("Gunmen killed Invented Person, a local councillor, in Mosul on Monday.")
+    assert [e.sub_type.value for e in x.events] == ["attack"]
+    assert _killed(x) == [(1, 1)]
