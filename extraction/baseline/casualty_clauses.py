@@ -102,6 +102,15 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+@cache
+def _victim_verb() -> re.Pattern[str]:
+    """A victim verb anywhere: the shapes built on one need no search in a clause without."""
+    return phrase_regex(casualties_data().victim_verbs)
+
+
+_BODIES = re.compile(r"bodies|corpses", re.IGNORECASE)
+
+
 def _kind(verb: str) -> CasualtyKind:
     return CasualtyKind.INJURED if verb.lower() in _INJURED else CasualtyKind.KILLED
 
@@ -125,6 +134,7 @@ def find_clause_casualties(
         return all(e <= us or ue <= s for us, ue in used)
 
     p = _patterns()
+    verb = bool(_victim_verb().search(text, start, end))
     for m in p["act_of"].finditer(text, start, end):
         if not free(m.start(), m.end()):
             continue
@@ -136,7 +146,7 @@ def find_clause_casualties(
             q = _TWO if re.search(r"\s+and\s+", m.group("names"), re.I) else _ONE
         out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
         used.append((m.start(), m.end()))
-    for m in p["bodies"].finditer(text, start, end):
+    for m in p["bodies"].finditer(text, start, end) if _BODIES.search(text, start, end) else ():
         q = parse_quantity(m.group("hedge"), m.group("num"))
         if not q.article and (q.best is not None or q.low is not None) and free(*m.span()):
             out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
@@ -152,7 +162,7 @@ def find_clause_casualties(
             continue
         out.append(Figure(_kind(m.group("verb")), CasualtyGroup.ALL, _ONE, m.start(), m.end()))
         used.append(m.span())
-    for m in p["distant"].finditer(text, start, end) if attack else ():
+    for m in p["distant"].finditer(text, start, end) if attack and verb else ():
         q = parse_quantity(m.group("hedge"), m.group("num"))
         if q.article or (q.best is None and q.low is None):
             continue
@@ -162,7 +172,7 @@ def find_clause_casualties(
         if free(vs, m.end()):
             out.append(Figure(_kind(m.group("verb")), CasualtyGroup.ALL, q, m.start(), m.end()))
             used.append((m.start(), m.end()))
-    for name in ("one_passive", "one_active") if attack else ("one_active",):
+    for name in (("one_passive", "one_active") if attack else ("one_active",)) if verb else ():
         for m in p[name].finditer(text, start, end):
             if _SUBORDINATE.search(m.group()):
                 continue  # "a week after Amini was killed": the victim is not the phrase's

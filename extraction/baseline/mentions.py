@@ -182,13 +182,18 @@ class _Matcher(Generic[T]):
         most = self._max_by_prefix.get(prefix, 0)
         if most and any(text[a - 1] in _APOSTROPHE for a, _ in tokens[i + 1 : i + most + 1]):
             most += _SLACK  # "Nation’s" is two words of a surface, one of a form
-        for n in range(min(most, len(tokens) - i), 0, -1):
+        top = min(most, len(tokens) - i)
+        # a surface with a blocked character is no name, nor is any longer one: the first
+        # blocked character at or after ``s`` bounds the surfaces worth looking up
+        blocked = _BLOCKED.search(text, s, tokens[i + top - 1][1]) if top else None
+        limit = blocked.start() if blocked else len(text)
+        for n in range(top, 0, -1):
             e = tokens[i + n - 1][1]
+            if e > limit:
+                continue
             if n > 1 and _possessive_s(text, tokens[i + n - 1]):
                 continue
             surface = text[s:e]
-            if _BLOCKED.search(surface):
-                continue
             candidates = self._by_key.get(normalise_name(surface))
             if not candidates:
                 continue
@@ -242,6 +247,12 @@ def after_preposition(text: str, start: int) -> bool:
 @cache
 def _anaphors() -> list[tuple[re.Pattern[str], frozenset[ActorKind]]]:
     return [(phrase_regex([r.pattern]), frozenset(r.kinds)) for r in statements_data().anaphors]
+
+
+@cache
+def _any_anaphor() -> re.Pattern[str]:
+    """Any definite description at all: most sentences have none."""
+    return phrase_regex([r.pattern for r in statements_data().anaphors])
 
 
 def _pick_by_country(country: str | None) -> Callable[[list[T]], T | None]:
@@ -323,6 +334,8 @@ def _add_anaphors(
     taken = [(a.start, a.end) for a in actors] + [(p.start, p.end) for p in places]
     found: list[ActorMention] = []
     for s in doc.sentences:
+        if not _any_anaphor().search(doc.text, s.start, s.end):
+            continue
         for rx, kinds in _anaphors():
             for m in rx.finditer(doc.text, s.start, s.end):
                 if any(not (m.end() <= ts or te <= m.start()) for ts, te in taken):

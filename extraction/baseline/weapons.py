@@ -47,6 +47,12 @@ def _rules() -> list[tuple[WeaponKind, re.Pattern[str]]]:
 
 
 @cache
+def _any_weapon() -> re.Pattern[str]:
+    """Any weapon word at all: most clauses have none, and need no kind-by-kind search."""
+    return phrase_regex([p for r in weapons_data().kinds for p in r.patterns])
+
+
+@cache
 def _count_before() -> re.Pattern[str]:
     modifier = (
         r"(?:(?!(?:with|of|at|by|in|from|and|or|the|people|to|on|into|were|was|more)\b)[\w-]+\s+)"
@@ -57,6 +63,8 @@ def _count_before() -> re.Pattern[str]:
 def find_weapons(text: str, start: int = 0, end: int | None = None) -> list[WeaponMention]:
     """Weapon words in ``text[start:end]``, longest match first, in text order."""
     end = len(text) if end is None else end
+    if not _any_weapon().search(text, start, end):
+        return []
     spans: list[tuple[int, int, WeaponKind]] = []
     for kind, rx in _rules():
         for m in rx.finditer(text, start, end):
