@@ -35,6 +35,7 @@ from functools import cache
 from extraction.baseline.casualties import Figure
 from extraction.baseline.lexicon import casualties_data, phrase_regex
 from extraction.baseline.numbers import Quantity, parse_quantity, quantity_regex
+from extraction.baseline.prefilter import Guarded, guarded
 from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 
 _INJURED = frozenset({"wounded", "injured", "hurt"})
@@ -59,14 +60,14 @@ _SUBJECT_BREAK = re.compile(
 
 
 @cache
-def _patterns() -> dict[str, re.Pattern[str]]:
+def _patterns() -> dict[str, Guarded]:
     verbs = phrase_regex(casualties_data().victim_verbs).pattern
     qty = quantity_regex().pattern
     bare_qty = re.sub(r"\(\?P<\w+>", "(?:", qty)
     gap = casualties_data().max_gap_chars
     aux = r"(?:was|were|had\s+been|have\s+been|has\s+been|being)(?:\s+\w+ly)?"
     flags = re.IGNORECASE
-    return {
+    patterns = {
         "distant": re.compile(
             rf"{qty}(?P<gap>[^.;:!?\d]{{3,{gap}}}?)\s+{aux}\s+(?P<verb>{verbs})", flags
         ),
@@ -100,15 +101,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "singular": re.compile(rf"\bwas(?:\s+\w+ly)?\s+(?P<verb>{verbs}|found\s+dead)", flags),
     }
-
-
-@cache
-def _victim_verb() -> re.Pattern[str]:
-    """A victim verb anywhere: the shapes built on one need no search in a clause without."""
-    return phrase_regex(casualties_data().victim_verbs)
-
-
-_BODIES = re.compile(r"bodies|corpses", re.IGNORECASE)
+    return {name: guarded(rx) for name, rx in patterns.items()}
 
 
 def _kind(verb: str) -> CasualtyKind:
@@ -134,7 +127,6 @@ def find_clause_casualties(
         return all(e <= us or ue <= s for us, ue in used)
 
     p = _patterns()
-    verb = bool(_victim_verb().search(text, start, end))
     for m in p["act_of"].finditer(text, start, end):
         if not free(m.start(), m.end()):
             continue
@@ -146,7 +138,7 @@ def find_clause_casualties(
             q = _TWO if re.search(r"\s+and\s+", m.group("names"), re.I) else _ONE
         out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
         used.append((m.start(), m.end()))
-    for m in p["bodies"].finditer(text, start, end) if _BODIES.search(text, start, end) else ():
+    for m in p["bodies"].finditer(text, start, end):
         q = parse_quantity(m.group("hedge"), m.group("num"))
         if not q.article and (q.best is not None or q.low is not None) and free(*m.span()):
             out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
@@ -162,7 +154,7 @@ def find_clause_casualties(
             continue
         out.append(Figure(_kind(m.group("verb")), CasualtyGroup.ALL, _ONE, m.start(), m.end()))
         used.append(m.span())
-    for m in p["distant"].finditer(text, start, end) if attack and verb else ():
+    for m in p["distant"].finditer(text, start, end) if attack else ():
         q = parse_quantity(m.group("hedge"), m.group("num"))
         if q.article or (q.best is None and q.low is None):
             continue
@@ -172,7 +164,7 @@ def find_clause_casualties(
         if free(vs, m.end()):
             out.append(Figure(_kind(m.group("verb")), CasualtyGroup.ALL, q, m.start(), m.end()))
             used.append((m.start(), m.end()))
-    for name in (("one_passive", "one_active") if attack else ("one_active",)) if verb else ():
+    for name in ("one_passive", "one_active") if attack else ("one_active",):
         for m in p[name].finditer(text, start, end):
             if _SUBORDINATE.search(m.group()):
                 continue  # "a week after Amini was killed": the victim is not the phrase's

@@ -27,6 +27,7 @@ from functools import cache
 
 from extraction.baseline.lexicon import sentences_data
 from extraction.baseline.paragraphs import paragraphs
+from extraction.baseline.prefilter import Guarded, guarded
 from extraction.pipeline.page import Block, content_blocks
 
 MIN_QUOTE_WORDS = 4
@@ -149,9 +150,9 @@ def _abbreviations() -> frozenset[str]:
 
 
 @cache
-def _clause_regex() -> re.Pattern[str]:
-    return re.compile(
-        "|".join(f"(?:{p})" for p in sentences_data().clause_boundaries), re.IGNORECASE
+def _clause_regex() -> Guarded:
+    return guarded(
+        re.compile("|".join(f"(?:{p})" for p in sentences_data().clause_boundaries), re.IGNORECASE)
     )
 
 

@@ -1,0 +1,140 @@
+"""A cheap proof that a regular expression cannot match a stretch of text, before it is searched.
+
+Python's regular expression engine tries a case-insensitive pattern that opens with a lookbehind
+at every position of the text; most clauses hold no match for most phrase lists, and much of the
+baseline's time went into finding that out. :func:`guarded` wraps a compiled pattern with the
+literal strings one of which every match must contain (:func:`required_literals`, read off the
+parsed pattern); a stretch whose lower-cased text holds none of them is not searched at all. The
+answers are those of the pattern itself: only the work of a search that cannot succeed is saved.
+
+>>> sorted(required_literals(re.compile(r"(?<!\\w)(?:drones?|missiles?)\\s+hit", re.I)))
+['drone', 'missile']
+>>> required_literals(re.compile(r"\\d+|many")) is None  # a digit names no literal
+True
+>>> rx = guarded(re.compile(r"(?<![\\w])(?:shot\\s+dead|killed)(?![\\w])", re.IGNORECASE))
+>>> [m.group() for m in rx.finditer("Two were SHOT  dead; one was killed.")]
+['SHOT  dead', 'killed']
+>>> rx.search("Nobody was hurt.") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+_UNSAFE = re.compile("[\u0130\u0131\u017f]")
+"""Characters that a case-insensitive pattern matches to an ASCII letter but that lower-case to
+something else ("İ", dotless "ı", long "ſ"): a stretch holding one is always searched."""
+
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _literal(code: int) -> str | None:
+    """The character as found in lower-cased text: ASCII, or uncased punctuation ("’", "–")."""
+    c = chr(code)
+    if c.isascii():
+        return c.lower()
+    if c.lower() == c == c.upper() and not c.isalnum():
+        return c
+    return None
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """Strings one of which every match of the parsed sequence ``items`` contains, or None."""
+    hints: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        ch = _literal(av) if op is sre.LITERAL else None
+        if ch is not None:
+            run += ch
+            continue
+        if run:
+            hints.append(frozenset({run}))
+            run = ""
+        hint: frozenset[str] | None = None
+        if op is sre.SUBPATTERN:
+            hint = _required(av[-1])
+        elif op is sre.ATOMIC_GROUP:
+            hint = _required(av)
+        elif op is sre.BRANCH:
+            alternatives = [_required(a) for a in av[1]]
+            if all(a is not None for a in alternatives):
+                hint = frozenset().union(*(a for a in alternatives if a is not None))
+        elif op in _REPEATS and av[0] >= 1:
+            hint = _required(av[2])
+        elif op is sre.IN:
+            chars = [_literal(v) if o is sre.LITERAL else None for o, v in av]
+            if chars and all(c is not None for c in chars):
+                hint = frozenset(c for c in chars if c is not None)
+        if hint:
+            hints.append(hint)
+    if run:
+        hints.append(frozenset({run}))
+    # the most telling hint: the longest shortest string, then the fewest strings
+    return max(hints, key=lambda h: (min(map(len, h)), -len(h)), default=None)
+
+
+def required_literals(rx: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of ``rx`` contains (None: none known).
+    Lookarounds are skipped (a lookbehind may read before the stretch searched)."""
+    return _required(_parser.parse(rx.pattern, rx.flags))
+
+
+class Guarded:
+    """A compiled pattern whose ``search`` and ``finditer`` first check the stretch of text for
+    the pattern's required literals; everything else is the pattern's own."""
+
+    __slots__ = ("hints", "pattern", "rx")
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.rx = rx
+        self.pattern = rx.pattern
+        self.hints = required_literals(rx)
+
+    def possible(self, text: str, start: int, end: int) -> bool:
+        """False only when no match can lie in ``text[start:end]``."""
+        if self.hints is None:
+            return True
+        piece = _lowered(text, start, end)
+        if piece is None:
+            return True
+        return any(h in piece for h in self.hints)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else endpos
+        if not self.possible(text, pos, end):
+            return None
+        return self.rx.search(text, pos, end)
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        if not self.possible(text, pos, end):
+            return iter(())
+        return self.rx.finditer(text, pos, end)
+
+
+_last: list[tuple[str, int, int, str | None]] = []
+"""The text, start, end and lowered piece of the last call (the baseline asks about one clause
+many times in a row)."""
+
+
+def _lowered(text: str, start: int, end: int) -> str | None:
+    """``text[start:end]`` lower-cased, or None when it holds an unsafe character."""
+    last = _last[0] if _last else None
+    if last is not None and last[0] is text and last[1] == start and last[2] == end:
+        return last[3]
+    piece = text[max(0, start) : end]
+    lowered = None if _UNSAFE.search(piece) else piece.lower()
+    _last[:] = [(text, start, end, lowered)]
+    return lowered
+
+
+def guarded(rx: re.Pattern[str]) -> Guarded:
+    """``rx`` with the required-literal check in front of its searches."""
+    return Guarded(rx)
