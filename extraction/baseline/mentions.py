@@ -147,16 +147,25 @@ class _Matcher(Generic[T]):
         self, text: str, start: int, end: int, pick: Callable[[list[T]], T | None]
     ) -> list[tuple[int, int, T]]:
         tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
+        # tokens that are a possessive "s", and tokens right after an apostrophe
+        possessive = {
+            j for j, t in enumerate(tokens) if t[1] - t[0] == 1 and _possessive_s(text, t)
+        }
+        apostrophe = [text[a - 1] in _APOSTROPHE for a, _ in tokens]
         out: list[tuple[int, int, T]] = []
         i = 0
         lower_ok = self._lower_ok
+        max_by_prefix = self._max_by_prefix
         while i < len(tokens):
             ts, te = tokens[i]
             head = text[ts : min(te, ts + _PREFIX)]
             if head.islower() and head.isascii() and head not in lower_ok:
                 i += 1  # a lower-case word that starts no form (the common case): no lookup
                 continue
-            found = self._longest_at(text, tokens, i, pick)
+            if normalise_name(text[ts:te])[:_PREFIX] not in max_by_prefix:
+                i += 1  # a word that starts no form at all
+                continue
+            found = self._longest_at(text, tokens, i, pick, possessive, apostrophe)
             if found is None:
                 i += 1
                 continue
@@ -171,16 +180,18 @@ class _Matcher(Generic[T]):
         tokens: list[tuple[int, int]],
         i: int,
         pick: Callable[[list[T]], T | None],
+        possessive: set[int],
+        apostrophe: list[bool],
     ) -> tuple[int, int, int, T] | None:
         s = tokens[i][0]
-        if text[s : tokens[i][1]].lower() == "the" or _possessive_s(text, tokens[i]):
+        if text[s : tokens[i][1]].lower() == "the" or i in possessive:
             return None
         first = text[s : tokens[i][1]]
         prefix = normalise_name(first)[:_PREFIX]
         if not first[0].isupper() and prefix not in self._lower_ok:
             return None
         most = self._max_by_prefix.get(prefix, 0)
-        if most and any(text[a - 1] in _APOSTROPHE for a, _ in tokens[i + 1 : i + most + 1]):
+        if most and any(apostrophe[i + 1 : i + most + 1]):
             most += _SLACK  # "Nation’s" is two words of a surface, one of a form
         top = min(most, len(tokens) - i)
         # a surface with a blocked character is no name, nor is any longer one: the first
@@ -191,7 +202,7 @@ class _Matcher(Generic[T]):
             e = tokens[i + n - 1][1]
             if e > limit:
                 continue
-            if n > 1 and _possessive_s(text, tokens[i + n - 1]):
+            if n > 1 and i + n - 1 in possessive:
                 continue
             surface = text[s:e]
             candidates = self._by_key.get(normalise_name(surface))

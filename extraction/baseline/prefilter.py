@@ -93,7 +93,8 @@ class Guarded:
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
         self.pattern = rx.pattern
-        self.hints = required_literals(rx)
+        hints = required_literals(rx)
+        self.hints = None if hints is None else tuple(sorted(hints))
 
     def possible(self, text: str, start: int, end: int) -> bool:
         """False only when no match can lie in ``text[start:end]``."""
@@ -102,7 +103,7 @@ class Guarded:
         piece = _lowered(text, start, end)
         if piece is None:
             return True
-        return any(h in piece for h in self.hints)
+        return any(map(piece.__contains__, self.hints))
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         end = len(text) if endpos is None else endpos
