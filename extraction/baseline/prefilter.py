@@ -21,7 +21,8 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import wraps
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -139,3 +140,13 @@ def _lowered(text: str, start: int, end: int) -> str | None:
 def guarded(rx: re.Pattern[str]) -> Guarded:
     """``rx`` with the required-literal check in front of its searches."""
     return Guarded(rx)
+
+
+def guarding(build: Callable[[], re.Pattern[str]]) -> Callable[[], Guarded]:
+    """A pattern builder (``@cache``'d above this) whose pattern comes :func:`guarded`."""
+
+    @wraps(build)
+    def wrapper() -> Guarded:
+        return Guarded(build())
+
+    return wrapper

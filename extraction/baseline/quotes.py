@@ -14,6 +14,7 @@ from functools import cache
 
 from extraction.baseline.dates import find_dates
 from extraction.baseline.lexicon import statements_data
+from extraction.baseline.prefilter import guarding
 from extraction.baseline.sentences import Document, QuotePiece, Sentence
 from extraction.baseline.speakers import find_speaker
 from extraction.baseline.statement_drafts import MIN_QUOTE_WORDS, Speaker, StatementDraft, Walk
@@ -43,6 +44,7 @@ def _after_quote() -> re.Pattern[str]:
 
 
 @cache
+@guarding
 def _before_quote() -> re.Pattern[str]:
     return re.compile(
         r"(?P<subj>[^“”\"]{1,320}?)\s*,?\s+(?P<verb>said|says|added|continued|declared|wrote|tweeted|stated|"
