@@ -153,25 +153,27 @@ class _Matcher(Generic[T]):
         }
         apostrophe = [text[a - 1] in _APOSTROPHE for a, _ in tokens]
         out: list[tuple[int, int, T]] = []
-        i = 0
         lower_ok = self._lower_ok
         max_by_prefix = self._max_by_prefix
-        while i < len(tokens):
-            ts, te = tokens[i]
-            head = text[ts : min(te, ts + _PREFIX)]
-            if head.islower() and head.isascii() and head not in lower_ok:
-                i += 1  # a lower-case word that starts no form (the common case): no lookup
-                continue
-            if normalise_name(text[ts:te])[:_PREFIX] not in max_by_prefix:
-                i += 1  # a word that starts no form at all
+        heads = [text[ts : min(te, ts + _PREFIX)] for ts, te in tokens]
+        # a lower-case word that starts no form (the common case) needs no lookup, nor does a
+        # word whose first letters start no form at all
+        starts = [
+            i
+            for i, head in enumerate(heads)
+            if not (head.islower() and head.isascii() and head not in lower_ok)
+            and normalise_name(text[tokens[i][0] : tokens[i][1]])[:_PREFIX] in max_by_prefix
+        ]
+        after = 0  # the first token not inside a name found
+        for i in starts:
+            if i < after:
                 continue
             found = self._longest_at(text, tokens, i, pick, possessive, apostrophe)
             if found is None:
-                i += 1
                 continue
             n, s, e, entry = found
             out.append((s, e, entry))
-            i += n
+            after = i + n
         return out
 
     def _longest_at(
