@@ -47,6 +47,7 @@ _DATELINE_FORMS = re.compile(
     r"\s*(?:\([A-Za-z .&]+\))?"
 )
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_QUOTE_MARK = re.compile(f"[{_OPEN}{_CLOSE}{_STRAIGHT}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,8 @@ def quote_pieces(block: Block, block_index: int) -> list[QuotePiece]:
         )
         open_at = None
 
-    for i, ch in enumerate(text):
+    for mark in _QUOTE_MARK.finditer(text):  # every other character leaves the state alone
+        i, ch = mark.start(), mark.group()
         if ch == _OPEN:
             close(i, False) if open_at is not None else None
             open_at = i
