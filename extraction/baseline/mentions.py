@@ -98,8 +98,14 @@ def _case_free() -> frozenset[str]:
     return frozenset(events_data().case_free_name_words)
 
 
+@cache
+def _form_tokens(form: str) -> tuple[str, ...]:
+    """The words of an alias form (a fixed set: the gazetteer's)."""
+    return tuple(_TOKEN.findall(form))
+
+
 def _case_ok(surface: str, form: str) -> bool:
-    ftoks = _TOKEN.findall(form)
+    ftoks = _form_tokens(form)
     stoks = _TOKEN.findall(surface)
     if ftoks and ftoks[0].lower() == "the" and (not stoks or stoks[0].lower() != "the"):
         ftoks = ftoks[1:]
@@ -144,14 +150,14 @@ class _Matcher(Generic[T]):
                         self._lower_ok.add(prefix)
 
     def scan(
-        self, text: str, start: int, end: int, pick: Callable[[list[T]], T | None]
+        self,
+        text: str,
+        start: int,
+        end: int,
+        pick: Callable[[list[T]], T | None],
+        words: _Words | None = None,
     ) -> list[tuple[int, int, T]]:
-        tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
-        # tokens that are a possessive "s", and tokens right after an apostrophe
-        possessive = {
-            j for j, t in enumerate(tokens) if t[1] - t[0] == 1 and _possessive_s(text, t)
-        }
-        apostrophe = [text[a - 1] in _APOSTROPHE for a, _ in tokens]
+        tokens, possessive, apostrophe = words or _words(text, start, end)
         out: list[tuple[int, int, T]] = []
         lower_ok = self._lower_ok
         max_by_prefix = self._max_by_prefix
@@ -227,6 +233,18 @@ class _Matcher(Generic[T]):
         return None
 
 
+_Words = tuple[list[tuple[int, int]], set[int], list[bool]]
+
+
+def _words(text: str, start: int, end: int) -> _Words:
+    """The word spans of ``text[start:end]``, which of them are a possessive "s", and which
+    come right after an apostrophe (the same for both matchers: found once a sentence)."""
+    tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
+    possessive = {j for j, t in enumerate(tokens) if t[1] - t[0] == 1 and _possessive_s(text, t)}
+    apostrophe = [text[a - 1] in _APOSTROPHE for a, _ in tokens]
+    return tokens, possessive, apostrophe
+
+
 def _possessive_s(text: str, token: tuple[int, int]) -> bool:
     s, e = token
     return text[s:e] == "s" and s > 0 and text[s - 1] in _APOSTROPHE
@@ -282,8 +300,9 @@ def find_mentions(doc: Document) -> Mentions:
     """Actor and place mentions of a document's sentences, in text order."""
     text = doc.text
     raw_places: list[PlaceMention] = []
-    for s in doc.sentences:
-        for ps, pe, place in _place_matcher().scan(text, s.start, s.end, _pick_by_country(None)):
+    words = [_words(text, s.start, s.end) for s in doc.sentences]
+    for s, w in zip(doc.sentences, words, strict=True):
+        for ps, pe, place in _place_matcher().scan(text, s.start, s.end, _pick_by_country(None), w):
             dateline = doc.dateline is not None and doc.dateline[0] <= ps and pe <= doc.dateline[1]
             quoted = doc.is_masked(ps, pe) and not dateline
             raw_places.append(PlaceMention(ps, pe, text[ps:pe], place, quoted, dateline))
@@ -291,9 +310,9 @@ def find_mentions(doc: Document) -> Mentions:
     countries = Counter(p.entry.country for p in raw_places if not p.quoted)
     country = countries.most_common(1)[0][0] if countries else None
     raw_actors: list[ActorMention] = []
-    for s in doc.sentences:
+    for s, w in zip(doc.sentences, words, strict=True):
         for a_s, a_e, actor in _actor_matcher().scan(
-            text, s.start, s.end, _pick_by_country(country)
+            text, s.start, s.end, _pick_by_country(country), w
         ):
             raw_actors.append(ActorMention(a_s, a_e, text[a_s:a_e], actor, doc.is_masked(a_s, a_e)))
     compounds = [(a.start, a.end) for a in raw_actors if _ADJECTIVE_COMPOUND.match(text, a.end)]

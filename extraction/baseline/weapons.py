@@ -17,6 +17,7 @@ from functools import cache
 
 from extraction.baseline.lexicon import phrase_regex, weapons_data
 from extraction.baseline.numbers import parse_quantity, quantity_regex
+from extraction.baseline.prefilter import Guarded, guarded, guarding
 from schemas.event import WeaponKind
 from schemas.vocab import Qualifier
 
@@ -42,11 +43,12 @@ class WeaponMention:
 
 
 @cache
-def _rules() -> list[tuple[WeaponKind, re.Pattern[str]]]:
-    return [(r.kind, phrase_regex(r.patterns)) for r in weapons_data().kinds]
+def _rules() -> list[tuple[WeaponKind, Guarded]]:
+    return [(r.kind, guarded(phrase_regex(r.patterns))) for r in weapons_data().kinds]
 
 
 @cache
+@guarding
 def _any_weapon() -> re.Pattern[str]:
     """Any weapon word at all: most clauses have none, and need no kind-by-kind search."""
     return phrase_regex([p for r in weapons_data().kinds for p in r.patterns])
