@@ -101,40 +101,49 @@ class Guarded:
         """False only when no match can lie in ``text[start:end]``."""
         if self.hints is None:
             return True
-        piece = _lowered(text, start, end)
-        if piece is None:
-            return True
-        return any(map(piece.__contains__, self.hints))
+        last = _last[0]
+        if last[0] is not text or last[1] != start or last[2] != end:
+            last = _lowered(text, start, end)
+        return last[3] is None or any(map(last[3].__contains__, self.hints))
+
+    # ``search`` and ``finditer`` repeat ``possible`` inline: they run a thousand times an article
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         end = len(text) if endpos is None else endpos
-        if not self.possible(text, pos, end):
-            return None
+        if self.hints is not None:
+            last = _last[0]
+            if last[0] is not text or last[1] != pos or last[2] != end:
+                last = _lowered(text, pos, end)
+            if last[3] is not None and not any(map(last[3].__contains__, self.hints)):
+                return None
         return self.rx.search(text, pos, end)
 
     def finditer(
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else endpos
-        if not self.possible(text, pos, end):
-            return iter(())
+        if self.hints is not None:
+            last = _last[0]
+            if last[0] is not text or last[1] != pos or last[2] != end:
+                last = _lowered(text, pos, end)
+            if last[3] is not None and not any(map(last[3].__contains__, self.hints)):
+                return iter(())
         return self.rx.finditer(text, pos, end)
 
 
-_last: list[tuple[str, int, int, str | None]] = []
-"""The text, start, end and lowered piece of the last call (the baseline asks about one clause
-many times in a row)."""
+_Lowered = tuple[str, int, int, str | None]
+_last: list[_Lowered] = [("", -1, -1, None)]
+"""The text, start, end and lowered piece of the last stretch checked (the baseline asks about
+one clause many times in a row)."""
 
 
-def _lowered(text: str, start: int, end: int) -> str | None:
-    """``text[start:end]`` lower-cased, or None when it holds an unsafe character."""
-    last = _last[0] if _last else None
-    if last is not None and last[0] is text and last[1] == start and last[2] == end:
-        return last[3]
+def _lowered(text: str, start: int, end: int) -> _Lowered:
+    """``text[start:end]`` lower-cased (None when it holds an unsafe character), kept as the
+    last stretch checked."""
     piece = text[max(0, start) : end]
-    lowered = None if _UNSAFE.search(piece) else piece.lower()
-    _last[:] = [(text, start, end, lowered)]
-    return lowered
+    last = (text, start, end, None if _UNSAFE.search(piece) else piece.lower())
+    _last[0] = last
+    return last
 
 
 def guarded(rx: re.Pattern[str]) -> Guarded:
