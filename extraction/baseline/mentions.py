@@ -161,14 +161,17 @@ class _Matcher(Generic[T]):
         out: list[tuple[int, int, T]] = []
         lower_ok = self._lower_ok
         max_by_prefix = self._max_by_prefix
-        heads = [text[ts : min(te, ts + _PREFIX)] for ts, te in tokens]
         # a lower-case word that starts no form (the common case) needs no lookup, nor does a
         # word whose first letters start no form at all
         starts = [
             i
-            for i, head in enumerate(heads)
-            if not (head.islower() and head.isascii() and head not in lower_ok)
-            and normalise_name(text[tokens[i][0] : tokens[i][1]])[:_PREFIX] in max_by_prefix
+            for i, (ts, te) in enumerate(tokens)
+            if not (
+                (head := text[ts : min(te, ts + _PREFIX)]).islower()
+                and head.isascii()
+                and head not in lower_ok
+            )
+            and normalise_name(text[ts:te])[:_PREFIX] in max_by_prefix
         ]
         after = 0  # the first token not inside a name found
         for i in starts:
