@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 
 from extraction.baseline.lexicon import sentences_data
 from extraction.baseline.paragraphs import paragraphs
@@ -209,7 +210,9 @@ def _dateline(block: Block) -> tuple[tuple[int, int], tuple[int, int] | None] | 
 
 
 def _is_headline(block: Block) -> bool:
-    return count_words(block.text) <= HEADLINE_MAX_WORDS and not _TERMINAL.search(block.text)
+    words = _WORD.finditer(block.text)  # no more words than a headline has: stop counting there
+    short = next(islice(words, HEADLINE_MAX_WORDS, None), None) is None
+    return short and not _TERMINAL.search(block.text)
 
 
 def read_document(text: str) -> Document:
@@ -239,8 +242,9 @@ def read_document(text: str) -> Document:
         for start, end in spans:
             chars = list(text[start:end])
             for ms, me in block_masks:
-                for i in range(max(ms, start), min(me, end)):
-                    chars[i - start] = " "
+                lo, hi = max(ms, start), min(me, end)
+                if lo < hi:
+                    chars[lo - start : hi - start] = " " * (hi - lo)
             sentences.append(
                 Sentence(len(sentences), bi, start, end, text[start:end], "".join(chars), headline)
             )
