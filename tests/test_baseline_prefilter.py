@@ -24,6 +24,8 @@ from extraction.baseline.sentences import _clause_regex
         (r"(?:foo|bar)+\s+(?:baz)?", 0, {"foo", "bar"}),
         (r"[;,]", 0, {";", ","}),
         (r"\s[–—]\s", 0, {"–", "—"}),
+        (r"\s+so\s+(?=analysts|experts)", re.I, {"analysts", "experts"}),  # a lookahead
+        (r"(?<=because )of", re.I, {"of"}),  # a lookbehind may read before the stretch
         (r"\d+|many", 0, None),  # a digit names no literal
         (r"(?:x)?\w+", 0, None),  # an optional part is not required
         (r"[^a]b?", 0, None),

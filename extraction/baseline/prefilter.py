@@ -67,6 +67,8 @@ def _required(items: Any) -> frozenset[str] | None:
                 hint = frozenset().union(*(a for a in alternatives if a is not None))
         elif op in _REPEATS and av[0] >= 1:
             hint = _required(av[2])
+        elif op is sre.ASSERT and av[0] == 1:  # a lookahead reads no further than the stretch
+            hint = _required(av[1])
         elif op is sre.IN:
             chars = [_literal(v) if o is sre.LITERAL else None for o, v in av]
             if chars and all(c is not None for c in chars):
@@ -80,8 +82,9 @@ def _required(items: Any) -> frozenset[str] | None:
 
 
 def required_literals(rx: re.Pattern[str]) -> frozenset[str] | None:
-    """Lower-case strings one of which every match of ``rx`` contains (None: none known).
-    Lookarounds are skipped (a lookbehind may read before the stretch searched)."""
+    """Lower-case strings one of which every match of ``rx`` contains (None: none known), or
+    that a lookahead of the match reads. Lookbehinds and negative lookaheads are skipped (a
+    lookbehind may read before the stretch searched)."""
     return _required(_parser.parse(rx.pattern, rx.flags))
 
 
