@@ -157,7 +157,7 @@ class _Matcher(Generic[T]):
         pick: Callable[[list[T]], T | None],
         words: _Words | None = None,
     ) -> list[tuple[int, int, T]]:
-        tokens, possessive, apostrophe = words or _words(text, start, end)
+        tokens, possessive, apostrophe, lower_heads = words or _words(text, start, end)
         out: list[tuple[int, int, T]] = []
         lower_ok = self._lower_ok
         max_by_prefix = self._max_by_prefix
@@ -166,11 +166,7 @@ class _Matcher(Generic[T]):
         starts = [
             i
             for i, (ts, te) in enumerate(tokens)
-            if not (
-                (head := text[ts : min(te, ts + _PREFIX)]).islower()
-                and head.isascii()
-                and head not in lower_ok
-            )
+            if ((head := lower_heads[i]) is None or head in lower_ok)
             and normalise_name(text[ts:te])[:_PREFIX] in max_by_prefix
         ]
         after = 0  # the first token not inside a name found
@@ -236,16 +232,19 @@ class _Matcher(Generic[T]):
         return None
 
 
-_Words = tuple[list[tuple[int, int]], set[int], list[bool]]
+_Words = tuple[list[tuple[int, int]], set[int], list[bool], list[str | None]]
 
 
 def _words(text: str, start: int, end: int) -> _Words:
-    """The word spans of ``text[start:end]``, which of them are a possessive "s", and which
-    come right after an apostrophe (the same for both matchers: found once a sentence)."""
+    """The word spans of ``text[start:end]``, which of them are a possessive "s", which come
+    right after an apostrophe, and the first letters of each word written in lower-case ASCII
+    (None for the others); the same for both matchers: found once a sentence."""
     tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
     possessive = {j for j, t in enumerate(tokens) if t[1] - t[0] == 1 and _possessive_s(text, t)}
     apostrophe = [text[a - 1] in _APOSTROPHE for a, _ in tokens]
-    return tokens, possessive, apostrophe
+    heads = [text[ts : min(te, ts + _PREFIX)] for ts, te in tokens]
+    lower_heads = [h if h.islower() and h.isascii() else None for h in heads]
+    return tokens, possessive, apostrophe, lower_heads
 
 
 def _possessive_s(text: str, token: tuple[int, int]) -> bool:
