@@ -24,6 +24,7 @@ from functools import cache
 
 from extraction.baseline.lexicon import events_data, phrase_regex
 from extraction.baseline.mentions import ActorMention
+from extraction.baseline.prefilter import guarding
 from extraction.baseline.sources import source_spans
 from extraction.baseline.spans import evidence
 from gazetteer import ActorEntry, ActorKind, actor_for_demonym, gazetteer
@@ -81,6 +82,7 @@ class RoleActor:
 
 
 @cache
+@guarding
 def _agentive() -> re.Pattern[str]:
     return phrase_regex(events_data().agentive_verbs)
 

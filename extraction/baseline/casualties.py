@@ -24,6 +24,7 @@ from functools import cache
 
 from extraction.baseline.lexicon import casualties_data, phrase_regex
 from extraction.baseline.numbers import Quantity, parse_quantity, quantity_regex
+from extraction.baseline.prefilter import Guarded, guarded
 from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 
 _CITIZEN = frozenset({"citizen", "citizens", "national", "nationals"})
@@ -49,11 +50,11 @@ class _Keyword:
 
 
 @cache
-def _keywords() -> list[tuple[CasualtyKind, re.Pattern[str]]]:
+def _keywords() -> list[tuple[CasualtyKind, Guarded]]:
     d = casualties_data()
     return [
-        (CasualtyKind.KILLED, phrase_regex(d.killed_words)),
-        (CasualtyKind.INJURED, phrase_regex(d.injured_words)),
+        (CasualtyKind.KILLED, guarded(phrase_regex(d.killed_words))),
+        (CasualtyKind.INJURED, guarded(phrase_regex(d.injured_words))),
     ]
 
 

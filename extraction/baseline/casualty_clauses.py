@@ -35,6 +35,7 @@ from functools import cache
 from extraction.baseline.casualties import Figure
 from extraction.baseline.lexicon import casualties_data, phrase_regex
 from extraction.baseline.numbers import Quantity, parse_quantity, quantity_regex
+from extraction.baseline.prefilter import Guarded, guarded
 from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 
 _INJURED = frozenset({"wounded", "injured", "hurt"})
@@ -96,14 +97,14 @@ _SUBJECT_BREAK = re.compile(
 
 
 @cache
-def _patterns() -> dict[str, re.Pattern[str]]:
+def _patterns() -> dict[str, Guarded]:
     verbs = phrase_regex(casualties_data().victim_verbs).pattern
     qty = quantity_regex().pattern
     bare_qty = re.sub(r"\(\?P<\w+>", "(?:", qty)
     gap = casualties_data().max_gap_chars
     aux = r"(?:was|were|had\s+been|have\s+been|has\s+been|being)(?:\s+\w+ly)?"
     flags = re.IGNORECASE
-    return {
+    patterns = {
         "distant": re.compile(
             rf"{qty}(?P<gap>[^.;:!?\d]{{3,{gap}}}?)\s+{aux}\s+(?P<verb>{verbs})", flags
         ),
@@ -149,6 +150,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "singular": re.compile(rf"\bwas(?:\s+\w+ly)?\s+(?P<verb>{verbs}|found\s+dead)", flags),
     }
+    return {name: guarded(rx) for name, rx in patterns.items()}
 
 
 @cache

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from extraction.baseline.lexicon import dates_data, phrase_regex
+from extraction.baseline.prefilter import Guarded, guarded
 from schemas.event import EventDate
 from schemas.vocab import DatePrecision
 
@@ -56,14 +57,14 @@ def _month_alternation(full_only: bool = False) -> str:
 
 
 @cache
-def _regexes() -> list[tuple[str, re.Pattern[str]]]:
+def _regexes() -> list[tuple[str, Guarded]]:
     d = dates_data()
     months = _month_alternation()
     full = _month_alternation(full_only=True)
     weekdays = "|".join(d.weekdays)
     parts = "|".join(d.day_parts)
     on = r"(?:(?i:on)\s+)?"
-    return [
+    rules = [
         (
             "day",
             re.compile(
@@ -101,12 +102,13 @@ def _regexes() -> list[tuple[str, re.Pattern[str]]]:
             ),
         ),
     ]
+    return [(kind, guarded(rx)) for kind, rx in rules]
 
 
 @cache
-def _relative() -> list[tuple[str, re.Pattern[str], int]]:
+def _relative() -> list[tuple[str, Guarded, int]]:
     d = dates_data()
-    out: list[tuple[str, re.Pattern[str], int]] = []
+    out: list[tuple[str, Guarded, int]] = []
     for kind, rules in (
         ("relative_day", d.relative_days),
         ("relative_week", d.relative_weeks),
@@ -114,7 +116,7 @@ def _relative() -> list[tuple[str, re.Pattern[str], int]]:
         ("relative_year", d.relative_years),
     ):
         for r in rules:
-            out.append((kind, phrase_regex([r.pattern]), r.offset))
+            out.append((kind, guarded(phrase_regex([r.pattern])), r.offset))
     return out
 
 

@@ -27,6 +27,7 @@ from functools import cache
 
 from extraction.baseline.lexicon import TriggerRule, cue, events_data, phrase_regex
 from extraction.baseline.mentions import Mentions
+from extraction.baseline.prefilter import Guarded, guarded
 from extraction.baseline.sentences import Document
 from extraction.baseline.weapons import WeaponMention
 from gazetteer import ActorEntry
@@ -50,14 +51,14 @@ class Trigger:
 
 
 @cache
-def _trigger_rules() -> list[tuple[TriggerRule, re.Pattern[str]]]:
-    return [(r, phrase_regex([r.pattern])) for r in events_data().triggers]
+def _trigger_rules() -> list[tuple[TriggerRule, Guarded]]:
+    return [(r, guarded(phrase_regex([r.pattern]))) for r in events_data().triggers]
 
 
 @cache
-def _any_trigger() -> re.Pattern[str]:
+def _any_trigger() -> Guarded:
     """Any attack word at all: most clauses have none, and need no rule-by-rule search."""
-    return phrase_regex([r.pattern for r in events_data().triggers])
+    return guarded(phrase_regex([r.pattern for r in events_data().triggers]))
 
 
 def find_triggers(

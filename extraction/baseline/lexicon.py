@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from extraction.baseline.prefilter import Guarded, guarded
 from gazetteer import ActorKind
 from schemas.event import WeaponKind
 from schemas.validation import first_error
@@ -335,11 +336,11 @@ def dates_data() -> DatesData:
 
 
 @cache
-def cue(name: str) -> re.Pattern[str]:
+def cue(name: str) -> Guarded:
     """A compiled cue list of ``events.json`` by field name (``cue("recall")``); the outcome
     lists are ``cue("outcome_attempted")`` and ``cue("outcome_intercepted")``."""
     data = events_data()
     if name.startswith("outcome_"):
-        return phrase_regex(data.outcome.get(Outcome(name.removeprefix("outcome_")), ()))
+        return guarded(phrase_regex(data.outcome.get(Outcome(name.removeprefix("outcome_")), ())))
     patterns: tuple[str, ...] = getattr(data, name)
-    return phrase_regex(patterns)
+    return guarded(phrase_regex(patterns))

@@ -98,8 +98,14 @@ def _case_free() -> frozenset[str]:
     return frozenset(events_data().case_free_name_words)
 
 
+@cache
+def _form_tokens(form: str) -> tuple[str, ...]:
+    """The words of an alias form (a fixed set: the gazetteer's)."""
+    return tuple(_TOKEN.findall(form))
+
+
 def _case_ok(surface: str, form: str) -> bool:
-    ftoks = _TOKEN.findall(form)
+    ftoks = _form_tokens(form)
     stoks = _TOKEN.findall(surface)
     if ftoks and ftoks[0].lower() == "the" and (not stoks or stoks[0].lower() != "the"):
         ftoks = ftoks[1:]
@@ -144,25 +150,35 @@ class _Matcher(Generic[T]):
                         self._lower_ok.add(prefix)
 
     def scan(
-        self, text: str, start: int, end: int, pick: Callable[[list[T]], T | None]
+        self,
+        text: str,
+        start: int,
+        end: int,
+        pick: Callable[[list[T]], T | None],
+        words: _Words | None = None,
     ) -> list[tuple[int, int, T]]:
-        tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
+        tokens, possessive, apostrophe, lower_heads = words or _words(text, start, end)
         out: list[tuple[int, int, T]] = []
-        i = 0
         lower_ok = self._lower_ok
-        while i < len(tokens):
-            ts, te = tokens[i]
-            head = text[ts : min(te, ts + _PREFIX)]
-            if head.islower() and head.isascii() and head not in lower_ok:
-                i += 1  # a lower-case word that starts no form (the common case): no lookup
+        max_by_prefix = self._max_by_prefix
+        # a lower-case word that starts no form (the common case) needs no lookup, nor does a
+        # word whose first letters start no form at all
+        starts = [
+            i
+            for i, (ts, te) in enumerate(tokens)
+            if ((head := lower_heads[i]) is None or head in lower_ok)
+            and normalise_name(text[ts:te])[:_PREFIX] in max_by_prefix
+        ]
+        after = 0  # the first token not inside a name found
+        for i in starts:
+            if i < after:
                 continue
-            found = self._longest_at(text, tokens, i, pick)
+            found = self._longest_at(text, tokens, i, pick, possessive, apostrophe)
             if found is None:
-                i += 1
                 continue
             n, s, e, entry = found
             out.append((s, e, entry))
-            i += n
+            after = i + n
         return out
 
     def _longest_at(
@@ -171,24 +187,31 @@ class _Matcher(Generic[T]):
         tokens: list[tuple[int, int]],
         i: int,
         pick: Callable[[list[T]], T | None],
+        possessive: set[int],
+        apostrophe: list[bool],
     ) -> tuple[int, int, int, T] | None:
         s = tokens[i][0]
-        if text[s : tokens[i][1]].lower() == "the" or _possessive_s(text, tokens[i]):
+        if text[s : tokens[i][1]].lower() == "the" or i in possessive:
             return None
         first = text[s : tokens[i][1]]
         prefix = normalise_name(first)[:_PREFIX]
         if not first[0].isupper() and prefix not in self._lower_ok:
             return None
         most = self._max_by_prefix.get(prefix, 0)
-        if most and any(text[a - 1] in _APOSTROPHE for a, _ in tokens[i + 1 : i + most + 1]):
+        if most and any(apostrophe[i + 1 : i + most + 1]):
             most += _SLACK  # "Nation’s" is two words of a surface, one of a form
-        for n in range(min(most, len(tokens) - i), 0, -1):
+        top = min(most, len(tokens) - i)
+        # a surface with a blocked character is no name, nor is any longer one: the first
+        # blocked character at or after ``s`` bounds the surfaces worth looking up
+        blocked = _BLOCKED.search(text, s, tokens[i + top - 1][1]) if top else None
+        limit = blocked.start() if blocked else len(text)
+        for n in range(top, 0, -1):
             e = tokens[i + n - 1][1]
-            if n > 1 and _possessive_s(text, tokens[i + n - 1]):
+            if e > limit:
+                continue
+            if n > 1 and i + n - 1 in possessive:
                 continue
             surface = text[s:e]
-            if _BLOCKED.search(surface):
-                continue
             candidates = self._by_key.get(normalise_name(surface))
             if not candidates:
                 continue
@@ -207,6 +230,21 @@ class _Matcher(Generic[T]):
                 e += 1
             return n, s, e, chosen
         return None
+
+
+_Words = tuple[list[tuple[int, int]], set[int], list[bool], list[str | None]]
+
+
+def _words(text: str, start: int, end: int) -> _Words:
+    """The word spans of ``text[start:end]``, which of them are a possessive "s", which come
+    right after an apostrophe, and the first letters of each word written in lower-case ASCII
+    (None for the others); the same for both matchers: found once a sentence."""
+    tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
+    possessive = {j for j, t in enumerate(tokens) if t[1] - t[0] == 1 and _possessive_s(text, t)}
+    apostrophe = [text[a - 1] in _APOSTROPHE for a, _ in tokens]
+    heads = [text[ts : min(te, ts + _PREFIX)] for ts, te in tokens]
+    lower_heads = [h if h.islower() and h.isascii() else None for h in heads]
+    return tokens, possessive, apostrophe, lower_heads
 
 
 def _possessive_s(text: str, token: tuple[int, int]) -> bool:
@@ -244,6 +282,12 @@ def _anaphors() -> list[tuple[re.Pattern[str], frozenset[ActorKind]]]:
     return [(phrase_regex([r.pattern]), frozenset(r.kinds)) for r in statements_data().anaphors]
 
 
+@cache
+def _any_anaphor() -> re.Pattern[str]:
+    """Any definite description at all: most sentences have none."""
+    return phrase_regex([r.pattern for r in statements_data().anaphors])
+
+
 def _pick_by_country(country: str | None) -> Callable[[list[T]], T | None]:
     def pick(entries: list[T]) -> T | None:
         if len(entries) == 1:
@@ -258,8 +302,9 @@ def find_mentions(doc: Document) -> Mentions:
     """Actor and place mentions of a document's sentences, in text order."""
     text = doc.text
     raw_places: list[PlaceMention] = []
-    for s in doc.sentences:
-        for ps, pe, place in _place_matcher().scan(text, s.start, s.end, _pick_by_country(None)):
+    words = [_words(text, s.start, s.end) for s in doc.sentences]
+    for s, w in zip(doc.sentences, words, strict=True):
+        for ps, pe, place in _place_matcher().scan(text, s.start, s.end, _pick_by_country(None), w):
             dateline = doc.dateline is not None and doc.dateline[0] <= ps and pe <= doc.dateline[1]
             quoted = doc.is_masked(ps, pe) and not dateline
             raw_places.append(PlaceMention(ps, pe, text[ps:pe], place, quoted, dateline))
@@ -267,9 +312,9 @@ def find_mentions(doc: Document) -> Mentions:
     countries = Counter(p.entry.country for p in raw_places if not p.quoted)
     country = countries.most_common(1)[0][0] if countries else None
     raw_actors: list[ActorMention] = []
-    for s in doc.sentences:
+    for s, w in zip(doc.sentences, words, strict=True):
         for a_s, a_e, actor in _actor_matcher().scan(
-            text, s.start, s.end, _pick_by_country(country)
+            text, s.start, s.end, _pick_by_country(country), w
         ):
             raw_actors.append(ActorMention(a_s, a_e, text[a_s:a_e], actor, doc.is_masked(a_s, a_e)))
     compounds = [(a.start, a.end) for a in raw_actors if _ADJECTIVE_COMPOUND.match(text, a.end)]
@@ -326,6 +371,8 @@ def _add_anaphors(
     taken = [(a.start, a.end) for a in actors] + [(p.start, p.end) for p in places]
     found: list[ActorMention] = []
     for s in doc.sentences:
+        if not _any_anaphor().search(doc.text, s.start, s.end):
+            continue
         for rx, kinds in _anaphors():
             for m in rx.finditer(doc.text, s.start, s.end):
                 if any(not (m.end() <= ts or te <= m.start()) for ts, te in taken):

@@ -13,6 +13,7 @@ import re
 from functools import cache
 
 from extraction.baseline.lexicon import cue, phrase_regex, statements_data
+from extraction.baseline.prefilter import guarding
 from extraction.baseline.quotes import INTRO, quote_draft, speech_verb_regex
 from extraction.baseline.sentences import Sentence, clauses
 from extraction.baseline.speakers import find_speaker
@@ -23,6 +24,7 @@ from schemas.vocab import Channel, StatementKind, TextType
 
 
 @cache
+@guarding
 def _paraphrase_verbs() -> re.Pattern[str]:
     return re.compile(
         rf"(?<![\w])(?:(?:has|have|had|also|are|is|already)\s+)*(?P<verb>{speech_verb_regex()})(?![\w])",

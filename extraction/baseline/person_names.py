@@ -19,6 +19,7 @@ from functools import cache
 
 from extraction.baseline.lexicon import phrase_regex, statements_data
 from extraction.baseline.mentions import Mentions
+from extraction.baseline.prefilter import guarding
 from extraction.baseline.sentences import Document
 from gazetteer import ActorEntry
 
@@ -41,6 +42,7 @@ _TRAILING_WORD = re.compile(r"\s+([A-Z][\w’']*)$")
 
 
 @cache
+@guarding
 def roles() -> re.Pattern[str]:
     """Roles a speaker may hold ("spokesman", "prime minister"): ``roles`` of the data."""
     return phrase_regex(statements_data().roles)

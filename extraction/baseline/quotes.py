@@ -15,6 +15,7 @@ from functools import cache
 from extraction.baseline.dates import find_dates
 from extraction.baseline.lexicon import statements_data
 from extraction.baseline.person_names import find_names
+from extraction.baseline.prefilter import guarding
 from extraction.baseline.sentences import Document, QuotePiece, Sentence
 from extraction.baseline.speaker_fallbacks import subject_surname
 from extraction.baseline.speakers import find_speaker
@@ -61,6 +62,7 @@ def _after_quote() -> re.Pattern[str]:
 
 
 @cache
+@guarding
 def _before_quote() -> re.Pattern[str]:
     v, p = quote_verb_regex(), _clause_verbs()
     return re.compile(

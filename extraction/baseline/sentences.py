@@ -24,9 +24,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 
 from extraction.baseline.lexicon import sentences_data
 from extraction.baseline.paragraphs import paragraphs
+from extraction.baseline.prefilter import Guarded, guarded
 from extraction.pipeline.page import Block, content_blocks
 
 MIN_QUOTE_WORDS = 4
@@ -48,6 +50,7 @@ _DATELINE_FORMS = re.compile(
     r"\s*(?:\([A-Za-z .&-]+\))?"
 )
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_QUOTE_MARK = re.compile(f"{_DOUBLED}|[{_OPEN}{_CLOSE}{_STRAIGHT}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +139,9 @@ def quote_pieces(block: Block, block_index: int) -> list[QuotePiece]:
         )
         open_at = None
 
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        width = 2 if text.startswith(_DOUBLED, i) else 1
+    for mark in _QUOTE_MARK.finditer(text):  # every other character leaves the state alone
+        i, ch = mark.start(), mark.group()[0]
+        width = len(mark.group())
         if ch == _OPEN:
             close(i, False) if open_at is not None else None
             open_at, open_width = i, 1
@@ -151,7 +153,6 @@ def quote_pieces(block: Block, block_index: int) -> list[QuotePiece]:
                 open_at, open_width = i, width
             else:
                 close(i, True, width)
-        i += width
     if open_at is not None:
         close(len(text), False)
     return out
@@ -163,9 +164,9 @@ def _abbreviations() -> frozenset[str]:
 
 
 @cache
-def _clause_regex() -> re.Pattern[str]:
-    return re.compile(
-        "|".join(f"(?:{p})" for p in sentences_data().clause_boundaries), re.IGNORECASE
+def _clause_regex() -> Guarded:
+    return guarded(
+        re.compile("|".join(f"(?:{p})" for p in sentences_data().clause_boundaries), re.IGNORECASE)
     )
 
 
@@ -220,7 +221,9 @@ def _dateline(block: Block) -> tuple[tuple[int, int], tuple[int, int] | None] | 
 
 
 def _is_headline(block: Block) -> bool:
-    return count_words(block.text) <= HEADLINE_MAX_WORDS and not _TERMINAL.search(block.text)
+    words = _WORD.finditer(block.text)  # no more words than a headline has: stop counting there
+    short = next(islice(words, HEADLINE_MAX_WORDS, None), None) is None
+    return short and not _TERMINAL.search(block.text)
 
 
 def read_document(text: str) -> Document:
@@ -250,8 +253,9 @@ def read_document(text: str) -> Document:
         for start, end in spans:
             chars = list(text[start:end])
             for ms, me in block_masks:
-                for i in range(max(ms, start), min(me, end)):
-                    chars[i - start] = " "
+                lo, hi = max(ms, start), min(me, end)
+                if lo < hi:
+                    chars[lo - start : hi - start] = " " * (hi - lo)
             sentences.append(
                 Sentence(len(sentences), bi, start, end, text[start:end], "".join(chars), headline)
             )

@@ -14,6 +14,7 @@ from functools import cache
 
 from extraction.baseline.events import EventDraft
 from extraction.baseline.lexicon import phrase_regex, statements_data
+from extraction.baseline.prefilter import Guarded, guarded
 from extraction.baseline.sentences import Document
 from extraction.baseline.speakers import lineage_of
 from extraction.baseline.statement_drafts import StatementDraft, statement_text
@@ -22,8 +23,8 @@ from schemas.vocab import Channel, StatementKind
 
 
 @cache
-def _channels() -> list[tuple[Channel, re.Pattern[str]]]:
-    return [(c.channel, phrase_regex(c.patterns)) for c in statements_data().channels]
+def _channels() -> list[tuple[Channel, Guarded]]:
+    return [(c.channel, guarded(phrase_regex(c.patterns))) for c in statements_data().channels]
 
 
 def channel_of(text: str) -> Channel:
@@ -35,8 +36,8 @@ def channel_of(text: str) -> Channel:
 
 
 @cache
-def _kind_cues() -> list[tuple[StatementKind, re.Pattern[str]]]:
-    return [(k.kind, phrase_regex(k.patterns)) for k in statements_data().kind_cues]
+def _kind_cues() -> list[tuple[StatementKind, Guarded]]:
+    return [(k.kind, guarded(phrase_regex(k.patterns))) for k in statements_data().kind_cues]
 
 
 @cache

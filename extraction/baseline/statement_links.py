@@ -10,6 +10,7 @@ from extraction.baseline.events import EventDraft
 from extraction.baseline.lexicon import phrase_regex, statements_data
 from extraction.baseline.locations import compatible
 from extraction.baseline.mentions import Mentions, PlaceMention
+from extraction.baseline.prefilter import guarding
 from extraction.baseline.sentences import Document
 from extraction.baseline.statement_drafts import StatementDraft, statement_text
 from extraction.baseline.weapons import WeaponMention, find_weapons
@@ -17,6 +18,7 @@ from schemas.vocab import TextType
 
 
 @cache
+@guarding
 def _attack_words() -> re.Pattern[str]:
     return phrase_regex(statements_data().attack_words)
 

@@ -17,6 +17,7 @@ from functools import cache
 
 from extraction.baseline.lexicon import phrase_regex, weapons_data
 from extraction.baseline.numbers import parse_quantity, quantity_regex
+from extraction.baseline.prefilter import Guarded, guarded, guarding
 from schemas.event import WeaponKind
 from schemas.vocab import Qualifier
 
@@ -42,8 +43,15 @@ class WeaponMention:
 
 
 @cache
-def _rules() -> list[tuple[WeaponKind, re.Pattern[str]]]:
-    return [(r.kind, phrase_regex(r.patterns)) for r in weapons_data().kinds]
+def _rules() -> list[tuple[WeaponKind, Guarded]]:
+    return [(r.kind, guarded(phrase_regex(r.patterns))) for r in weapons_data().kinds]
+
+
+@cache
+@guarding
+def _any_weapon() -> re.Pattern[str]:
+    """Any weapon word at all: most clauses have none, and need no kind-by-kind search."""
+    return phrase_regex([p for r in weapons_data().kinds for p in r.patterns])
 
 
 @cache
@@ -57,6 +65,8 @@ def _count_before() -> re.Pattern[str]:
 def find_weapons(text: str, start: int = 0, end: int | None = None) -> list[WeaponMention]:
     """Weapon words in ``text[start:end]``, longest match first, in text order."""
     end = len(text) if end is None else end
+    if not _any_weapon().search(text, start, end):
+        return []
     spans: list[tuple[int, int, WeaponKind]] = []
     for kind, rx in _rules():
         for m in rx.finditer(text, start, end):

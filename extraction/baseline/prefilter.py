@@ -1,0 +1,168 @@
+"""A cheap proof that a regular expression cannot match a stretch of text, before it is searched.
+
+Python's regular expression engine tries a case-insensitive pattern that opens with a lookbehind
+at every position of the text; most clauses hold no match for most phrase lists, and much of the
+baseline's time went into finding that out. :func:`guarded` wraps a compiled pattern with the
+literal strings one of which every match must contain (:func:`required_literals`, read off the
+parsed pattern); a stretch whose lower-cased text holds none of them is not searched at all. The
+answers are those of the pattern itself: only the work of a search that cannot succeed is saved.
+
+>>> sorted(required_literals(re.compile(r"(?<!\\w)(?:drones?|missiles?)\\s+hit", re.I)))
+['drone', 'missile']
+>>> required_literals(re.compile(r"\\d+|many")) is None  # a digit names no literal
+True
+>>> rx = guarded(re.compile(r"(?<![\\w])(?:shot\\s+dead|killed)(?![\\w])", re.IGNORECASE))
+>>> [m.group() for m in rx.finditer("Two were SHOT  dead; one was killed.")]
+['SHOT  dead', 'killed']
+>>> rx.search("Nobody was hurt.") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import wraps
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+_UNSAFE = re.compile("[\u0130\u0131\u017f]")
+"""Characters that a case-insensitive pattern matches to an ASCII letter but that lower-case to
+something else ("İ", dotless "ı", long "ſ"): a stretch holding one is always searched."""
+
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _literal(code: int) -> str | None:
+    """The character as found in lower-cased text: ASCII, or uncased punctuation ("’", "–")."""
+    c = chr(code)
+    if c.isascii():
+        return c.lower()
+    if c.lower() == c == c.upper() and not c.isalnum():
+        return c
+    return None
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """Strings one of which every match of the parsed sequence ``items`` contains, or None."""
+    hints: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        ch = _literal(av) if op is sre.LITERAL else None
+        if ch is not None:
+            run += ch
+            continue
+        if run:
+            hints.append(frozenset({run}))
+            run = ""
+        hint: frozenset[str] | None = None
+        if op is sre.SUBPATTERN:
+            hint = _required(av[-1])
+        elif op is sre.ATOMIC_GROUP:
+            hint = _required(av)
+        elif op is sre.BRANCH:
+            alternatives = [_required(a) for a in av[1]]
+            if all(a is not None for a in alternatives):
+                hint = frozenset().union(*(a for a in alternatives if a is not None))
+        elif op in _REPEATS and av[0] >= 1:
+            hint = _required(av[2])
+        elif op is sre.ASSERT and av[0] == 1:  # a lookahead reads no further than the stretch
+            hint = _required(av[1])
+        elif op is sre.IN:
+            chars = [_literal(v) if o is sre.LITERAL else None for o, v in av]
+            if chars and all(c is not None for c in chars):
+                hint = frozenset(c for c in chars if c is not None)
+        if hint:
+            hints.append(hint)
+    if run:
+        hints.append(frozenset({run}))
+    # the most telling hint: the longest shortest string, then the fewest strings
+    return max(hints, key=lambda h: (min(map(len, h)), -len(h)), default=None)
+
+
+def required_literals(rx: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of ``rx`` contains (None: none known), or
+    that a lookahead of the match reads. Lookbehinds and negative lookaheads are skipped (a
+    lookbehind may read before the stretch searched)."""
+    try:
+        parsed = _parser.parse(rx.pattern, rx.flags)
+    except Exception:  # the standard library's private parser may change: then no prefilter
+        return None
+    return _required(parsed)
+
+
+class Guarded:
+    """A compiled pattern whose ``search`` and ``finditer`` first check the stretch of text for
+    the pattern's required literals; everything else is the pattern's own."""
+
+    __slots__ = ("hints", "pattern", "rx")
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.rx = rx
+        self.pattern = rx.pattern
+        hints = required_literals(rx)
+        self.hints = None if hints is None else tuple(sorted(hints))
+
+    def possible(self, text: str, start: int, end: int) -> bool:
+        """False only when no match can lie in ``text[start:end]``."""
+        if self.hints is None:
+            return True
+        last = _last[0]
+        if last[0] is not text or last[1] != start or last[2] != end:
+            last = _lowered(text, start, end)
+        return last[3] is None or any(map(last[3].__contains__, self.hints))
+
+    # ``search`` and ``finditer`` repeat ``possible`` inline: they run a thousand times an article
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else endpos
+        if self.hints is not None:
+            last = _last[0]
+            if last[0] is not text or last[1] != pos or last[2] != end:
+                last = _lowered(text, pos, end)
+            if last[3] is not None and not any(map(last[3].__contains__, self.hints)):
+                return None
+        return self.rx.search(text, pos, end)
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        if self.hints is not None:
+            last = _last[0]
+            if last[0] is not text or last[1] != pos or last[2] != end:
+                last = _lowered(text, pos, end)
+            if last[3] is not None and not any(map(last[3].__contains__, self.hints)):
+                return iter(())
+        return self.rx.finditer(text, pos, end)
+
+
+_Lowered = tuple[str, int, int, str | None]
+_last: list[_Lowered] = [("", -1, -1, None)]
+"""The text, start, end and lowered piece of the last stretch checked (the baseline asks about
+one clause many times in a row)."""
+
+
+def _lowered(text: str, start: int, end: int) -> _Lowered:
+    """``text[start:end]`` lower-cased (None when it holds an unsafe character), kept as the
+    last stretch checked."""
+    piece = text[max(0, start) : end]
+    last = (text, start, end, None if _UNSAFE.search(piece) else piece.lower())
+    _last[0] = last
+    return last
+
+
+def guarded(rx: re.Pattern[str]) -> Guarded:
+    """``rx`` with the required-literal check in front of its searches."""
+    return Guarded(rx)
+
+
+def guarding(build: Callable[[], re.Pattern[str]]) -> Callable[[], Guarded]:
+    """A pattern builder (``@cache``'d above this) whose pattern comes :func:`guarded`."""
+
+    @wraps(build)
+    def wrapper() -> Guarded:
+        return Guarded(build())
+
+    return wrapper
