@@ -250,3 +250,14 @@ def test_armed_men_who_killed_someone_carried_out_an_attack() -> None:
     x = _x("Gunmen killed Invented Person, a local councillor, in Mosul on Monday.")
     assert [e.sub_type.value for e in x.events] == ["attack"]
     assert _killed(x) == [(1, 1)]
+
+
+def test_two_victims_joined_by_and_before_a_passive_verb() -> None:
+    # synthetic sentences
+    x = _x(
+        "Party member Invento Uno, a candidate for mayor, and his brother-in-law Invento Dos "
+        "were shot to death in Mosul on Monday."
+    )
+    assert (2, 2) in _killed(x)
+    x = _x("The inspector and his brothers were murdered in an attack in Mosul on Monday.")
+    assert (3, 3) in _killed(x)

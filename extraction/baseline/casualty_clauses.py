@@ -80,6 +80,13 @@ _NON_SUBJECTS = frozenset(
         "everyone",
     }
 )
+_PAIR = re.compile(
+    r"(?:^|(?<=[.;:!?])|(?<=\bthat)|(?<=\bwhen)|(?<=\bsays)|(?<=\bsaid)|(?<=\breported))"
+    r"\s*(?P<a>[^\W\d][^,;.:\d]{2,60}?)(?:,[^;.:\d]{1,60},)?\s+and\s+"
+    r"(?P<b>(?:(?:his|her|their)\s+)?[^,;.:\d]{2,60}?)(?:,[^;.:]{1,80},)?$",
+    re.IGNORECASE,
+)
+"""Two victims joined by "and" at the start of a clause, up to the passive verb's subject."""
 _NOT_A_SECOND = (
     r"(?:has|have|had|is|was|were|will|would|all|many|other|others|thousands|hundreds|dozens|"
     r"several|some|also|then|later|its|our|your)\b"
@@ -163,6 +170,14 @@ def _plural(phrase: str) -> bool:
     words = phrase.lower().rstrip(".,;").split()
     plural = _victim_nouns()[1]
     return bool(words) and (words[-1] in plural or " ".join(words[-2:]) in plural)
+
+
+def _counts_in(phrase: str) -> bool:
+    """Whether a phrase holds a number other than "a"/"an"."""
+    return any(
+        not parse_quantity(q.group("hedge"), q.group("num")).article
+        for q in quantity_regex().finditer(phrase)
+    )
 
 
 def _victim_head(text: str, start: int, end: int) -> int | None:
@@ -303,6 +318,19 @@ def find_clause_casualties(
         before = text[max(start, m.start() - 60) : m.start()]
         counted = quantity_regex().fullmatch(m.group("subj")) is not None  # "Two died"
         if _NEGATED.search(before) or counted or not free(*m.span()):
+            continue
+        pair = (
+            None
+            if m.group("died")
+            else _PAIR.search(text, max(0, m.start() - 160), m.end("subj"))
+        )
+        if pair is not None and not _counts_in(pair.group()):
+            # "Ana Ruiz and her brother Luis, both teachers, were shot to death": 2
+            q = named_victims(pair.group("a") + " and " + pair.group("b"))
+            out.append(
+                Figure(_kind(m.group("verb")), CasualtyGroup.ALL, q, pair.start("a"), m.end())
+            )
+            used.append((pair.start("a"), m.end()))
             continue
         if subject in _victim_nouns()[1]:
             q = Quantity(2, Qualifier.AT_LEAST, 2, 2, None, False)
