@@ -320,9 +320,7 @@ def find_clause_casualties(
         if _NEGATED.search(before) or counted or not free(*m.span()):
             continue
         pair = (
-            None
-            if m.group("died")
-            else _PAIR.search(text, max(0, m.start() - 160), m.end("subj"))
+            None if m.group("died") else _PAIR.search(text, max(0, m.start() - 160), m.end("subj"))
         )
         if pair is not None and not _counts_in(pair.group()):
             # "Ana Ruiz and her brother Luis, both teachers, were shot to death": 2
