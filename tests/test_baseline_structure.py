@@ -261,3 +261,9 @@ def test_two_victims_joined_by_and_before_a_passive_verb() -> None:
     assert (2, 2) in _killed(x)
     x = _x("The inspector and his brothers were murdered in an attack in Mosul on Monday.")
     assert (3, 3) in _killed(x)
+
+
+def test_a_victim_named_before_who_was_killed() -> None:
+    # synthetic sentence; "a week after X was killed" stays no figure (test_baseline_rules)
+    x = _x("Gunmen attacked the convoy of Invento Persona, who was killed, in Mosul on Monday.")
+    assert (1, 1) in _killed(x)

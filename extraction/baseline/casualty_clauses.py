@@ -92,6 +92,7 @@ _NOT_A_SECOND = (
     r"several|some|also|then|later|its|our|your)\b"
 )
 _NEGATED = re.compile(r"\b(?:no|nobody|none|no\s+one|not|neither)\b[^,;]*$", re.IGNORECASE)
+_RELATIVE = frozenset({"who", "that", "which"})
 _SUBORDINATE = re.compile(
     r"\b(?:after|before|when|while|since|because|that|who|which|week|day|month|year)s?\b(?!-)",
     re.IGNORECASE,
@@ -308,7 +309,10 @@ def find_clause_casualties(
             used.append(m.span())
     for m in p["singular"].finditer(text, start, end) if attack else ():
         before = text[max(start, m.start() - 60) : m.start()]
-        if _NEGATED.search(before) or _SUBORDINATE.search(before[-30:]) or not free(*m.span()):
+        timed = _SUBORDINATE.search(before[-30:])
+        if timed and timed.group().lower() in _RELATIVE and re.search(r",\s*\w+\s*$", before):
+            timed = None  # "Invented Person, who was killed": the victim is the name before
+        if _NEGATED.search(before) or timed or not free(*m.span()):
             continue
         out.append(Figure(_kind(m.group("verb")), CasualtyGroup.ALL, _ONE, m.start(), m.end()))
         used.append(m.span())
