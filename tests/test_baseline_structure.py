@@ -267,3 +267,9 @@ def test_a_victim_named_before_who_was_killed() -> None:
     # synthetic sentence; "a week after X was killed" stays no figure (test_baseline_rules)
     x = _x("Gunmen attacked the convoy of Invento Persona, who was killed, in Mosul on Monday.")
     assert (1, 1) in _killed(x)
+
+
+def test_killed_the_victim_and_the_people_listed_after_it() -> None:
+    # synthetic sentence
+    x = _x("Rebels have killed the mayor of the town of Mosul, as well as two farmers, on Monday.")
+    assert (3, 3) in _killed(x)

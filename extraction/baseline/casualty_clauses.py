@@ -151,6 +151,11 @@ def _patterns() -> dict[str, Guarded]:
             rf"(?!{bare_qty}|{_DETERMINERS}|{_NOT_A_NAME})(?P<names>{_NAME}(?:\s+and\s+(?!{_NOT_A_NAME}|{_DETERMINERS}|{_NOT_A_SECOND}){_NAME})?)",
             flags,
         ),
+        "object_people": re.compile(
+            r"\b(?:killed|murdered|assassinated|massacred|executed)\s+(?:the|his|her|their)\s+"
+            r"(?P<people>(?:[\w’'-]+\s+){0,3}[\w’'-]+)",
+            flags,
+        ),
         "subject_verb": re.compile(
             rf"(?<![\w’'-])(?P<subj>[\w’'-]+)\s+(?:(?:were|have\s+been|had\s+been)(?:\s+\w+ly)?"
             rf"\s+(?P<verb>{verbs})|(?P<died>died))(?![\w’'-])",
@@ -210,7 +215,8 @@ def _more_victim() -> re.Pattern[str]:
     bare_qty = re.sub(r"\(\?P<\w+>", "(?:", quantity_regex().pattern)
     return re.compile(
         rf"(?:\s+(?!(?:{_STOPS})\b)[\w’'-]+){{0,2}}?"  # "six [Jesuit priests], their cook"
-        rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:(?P<num>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?"
+        rf"(?:\s+of\s+(?:[\w’'-]+\s+){{0,4}}?[\w’'-]+)?"  # "the mayor [of the town], as well as"
+        rf"(?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)(?:(?P<num>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?"
         rf"(?P<counted>[\w’'-]+)|(?:their|his|her|its|the|a|an|another)\s+(?:[\w’'-]+\s+)??(?P<noun>[\w’'-]+))"
         rf"(?![\w’'-])",
         re.IGNORECASE,
@@ -302,6 +308,14 @@ def find_clause_casualties(
         if not q.article and (q.best is not None or q.low is not None) and free(*m.span()):
             out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
             used.append(m.span())
+    for m in p["object_people"].finditer(text, start, end):
+        # "killed the mayor of the town, as well as two peasants" (3)
+        head = _victim_head(text, m.start("people"), m.end("people"))
+        if head is None or not free(m.start(), head):
+            continue
+        q, stop = _with_more_victims(text, head, end, named_victims(text[m.start("people") : head]))
+        out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), stop))
+        used.append((m.start(), stop))
     for m in p["named_object"].finditer(text, start, end):
         if free(*m.span()):
             q = named_victims(m.group("names"))
