@@ -18,9 +18,10 @@ from extraction.baseline.grouping import Group
 from extraction.baseline.sentences import Document
 from extraction.baseline.sites import FigureRef, Site
 from extraction.baseline.spans import evidence
+from extraction.baseline.victims import named_victims
 from extraction.baseline.weapons import WeaponMention
-from schemas.event import AttackEvent, CasualtyFigure, EventDate, Weapon, WeaponKind
-from schemas.vocab import Outcome, SubType
+from schemas.event import Actor, AttackEvent, CasualtyFigure, EventDate, Weapon, WeaponKind
+from schemas.vocab import ActorCategory, Outcome, SubType
 
 _WEAPON_SUB_TYPE = {
     WeaponKind.DRONE: SubType.AIR_DRONE_STRIKE,
@@ -132,6 +133,28 @@ def _figures(
     return out
 
 
+def _named_victims(text: str, site: Site, targets: list[Actor]) -> list[Actor]:
+    """Persons the site's clauses name as killed, kidnapped or attacked (``victims``), as
+    civilian targets, each once and not already a target."""
+    seen = {" ".join(t.name.lower().split()) for t in targets}
+    out: list[Actor] = []
+    for cs, ce in sorted(set(site.clauses)):
+        for s, e in named_victims(text, cs, ce):
+            name = " ".join(text[s:e].split())
+            if name.lower() in seen:
+                continue
+            seen.add(name.lower())
+            out.append(
+                Actor(
+                    name=name,
+                    canonical=name,
+                    category=ActorCategory.CIVILIANS,
+                    evidence=evidence(text, s, e),
+                )
+            )
+    return out
+
+
 def _event_clause(doc: Document, group: Group, site: Site) -> tuple[int, int]:
     """The clause that reports the attack at the site: its first clause with an attack word
     outside the headline, else its first clause."""
@@ -204,6 +227,10 @@ def finish(
             perp_actors.append(
                 to_actor(text, mention, perpetrator=True, event_country=event_country)
             )
+    target_actors = [
+        to_actor(text, t, perpetrator=False, event_country=event_country) for t in targets
+    ]
+    target_actors += _named_victims(text, site, target_actors)
     return AttackEvent(
         id=draft.id,
         sub_type=_sub_type(g, weapons, outcome, inherit),
@@ -212,9 +239,7 @@ def finish(
         date=date if date is not None else EventDate(),
         location=draft.location,
         perpetrators=perp_actors,
-        targets=[
-            to_actor(text, t, perpetrator=False, event_country=event_country) for t in targets
-        ],
+        targets=target_actors,
         attribution=attribution,
         weapons=_weapons(text, weapons),
         casualties=_figures(text, site.figures, _headline_span(doc)),
