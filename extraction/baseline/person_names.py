@@ -31,10 +31,13 @@ _TITLES = (
     r"Grand\s+Ayatollah|Ayatollah|Hojatoleslam|Lord|Sir|Dame|Mr\.|Mrs\.|Ms\.|Dr\.|Sardar|Sheikh"
 )
 _NAME = re.compile(
+    r"(?=[A-Z(]|al-|el-|bin-|ibn-|abu-)"  # how a title or name starts: elsewhere, no search
     rf"(?:(?P<title>{_TITLES})\s+)?"
     rf"(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|[A-Z]\.(?=\s+[A-Z][a-z])|of\s+[A-Z][a-z]+))*)"
 )
-"""A name: capitalised words, with middle initials ("Ann L. Varga") and a territorial "of"."""
+"""A name: capitalised words, with middle initials ("Ann L. Varga") and a territorial "of".
+The lookahead in front holds at every place a match can start (it only saves trying the rest
+at the others)."""
 
 
 _LEADING_WORD = re.compile(r"\(?([A-Z][\w’']*)\)?\s+(?=\S)")

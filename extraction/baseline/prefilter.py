@@ -102,7 +102,8 @@ class Guarded:
         self.rx = rx
         self.pattern = rx.pattern
         hints = required_literals(rx)
-        self.hints = None if hints is None else tuple(sorted(hints))
+        # a hint that holds another is in a text only when the other is: the shorter suffices
+        self.hints = None if hints is None else tuple(sorted(_shortest(hints)))
 
     def possible(self, text: str, start: int, end: int) -> bool:
         """False only when no match can lie in ``text[start:end]``."""
@@ -136,6 +137,16 @@ class Guarded:
             if last[3] is not None and not any(map(last[3].__contains__, self.hints)):
                 return iter(())
         return self.rx.finditer(text, pos, end)
+
+
+def _shortest(hints: frozenset[str]) -> frozenset[str]:
+    """The hints that hold no other hint ("drone" for "drone" and "drones"): a text holds one of
+    these exactly when it holds one of ``hints``.
+
+    >>> sorted(_shortest(frozenset({"drones", "drone", "missile", "rone"})))
+    ['missile', 'rone']
+    """
+    return frozenset(h for h in hints if not any(o != h and o in h for o in hints))
 
 
 _Lowered = tuple[str, int, int, str | None]

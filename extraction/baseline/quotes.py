@@ -61,17 +61,55 @@ def _after_quote() -> re.Pattern[str]:
     )
 
 
+_LEAD_SUBJECT = 320
+"""The most characters a subject before a quote's verb has ('Smith said: “...”')."""
+
+
+@cache
+def _verb_before_quote() -> str:
+    """The verb and what may follow it up to the quote: the end of :func:`_before_quote`."""
+    v, p = quote_verb_regex(), _clause_verbs()
+    return (
+        r"\s*,?\s+(?:\w+ly\s+)?"
+        rf"(?:(?P<verb>{v})(?:\s+\w+ly)?"
+        r"(?P<rest>\s+(?:in\s+a\s+\w+(?:\s+\w+)?|on\s+\w+|that))?\s*[:,]"
+        rf"|(?P<participle>{p})(?:\s+\w+ly)?\s*[:,]?)\s*$"
+    )
+
+
 @cache
 @guarding
 def _before_quote() -> re.Pattern[str]:
-    v, p = quote_verb_regex(), _clause_verbs()
     return re.compile(
-        rf"(?P<subj>[^“”\"]{{0,320}}?)\s*,?\s+(?:\w+ly\s+)?"
-        rf"(?:(?P<verb>{v})(?:\s+\w+ly)?"
-        r"(?P<rest>\s+(?:in\s+a\s+\w+(?:\s+\w+)?|on\s+\w+|that))?\s*[:,]"
-        rf"|(?P<participle>{p})(?:\s+\w+ly)?\s*[:,]?)\s*$",
-        re.IGNORECASE,
+        rf"(?P<subj>[^“”\"]{{0,{_LEAD_SUBJECT}}}?){_verb_before_quote()}", re.IGNORECASE
     )
+
+
+@cache
+def _quote_verb_end() -> re.Pattern[str]:
+    return re.compile(_verb_before_quote(), re.IGNORECASE)
+
+
+def _search_before_quote(before: str) -> re.Match[str] | None:
+    """``_before_quote().search(before)``, searched only from where it can match: every match
+    ends in a verb part (:func:`_verb_before_quote`) no earlier than the first place one
+    matches, and its subject is at most ``_LEAD_SUBJECT`` characters long (same match, without
+    trying a 320-character subject at every character of a long sentence).
+
+    >>> before = "In Erbil on Monday, Ann Varga, the mayor, said: "
+    >>> b = _search_before_quote(before)
+    >>> b.group("subj"), b.group("verb")
+    ('In Erbil on Monday, Ann Varga, the mayor', 'said')
+    >>> b.span("subj") == _before_quote().search(before).span("subj")
+    True
+    """
+    rx = _before_quote()
+    if not rx.possible(before, 0, len(before)):
+        return None
+    end = _quote_verb_end().search(before)
+    if end is None:
+        return None
+    return rx.search(before, max(0, end.start() - _LEAD_SUBJECT))
 
 
 @cache
@@ -125,7 +163,7 @@ def _short_attributed(text: str, piece: QuotePiece, sentence_start: int) -> bool
     before = text[lo : piece.start]
     if re.search(r":\s*$", before) or _SHORT_LEAD.search(before):
         return True
-    return _before_quote().search(before) is not None
+    return _search_before_quote(before) is not None
 
 
 def _sentence_of(doc: Document, offset: int) -> Sentence | None:
@@ -190,7 +228,7 @@ def _lead_draft(
     'Smith added, "..."', '..., saying, "..."' (the subject of the clause speaks), or a
     paragraph that opens with a name and a colon ('Ann Smith, The Herald: "..."')."""
     doc = walk.doc
-    b = _before_quote().search(before)
+    b = _search_before_quote(before)
     if b is not None:
         ss, se = before_start + b.start("subj"), before_start + b.end("subj")
         intro = INTRO.match(doc.text[ss:se])

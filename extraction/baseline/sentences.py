@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import islice
 
 from extraction.baseline.lexicon import sentences_data
@@ -272,6 +272,13 @@ def clauses(sentence: Sentence) -> list[tuple[int, int]]:
     >>> [doc.text[s:e] for s, e in clauses(doc.sentences[0])]
     ['Iran hit Koya', 'killing two', 'targeting the PDKI', 'none claimed it']
     """
+    return list(_clauses(sentence))
+
+
+@lru_cache(maxsize=1024)
+def _clauses(sentence: Sentence) -> tuple[tuple[int, int], ...]:
+    """:func:`clauses`, kept for the sentences read last (events and statements both cut each
+    sentence into clauses)."""
     out: list[tuple[int, int]] = []
     pos = 0
     for m in _clause_regex().finditer(sentence.plain):
@@ -286,4 +293,4 @@ def clauses(sentence: Sentence) -> list[tuple[int, int]]:
             lead = len(piece) - len(piece.lstrip())
             trail = len(piece) - len(piece.rstrip())
             spans.append((sentence.start + s + lead, sentence.start + e - trail))
-    return spans
+    return tuple(spans)
