@@ -187,7 +187,7 @@ def _counts_in(phrase: str) -> bool:
 
 
 def _victim_head(text: str, start: int, end: int) -> int | None:
-    """Where the first noun for people in ``text[start:end]`` ends ("the Jesuit priests in")."""
+    """Where the first noun for people in ``text[start:end]`` ends ("the village priests in")."""
     singular, plural = _victim_nouns()
     for w in re.finditer(r"[\w’'-]+", text[start:end]):
         if w.group().lower() in singular or w.group().lower() in plural:
@@ -197,7 +197,7 @@ def _victim_head(text: str, start: int, end: int) -> int | None:
 
 def named_victims(names: str) -> Quantity:
     """How many people a phrase without a number names: one per conjunct, at least two for a
-    plural noun ("the Jesuit priests").
+    plural noun ("the village priests").
 
     >>> [(q.best, q.qualifier.value) for q in map(named_victims, ["Ana Ruiz and Luis Paz",
     ...  "the village priests", "the mayor"])]
@@ -214,7 +214,7 @@ def named_victims(names: str) -> Quantity:
 def _more_victim() -> re.Pattern[str]:
     bare_qty = re.sub(r"\(\?P<\w+>", "(?:", quantity_regex().pattern)
     return re.compile(
-        rf"(?:\s+(?!(?:{_STOPS})\b)[\w’'-]+){{0,2}}?"  # "six [Jesuit priests], their cook"
+        rf"(?:\s+(?!(?:{_STOPS})\b)[\w’'-]+){{0,2}}?"  # "six [village priests], their cook"
         rf"(?:\s+of\s+(?:[\w’'-]+\s+){{0,4}}?[\w’'-]+)?"  # "the mayor [of the town], as well as"
         rf"(?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)(?:(?P<num>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?"
         rf"(?P<counted>[\w’'-]+)|(?:their|his|her|its|the|a|an|another)\s+(?:[\w’'-]+\s+)??(?P<noun>[\w’'-]+))"
@@ -293,7 +293,7 @@ def find_clause_casualties(
         out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), stop))
         used.append((m.start(), stop))
     for m in p["possessive_act"].finditer(text, start, end):
-        # "the six Jesuit priests' murder" (6), "Colonel Invented's assassination" (1)
+        # "the six village priests' murder" (6), "Colonel Invented's assassination" (1)
         whose = m.group("whose").lower()
         not_people = casualties_data().victim_nouns.not_people
         if not free(*m.span()) or whose in _NON_SUBJECTS or whose in not_people:

@@ -74,7 +74,7 @@ def locative_places(
         if p.dateline or p.locative or appositive or after_preposition(text, p.start):
             before = text[max(0, p.start - 45) : p.start]
             if _FAR.search(before):
-                continue  # "500 km northwest of Bogota": a landmark far from the place
+                continue  # "500 km north of Kabul": a landmark far from the place
             near = bool(_near_before().search(before))
             out.append(PlaceRef(p, near))
     return out

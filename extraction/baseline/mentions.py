@@ -327,7 +327,7 @@ def find_mentions(doc: Document) -> Mentions:
         raw_places.append(PlaceMention(ps, pe, text[ps:pe], place, quoted, dateline, True))
     raw_places.sort(key=lambda p: p.start)
     datelined = [p.entry.country for p in raw_places if p.dateline and p.entry.country]
-    if datelined:  # "BOGOTA, 21 JAN 89": the article is framed in Colombia, whatever it names
+    if datelined:  # "KABUL, 3 MAR 90 --": the article is framed in Afghanistan, whatever it names
         country = datelined[0]
     elif country is None:
         countries = Counter(p.entry.country for p in raw_places if not p.quoted)

@@ -63,7 +63,7 @@ def find_world_places(
     if doc.dateline is not None:
         spans.insert(0, doc.dateline)
     if country is None and doc.dateline is not None:
-        # "VALLELUPAR (COLOMBIA), 21 FEB 90 --": the country in brackets frames the article
+        # "INVENTOTOWN (COLOMBIA), 3 MAR 90 --": the country in brackets frames the article
         bracket = _BRACKETED.match(text, doc.dateline[1])
         named = world_place(bracket.group(1)) if bracket else None
         if named is not None and named.kind is PlaceKind.COUNTRY:
@@ -90,7 +90,7 @@ def find_world_places(
                     out.append((ps, pe, entry))
                     out.extend(a for a in after if a[2].country == entry.country)
                     if country is None and (ss, se) == doc.dateline:
-                        country = entry.country  # "BOGOTA, 4 JUL 89 --": towns of Colombia first
+                        country = entry.country  # "KABUL, 3 MAR 90 --": towns of Afghanistan first
                     break
     return _in_context(text, out, country, doc.dateline, caps)
 
