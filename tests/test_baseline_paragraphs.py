@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extraction.baseline import extract_baseline
-from extraction.baseline.sentences import read_document
+from extraction.baseline.text.sentences import read_document
 from schemas.article import Article
 
 WRAPPED = (

@@ -1,5 +1,6 @@
 """The required-literal check in front of the baseline's searches
-(``extraction.baseline.prefilter``) never changes what a pattern finds. All texts are synthetic."""
+(``extraction.baseline.text.prefilter``) never changes what a pattern finds. All texts are
+synthetic."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extraction.baseline import casualties, casualty_clauses, dates, event_cues
-from extraction.baseline.lexicon import cue
-from extraction.baseline.prefilter import _UNSAFE, Guarded, guarded, required_literals
-from extraction.baseline.sentences import _clause_regex
+from extraction.baseline.events import casualties, casualty_clauses, event_cues
+from extraction.baseline.text import dates
+from extraction.baseline.text.lexicon import cue
+from extraction.baseline.text.prefilter import _UNSAFE, Guarded, guarded, required_literals
+from extraction.baseline.text.sentences import _clause_regex
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ Every sentence and name here is SYNTHETIC (invented)."""
 from __future__ import annotations
 
 from extraction.baseline import extract_baseline
-from extraction.baseline.sentences import read_document
+from extraction.baseline.text.sentences import read_document
 from schemas.article import Article
 from schemas.vocab import TextType
 

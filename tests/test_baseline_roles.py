@@ -1,4 +1,4 @@
-"""Named victims of the rule-based baseline (``extraction.baseline.victims``).
+"""Named victims of the rule-based baseline (``extraction.baseline.events.victims``).
 
 Every sentence here is SYNTHETIC: invented names and places, written for these tests.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from extraction.baseline import extract_baseline
-from extraction.baseline.victims import named_victims
+from extraction.baseline.events.victims import named_victims
 from schemas.article import Article
 from schemas.vocab import ActorCategory
 

@@ -10,14 +10,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extraction.baseline import extract_baseline
-from extraction.baseline.casualties import find_casualties
-from extraction.baseline.dates import find_dates, resolve
-from extraction.baseline.lexicon import BaselineDataError, SentencesData, WeaponsData, load_data
-from extraction.baseline.locations import choose, locative_places, to_location
-from extraction.baseline.mentions import find_mentions
-from extraction.baseline.numbers import parse_quantity
-from extraction.baseline.sentences import clauses, read_document
-from extraction.baseline.weapons import find_weapons
+from extraction.baseline.events.casualties import find_casualties
+from extraction.baseline.events.weapons import find_weapons
+from extraction.baseline.mentions.locations import choose, locative_places, to_location
+from extraction.baseline.mentions.mentions import find_mentions
+from extraction.baseline.text.dates import find_dates, resolve
+from extraction.baseline.text.lexicon import (
+    BaselineDataError,
+    SentencesData,
+    WeaponsData,
+    load_data,
+)
+from extraction.baseline.text.numbers import parse_quantity
+from extraction.baseline.text.sentences import clauses, read_document
 from schemas.article import Article
 from schemas.evidence import grounding_context
 from schemas.records import ArticleExtraction
@@ -388,7 +393,7 @@ def test_habitual_violence_is_no_event_and_suicide_bomber_no_aircraft() -> None:
 def test_a_trailing_source_ends_a_long_sentence_of_many_commas() -> None:
     """Synthetic: a list sentence with hundreds of commas still yields its trailing source, and
     a comma phrase before a speech verb mid-sentence is not taken for a trailing one."""
-    from extraction.baseline.sources import find_source, source_spans
+    from extraction.baseline.statements.sources import find_source, source_spans
 
     items = ", ".join(f"a talk in town {i}" for i in range(400))
     text = f"The list includes {items}, campaign officials said."
@@ -407,7 +412,7 @@ def test_a_trailing_source_ends_a_long_sentence_of_many_commas() -> None:
     ],
 )  # synthetic sentences
 def test_numbers_that_are_not_counts(text: str) -> None:
-    from extraction.baseline.casualty_clauses import find_clause_casualties
+    from extraction.baseline.events.casualty_clauses import find_clause_casualties
 
     counts = [f.quantity.best for f in find_casualties(text) + find_clause_casualties(text)]
     assert 16 not in counts and 21 not in counts

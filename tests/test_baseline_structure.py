@@ -4,7 +4,7 @@ positives the baseline must not produce. Every sentence here is SYNTHETIC (inven
 from __future__ import annotations
 
 from extraction.baseline import extract_baseline
-from extraction.baseline.sentences import read_document
+from extraction.baseline.text.sentences import read_document
 from schemas.article import Article
 from schemas.records import ArticleExtraction
 from schemas.vocab import CasualtyKind, Standing, StatementKind
@@ -192,7 +192,7 @@ def test_a_killing_written_as_its_manner_founds_an_event() -> None:
 
 
 def test_a_wire_dateline_with_a_numbered_date_and_an_agency() -> None:
-    from extraction.baseline.sentences import read_document
+    from extraction.baseline.text.sentences import read_document
 
     text = (
         "MOSUL, 4 JUL 89 (INVENTED-AGENCY) -- [TEXT] A BOMB EXPLODED IN A MARKET, KILLING "

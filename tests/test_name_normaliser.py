@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import evals.names
-import extraction.baseline.mentions
+import extraction.baseline.mentions.mentions
 import gazetteer
 from evals.names import names_match
 from gazetteer.normalise import normalise_name
@@ -34,7 +34,7 @@ def test_decided_forms(name: str, key: str) -> None:
 def test_every_user_holds_the_same_function() -> None:
     assert evals.names.normalise_name is normalise_name
     assert gazetteer.normalise_name is normalise_name
-    assert extraction.baseline.mentions.normalise_name is normalise_name
+    assert extraction.baseline.mentions.mentions.normalise_name is normalise_name
 
 
 def test_scorer_matches_possessives_and_dotted_acronyms() -> None:

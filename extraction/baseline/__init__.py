@@ -21,14 +21,14 @@ attack events and statements whose every evidence span is exact. Phrase lists li
 
 from __future__ import annotations
 
-from extraction.baseline.event_records import finish
-from extraction.baseline.events import EventDraft, detect_events, same_side
-from extraction.baseline.mentions import find_mentions
-from extraction.baseline.sentences import read_document
-from extraction.baseline.statement_kinds import statement_kind
-from extraction.baseline.statement_links import claim_weapons, link_events
-from extraction.baseline.statement_records import to_statement
-from extraction.baseline.statements import find_statements
+from extraction.baseline.events.event_records import finish
+from extraction.baseline.events.events import EventDraft, detect_events, same_side
+from extraction.baseline.mentions.mentions import find_mentions
+from extraction.baseline.statements.statement_kinds import statement_kind
+from extraction.baseline.statements.statement_links import claim_weapons, link_events
+from extraction.baseline.statements.statement_records import to_statement
+from extraction.baseline.statements.statements import find_statements
+from extraction.baseline.text.sentences import read_document
 from gazetteer import ActorEntry
 from schemas.article import Article
 from schemas.evidence import grounding_context

@@ -1,0 +1,3 @@
+"""Statements: quotes and paraphrases, their speakers and sources, their kind, and the events they
+speak of.
+"""

@@ -1,0 +1,3 @@
+"""Text: paragraphs, sentences and clauses, quotation marks, numbers and dates, the phrase lists
+(`lexicon`) and the literal prefilter on pattern searches.
+"""
