@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from extraction.baseline.text.lexicon import casualties_data, phrase_regex
-from extraction.baseline.text.numbers import Quantity, parse_quantity, quantity_regex
+from extraction.baseline.text.numbers import (
+    Quantity,
+    alternation,
+    bare_quantity,
+    parse_quantity,
+    quantity_regex,
+)
 from extraction.baseline.text.prefilter import Guarded, guarded
 from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 
@@ -75,10 +81,7 @@ def _group_of() -> dict[str, CasualtyGroup]:
 def _patterns() -> dict[str, re.Pattern[str]]:
     qty = quantity_regex().pattern
     nouns = _nouns()
-    between = "|".join(
-        w.replace(" ", r"\s+")
-        for w in sorted(casualties_data().between_words, key=len, reverse=True)
-    )
+    between = alternation(casualties_data().between_words)
     np = (
         rf"(?P<np>\s+(?:of\s+)?(?:(?:the|his|her|their|its)\s+)?(?:[\w.’'-]+\s+){{0,3}}?"
         rf"(?P<noun>{nouns})(?![\w]))"
@@ -135,8 +138,7 @@ _NOT_COUNTED = re.compile(
 
 @cache
 def _member_list() -> re.Pattern[str]:
-    bare = re.sub(r"\(\?P<\w+>", "(?:", quantity_regex().pattern)
-    member = rf"{bare}\s+(?:[\w’'-]+\s+){{0,3}}?[\w’'-]+"
+    member = rf"{bare_quantity()}\s+(?:[\w’'-]+\s+){{0,3}}?[\w’'-]+"
     return re.compile(rf"(?:{member}(?:\s*,\s*(?:and\s+)?|\s+and\s+))+$", re.IGNORECASE)
 
 

@@ -34,7 +34,7 @@ from functools import cache
 
 from extraction.baseline.events.casualties import Figure
 from extraction.baseline.text.lexicon import casualties_data, phrase_regex
-from extraction.baseline.text.numbers import Quantity, parse_quantity, quantity_regex
+from extraction.baseline.text.numbers import Quantity, bare_quantity, parse_quantity, quantity_regex
 from extraction.baseline.text.prefilter import Guarded, guarded
 from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 
@@ -108,7 +108,7 @@ _SUBJECT_BREAK = re.compile(
 def _patterns() -> dict[str, Guarded]:
     verbs = phrase_regex(casualties_data().victim_verbs).pattern
     qty = quantity_regex().pattern
-    bare_qty = re.sub(r"\(\?P<\w+>", "(?:", qty)
+    bare_qty = bare_quantity()
     gap = casualties_data().max_gap_chars
     aux = r"(?:was|were|had\s+been|have\s+been|has\s+been|being)(?:\s+\w+ly)?"
     flags = re.IGNORECASE
@@ -212,7 +212,7 @@ def named_victims(names: str) -> Quantity:
 
 @cache
 def _more_victim() -> re.Pattern[str]:
-    bare_qty = re.sub(r"\(\?P<\w+>", "(?:", quantity_regex().pattern)
+    bare_qty = bare_quantity()
     return re.compile(
         rf"(?:\s+(?!(?:{_STOPS})\b)[\w’'-]+){{0,2}}?"  # "six [village priests], their cook"
         rf"(?:\s+of\s+(?:[\w’'-]+\s+){{0,4}}?[\w’'-]+)?"  # "the mayor [of the town], as well as"

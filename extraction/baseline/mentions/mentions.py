@@ -30,6 +30,7 @@ from typing import Generic, TypeVar
 
 from extraction.baseline.mentions.world_places import find_world_places
 from extraction.baseline.text.lexicon import events_data, phrase_regex, statements_data
+from extraction.baseline.text.numbers import alternation
 from extraction.baseline.text.sentences import Document
 from gazetteer import (
     ActorEntry,
@@ -264,10 +265,7 @@ def _place_matcher() -> _Matcher[PlaceEntry]:
 
 @cache
 def _preposition_before() -> re.Pattern[str]:
-    preps = "|".join(
-        p.replace(" ", r"\s+")
-        for p in sorted(events_data().locative_prepositions, key=len, reverse=True)
-    )
+    preps = alternation(events_data().locative_prepositions)
     compass = r"(?:(?:north|south|east|west|central)(?:ern|east|west|eastern|western)?\s+)"
     return re.compile(rf"(?:^|[\s,(])(?:{preps})\s+(?:the\s+)?{compass}?$", re.IGNORECASE)
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from extraction.baseline.text.lexicon import events_data
+from extraction.baseline.text.numbers import alternation
 from extraction.baseline.text.sentences import Document
 from gazetteer import PlaceEntry, PlaceKind
 from gazetteer.world import world_place
@@ -32,10 +33,7 @@ _BRACKETED = re.compile(r"\s*\(([A-Za-z .]+)\)")
 
 @cache
 def _locative_name() -> re.Pattern[str]:
-    preps = "|".join(
-        p.replace(" ", r"\s+")
-        for p in sorted(events_data().locative_prepositions, key=len, reverse=True)
-    )
+    preps = alternation(events_data().locative_prepositions)
     kinds = r"(?:the\s+)?(?:city|town|village|municipality|department|province|district)\s+of\s+"
     return re.compile(rf"(?<![\w])(?i:{preps})\s+(?:(?i:the)\s+)?(?i:{kinds})?(?P<name>{_NAME})")
 

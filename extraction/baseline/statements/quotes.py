@@ -24,6 +24,7 @@ from extraction.baseline.statements.statement_drafts import (
 from extraction.baseline.statements.statement_kinds import channel_of
 from extraction.baseline.text.dates import find_dates
 from extraction.baseline.text.lexicon import statements_data
+from extraction.baseline.text.numbers import alternation
 from extraction.baseline.text.prefilter import guarding
 from extraction.baseline.text.sentences import Document, QuotePiece, Sentence
 from schemas.vocab import TextType
@@ -35,8 +36,7 @@ INTRO = re.compile(r"^(?:(?:In|At|On|Late on|Early on|Earlier|Later|Meanwhile)\b
 @cache
 def speech_verb_regex() -> str:
     """An alternation of the speech and stance verbs (``speech_verbs``), longest first."""
-    verbs = sorted(statements_data().speech_verbs, key=len, reverse=True)
-    return "|".join(v.replace(" ", r"\s+") for v in verbs)
+    return alternation(statements_data().speech_verbs)
 
 
 @cache
@@ -44,14 +44,12 @@ def quote_verb_regex() -> str:
     """An alternation of the verbs that attribute a quote: ``speech_verbs`` and
     ``quote_verbs`` ("interjected", "told CNN"), longest first."""
     data = statements_data()
-    verbs = sorted({*data.speech_verbs, *data.quote_verbs}, key=len, reverse=True)
-    return "|".join(v.replace(" ", r"\s+") for v in verbs)
+    return alternation({*data.speech_verbs, *data.quote_verbs})
 
 
 @cache
 def _clause_verbs() -> str:
-    verbs = sorted(statements_data().quote_clause_verbs, key=len, reverse=True)
-    return "|".join(v.replace(" ", r"\s+") for v in verbs)
+    return alternation(statements_data().quote_clause_verbs)
 
 
 @cache

@@ -19,6 +19,7 @@ Vague words follow ACLED's conventions (several -> 3, dozens -> 12, hundreds -> 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -38,8 +39,14 @@ class Quantity:
     article: bool  # "a" / "an": a number only when a noun follows
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(w.replace(" ", r"\s+") for w in sorted(words, key=len, reverse=True))
+def alternation(words: Iterable[str]) -> str:
+    """A regular-expression alternation of phrases, longest first (ties in alphabetical order, so
+    a set gives the same pattern in every run); a space matches any white space.
+
+    >>> print(alternation({"said", "told CNN", "added"}))
+    told\\s+CNN|added|said
+    """
+    return "|".join(w.replace(" ", r"\s+") for w in sorted(sorted(words), key=len, reverse=True))
 
 
 @cache
@@ -53,12 +60,18 @@ def quantity_regex() -> re.Pattern[str]:
     vague = "|".join(f"(?:{v.pattern.replace(' ', r'[ ]+')})" for v in data.vague)
     num = (
         rf"\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?![\d,]\d)|(?:{tens})-(?:{units})"
-        rf"|{vague}|{_alternation(words)}"
+        rf"|{vague}|{alternation(words)}"
     )
     return re.compile(
-        rf"(?<![\w-])(?:(?P<hedge>{_alternation(hedges)})\s+)?(?P<num>{num})(?![\w-])",
+        rf"(?<![\w-])(?:(?P<hedge>{alternation(hedges)})\s+)?(?P<num>{num})(?![\w-])",
         re.IGNORECASE,
     )
+
+
+@cache
+def bare_quantity() -> str:
+    """:func:`quantity_regex` without its named groups, to be used more than once in a pattern."""
+    return re.sub(r"\(\?P<\w+>", "(?:", quantity_regex().pattern)
 
 
 @cache
