@@ -34,3 +34,24 @@ def test_short_lines_stay_blocks() -> None:
     doc = read_document(text)
     assert doc.sentences[0].headline
     assert not doc.sentences[1].headline
+
+
+NUMBERED = (  # SYNTHETIC: a communique of short numbered points, wrapped at a fixed width
+    "   SYNTHVILLE, 9 JAN 90 -- [TEXT] HERE IS AN OFFICIAL INVENTED MINISTRY COMMUNIQUE:\n"
+    "\n"
+    "   1. AT 0945 THIS MORNING, A GROUP OF SUBVERSIVES CONDUCTED AN ARMED\n"
+    "TERRORIST ATTACK AGAINST FORMER INVENTED MINISTER GENERAL ANA MADEUP,\n"
+    "RETIRED.\n"
+    "\n"
+    "   2. THE VICTIM WAS TAKEN TO THE INVENTED HOSPITAL WHERE SHE\n"
+    "UNFORTUNATELY DIED OF HER WOUNDS.\n"
+    "\n"
+    "   3. THE AUTHORITIES ARE INVESTIGATING THE ATTACK, AND THEY ARE\n"
+    "CONDUCTING THE APPROPRIATE OPERATIONS TO CAPTURE THE CRIMINALS.\n"
+)
+
+
+def test_short_numbered_paragraphs_wrapped_mid_sentence_are_joined() -> None:
+    doc = read_document(NUMBERED)
+    assert any("A GROUP OF SUBVERSIVES CONDUCTED" in s.text for s in doc.sentences)
+    assert extract_baseline(Article(id="numbered-synthetic", text=NUMBERED)).events

@@ -273,3 +273,43 @@ def test_killed_the_victim_and_the_people_listed_after_it() -> None:
     # synthetic sentence
     x = _x("Rebels have killed the mayor of the town of Mosul, as well as two farmers, on Monday.")
     assert (3, 3) in _killed(x)
+
+
+def test_a_day_after_the_act_of_killing_is_no_count() -> None:
+    # synthetic sentences
+    x = _x("Gunmen attacked Mosul. Mourners recalled the massacre of 16 November in the town.")
+    assert (16, 16) not in _killed(x)
+    x = _x("Gunmen attacked Mosul. Mourners recalled the massacre of 16 villagers in the town.")
+    assert (16, 16) in _killed(x)
+
+
+def test_a_plural_possessive_killing_counts_at_least_two() -> None:
+    # synthetic sentence
+    x = _x("Gunmen attacked Mosul. The invented clerics' murders shocked the town.")
+    assert (2, 2) in _killed(x)
+    assert (1, 1) not in _killed(x)
+
+
+def test_the_murders_of_a_list_of_named_victims() -> None:
+    # synthetic sentence
+    x = _x(
+        "Gunmen attacked Mosul. Police linked them to the murders of Ana Inventa, "
+        "Colonel Bo Madeup, and of Senator Cy Fictio."
+    )
+    assert (3, 3) in _killed(x)
+
+
+def test_victims_killed_also_or_other_add_to_the_first() -> None:
+    # synthetic sentences
+    x = _x(
+        "Minister Ana Inventa was assassinated today in Mosul during an attack in which two "
+        "members of her escort were also killed."
+    )
+    assert {(1, 1), (2, 2), (3, 3)} <= set(_killed(x))
+    x = _x(
+        "A bomb exploded in Mosul. Unionist Bo Madeup died in the blast, which left 7 other "
+        "people dead."
+    )
+    assert (8, 8) in _killed(x)
+    x = _x("A bomb exploded in Mosul. Three soldiers were killed and two were wounded.")
+    assert (5, 5) not in _killed(x)

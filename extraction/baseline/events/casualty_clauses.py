@@ -30,17 +30,25 @@ Verb lists: ``victim_verbs`` in ``data/casualties.json``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 from extraction.baseline.events.casualties import Figure
-from extraction.baseline.text.lexicon import casualties_data, phrase_regex
-from extraction.baseline.text.numbers import Quantity, bare_quantity, parse_quantity, quantity_regex
+from extraction.baseline.text.lexicon import casualties_data, dates_data, phrase_regex
+from extraction.baseline.text.numbers import (
+    Quantity,
+    alternation,
+    bare_quantity,
+    parse_quantity,
+    quantity_regex,
+)
 from extraction.baseline.text.prefilter import Guarded, guarded
 from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 
 _INJURED = frozenset({"wounded", "injured", "hurt"})
 _ONE = Quantity(1, Qualifier.EXACT, 1, 1, 1, False)
 _TWO = Quantity(2, Qualifier.EXACT, 2, 2, 2, False)
+_AT_LEAST_TWO = Quantity(2, Qualifier.AT_LEAST, 2, 2, None, False)
 _NAME = (  # capitalised words, not "and"/"or" (a text in capitals capitalises those too)
     r"(?-i:[A-Z])[\w’'.-]*(?:\s+(?!(?:and|or|AND|OR)\b)(?-i:[A-Z])[\w’'.-]*){0,3}"
 )
@@ -110,14 +118,14 @@ def _patterns() -> dict[str, Guarded]:
     qty = quantity_regex().pattern
     bare_qty = bare_quantity()
     gap = casualties_data().max_gap_chars
-    aux = r"(?:was|were|had\s+been|have\s+been|has\s+been|being)(?:\s+\w+ly)?"
+    aux = r"(?:was|were|had\s+been|have\s+been|has\s+been|being)(?:\s+(?:\w+ly|also))?"
     flags = re.IGNORECASE
     patterns = {
         "distant": re.compile(
             rf"{qty}(?P<gap>[^.;:!?\d]{{3,{gap}}}?)\s+{aux}\s+(?P<verb>{verbs})", flags
         ),
         "one_passive": re.compile(
-            rf"(?<![\w-])(?:a|an|one|the)\s+(?:[\w’'-]+\s+){{0,3}}?[\w’'-]+\s+was(?:\s+\w+ly)?"
+            rf"(?<![\w-])(?:a|an|one|the)\s+(?:[\w’'-]+\s+){{0,3}}?[\w’'-]+\s+was(?:\s+(?:\w+ly|also))?"
             rf"\s+(?P<verb>{verbs})",
             flags,
         ),
@@ -139,9 +147,15 @@ def _patterns() -> dict[str, Guarded]:
             rf"|(?:the|his|her|their)\s+(?P<people>(?:[\w’'-]+\s+){{0,2}}[\w’'-]+)(?![\w’'-]))",
             flags,
         ),
+        "acts_of_list": re.compile(  # "the murders of A, B and C" (3)
+            rf"\b(?:murders|assassinations|killings)\s+of\s+(?!{bare_qty}|{_DETERMINERS})"
+            rf"(?P<names>{_NAME}(?:\s*,\s*(?!and\b|{_NOT_A_NAME}|{_DETERMINERS}){_NAME}){{1,6}}"
+            rf",?\s+and\s+(?:of\s+)?(?!{_NOT_A_NAME}|{_DETERMINERS}|{_NOT_A_SECOND}){_NAME})",
+            flags,
+        ),
         "possessive_act": re.compile(
             rf"(?:(?<![\w’'-])(?P<count>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?)?"
-            rf"(?P<whose>[\w’'-]+)(?:['’]s|s['’])\s+(?:multiple\s+)?"
+            rf"(?P<whose>[\w’'-]+)(?:['’]s|(?P<plural>s['’]))\s+(?:multiple\s+)?"
             rf"(?:murders?|assassinations?|killings?|massacre)\b",
             flags,
         ),
@@ -157,11 +171,13 @@ def _patterns() -> dict[str, Guarded]:
             flags,
         ),
         "subject_verb": re.compile(
-            rf"(?<![\w’'-])(?P<subj>[\w’'-]+)\s+(?:(?:were|have\s+been|had\s+been)(?:\s+\w+ly)?"
+            rf"(?<![\w’'-])(?P<subj>[\w’'-]+)\s+(?:(?:were|have\s+been|had\s+been)(?:\s+(?:\w+ly|also))?"
             rf"\s+(?P<verb>{verbs})|(?P<died>died))(?![\w’'-])",
             flags,
         ),
-        "singular": re.compile(rf"\bwas(?:\s+\w+ly)?\s+(?P<verb>{verbs}|found\s+dead)", flags),
+        "singular": re.compile(
+            rf"\bwas(?:\s+(?:\w+ly|also))?\s+(?P<verb>{verbs}|found\s+dead)", flags
+        ),
     }
     return {name: guarded(rx) for name, rx in patterns.items()}
 
@@ -252,6 +268,73 @@ def _with_more_victims(text: str, at: int, end: int, q: Quantity) -> tuple[Quant
     return Quantity(n, Qualifier.AT_LEAST, n, n, None, False), at
 
 
+def _exactly(n: int) -> Quantity:
+    return Quantity(n, Qualifier.EXACT, n, n, n, False)
+
+
+@cache
+def _month() -> re.Pattern[str]:
+    return re.compile(rf"\s+(?:{alternation(dates_data().months)})\b\.?", re.IGNORECASE)
+
+
+def _month_after(text: str, at: int) -> bool:
+    """Whether a month name follows ``at`` ("16 November": a day, not a count)."""
+    return _month().match(text, at) is not None
+
+
+@cache
+def _additive() -> re.Pattern[str]:
+    return phrase_regex(casualties_data().additive_words)
+
+
+def with_totals(text: str, figures: list[Figure]) -> list[Figure]:
+    """``figures`` and, for a figure that adds to an earlier one of its kind in the clause ("X
+    was assassinated ... two members of his escort were also killed", "X died ... 7 other
+    people dead"), their total (3; 8), from the first figure's start to the second's end."""
+    out = list(figures)
+    ordered = sorted(figures, key=lambda f: f.start)
+    for i, second in enumerate(ordered):
+        if not _additive().search(text, second.start, second.end):
+            continue
+        first = next(
+            (f for f in reversed(ordered[:i]) if f.kind is second.kind and f.end <= second.start),
+            None,
+        )
+        if first is None:
+            continue
+        q = _sum(first.quantity, second.quantity)
+        if q is not None:
+            out.append(Figure(second.kind, CasualtyGroup.ALL, q, first.start, second.end))
+    return out
+
+
+def _sum(a: Quantity, b: Quantity) -> Quantity | None:
+    parts = (a, b)
+    if any(
+        q.low is None or q.qualifier not in (Qualifier.EXACT, Qualifier.AT_LEAST) for q in parts
+    ):
+        return None
+    n = sum(q.low or 0 for q in parts)
+    if all(q.qualifier is Qualifier.EXACT for q in parts):
+        return _exactly(n)
+    return Quantity(n, Qualifier.AT_LEAST, n, n, None, False)
+
+
+def _distant(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The "distant" shape's matches with a number, not "a"/"an": after "an attack in which two
+    members ... were killed" is passed over, "two members ... were killed" is still read."""
+    guarded_rx = _patterns()["distant"]
+    if not guarded_rx.possible(text, start, end):
+        return
+    rx, pos = guarded_rx.rx, start
+    while (m := rx.search(text, pos, end)) is not None:
+        if parse_quantity(m.group("hedge"), m.group("num")).article:
+            pos = m.end("num")
+            continue
+        yield m
+        pos = m.end()
+
+
 def _kind(verb: str) -> CasualtyKind:
     return CasualtyKind.INJURED if verb.lower() in _INJURED else CasualtyKind.KILLED
 
@@ -275,13 +358,17 @@ def find_clause_casualties(
         return all(e <= us or ue <= s for us, ue in used)
 
     p = _patterns()
+    for m in p["acts_of_list"].finditer(text, start, end):
+        n = len(re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group("names"), flags=re.I))
+        out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, _exactly(n), m.start(), m.end()))
+        used.append(m.span())
     for m in p["act_of"].finditer(text, start, end):
         if not free(m.start(), m.end()):
             continue
         if m.group("count"):
             q = parse_quantity(None, m.group("count"))
-            if q.best is None and q.low is None:
-                continue
+            if (q.best is None and q.low is None) or _month_after(text, m.end("count")):
+                continue  # "the massacre of 16 November": a date
         elif m.group("people"):
             head = _victim_head(text, m.start("people"), m.end("people"))
             if head is None:
@@ -298,7 +385,10 @@ def find_clause_casualties(
         not_people = casualties_data().victim_nouns.not_people
         if not free(*m.span()) or whose in _NON_SUBJECTS or whose in not_people:
             continue
-        q = parse_quantity(None, m.group("count")) if m.group("count") else _ONE
+        if m.group("count"):
+            q = parse_quantity(None, m.group("count"))
+        else:  # "the priests' murders": at least two
+            q = _AT_LEAST_TWO if m.group("plural") else _ONE
         if q.best is None and q.low is None:
             continue
         out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
@@ -361,9 +451,9 @@ def find_clause_casualties(
         kind = CasualtyKind.KILLED if m.group("died") else _kind(m.group("verb"))
         out.append(Figure(kind, CasualtyGroup.ALL, q, m.start(), m.end()))
         used.append(m.span())
-    for m in p["distant"].finditer(text, start, end) if attack else ():
+    for m in _distant(text, start, end) if attack else ():
         q = parse_quantity(m.group("hedge"), m.group("num"))
-        if q.article or (q.best is None and q.low is None):
+        if q.best is None and q.low is None:
             continue
         vs = m.start("verb")
         if (

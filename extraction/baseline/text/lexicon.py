@@ -117,8 +117,9 @@ class CasualtiesData(_Data):
     victim_verbs: tuple[str, ...] = ()
     max_gap_chars: int = 100
     victim_nouns: VictimNouns = VictimNouns()
+    additive_words: tuple[str, ...] = ()
 
-    @field_validator("killed_words", "injured_words", "victim_verbs")
+    @field_validator("killed_words", "injured_words", "victim_verbs", "additive_words")
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         _check(v)

@@ -30,6 +30,7 @@ WRAP_SHARE = 0.6
 """Share of lines that must run on into the next line, within ``WRAP_WIDTH``."""
 WRAP_WIDTH = (45, 100)
 """Width (characters) of a line broken by a fixed-width wrap."""
+_SENTENCE_ENDS = (".", "!", "?", ":", '"', "”")
 
 
 def _runs_on(text: str, a: Block, b: Block) -> bool:
@@ -38,16 +39,18 @@ def _runs_on(text: str, a: Block, b: Block) -> bool:
 
 
 def hard_wrapped(text: str, blocks: list[Block]) -> bool:
-    """Whether most lines run on into the next at a fixed width."""
+    """Whether most lines run on into the next at a fixed width, or, in a text of short
+    paragraphs (numbered points of a communique), most lines that run on into the next break
+    off mid-sentence at that width."""
     if len(blocks) < WRAP_MIN_LINES:
         return False
     low, high = WRAP_WIDTH
-    runs = sum(
-        1
-        for a, b in itertools.pairwise(blocks)
-        if _runs_on(text, a, b) and low <= len(a.text) <= high
-    )
-    return runs >= WRAP_SHARE * (len(blocks) - 1)
+    pairs = [(a, b) for a, b in itertools.pairwise(blocks) if _runs_on(text, a, b)]
+    wide = [a for a, _ in pairs if low <= len(a.text) <= high]
+    if len(wide) >= WRAP_SHARE * (len(blocks) - 1):
+        return True
+    broken = [a for a in wide if not a.text.rstrip().endswith(_SENTENCE_ENDS)]
+    return len(pairs) >= WRAP_MIN_LINES - 1 and len(broken) >= WRAP_SHARE * len(pairs)
 
 
 def paragraphs(text: str, blocks: list[Block]) -> list[Block]:
