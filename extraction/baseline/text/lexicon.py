@@ -125,6 +125,22 @@ class CasualtiesData(_Data):
         return v
 
 
+class VictimsData(_Data):
+    """Cues of a named victim (``events/victims.py``)."""
+
+    note: str | None = None
+    before_name: tuple[str, ...]
+    after_name: tuple[str, ...]
+    titles: tuple[str, ...]
+    stop_words: tuple[str, ...]
+
+    @field_validator("before_name", "after_name")
+    @classmethod
+    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check(v)
+        return v
+
+
 class WeaponRule(_Data):
     kind: WeaponKind
     patterns: tuple[str, ...]
@@ -313,6 +329,11 @@ def numbers_data() -> NumbersData:
 @cache
 def casualties_data() -> CasualtiesData:
     return load_data("casualties.json", CasualtiesData)
+
+
+@cache
+def victims_data() -> VictimsData:
+    return load_data("victims.json", VictimsData)
 
 
 @cache
