@@ -107,6 +107,83 @@ class VictimNouns(_Data):
     not_people: tuple[str, ...] = ()  # possessors that are not victims ("the country's killing")
 
 
+def _lower_case(words: Sequence[str]) -> None:
+    for w in words:
+        if not w or w != w.lower() or w != w.strip():
+            raise ValueError(f"entry {w!r} is compared in lower case: write it in lower case")
+
+
+class ClauseWords(_Data):
+    """Words of the casualty shapes read clause by clause (``events/casualty_clauses.py``)."""
+
+    note: str | None = None
+    injured_verbs: tuple[str, ...]  # victim_verbs meaning injured ("wounded")
+    determiners: tuple[str, ...]
+    not_a_name: tuple[str, ...]  # words after "killed" that start no name ("yesterday")
+    not_a_second: tuple[str, ...]  # words after "X and" that start no second victim ("many")
+    non_subjects: tuple[str, ...]  # words before "died" that name no victim ("nobody")
+    list_stops: tuple[str, ...]  # words that end a victim's noun phrase ("in", "who")
+    relative_pronouns: tuple[str, ...]
+    negations: tuple[str, ...]
+    subordinators: tuple[str, ...]  # "a week after X was killed": not the phrase's victim
+    subject_breaks: tuple[str, ...]  # another subject between a number and its verb
+
+    @field_validator(
+        "determiners",
+        "not_a_name",
+        "not_a_second",
+        "list_stops",
+        "negations",
+        "subordinators",
+        "subject_breaks",
+    )
+    @classmethod
+    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check(v)
+        return v
+
+    @field_validator("injured_verbs", "non_subjects", "relative_pronouns")
+    @classmethod
+    def _lower(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _lower_case(v)
+        return v
+
+
+class NotCounted(_Data):
+    """What makes a list of numbers no count of people: a day's month, a unit."""
+
+    months: tuple[str, ...]  # the start of a month's name after a day's number ("sep")
+    units: tuple[str, ...]  # "hours?", "percent"
+
+    @field_validator("months", "units")
+    @classmethod
+    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check(v)
+        return v
+
+
+class FigureWords(_Data):
+    """Words of the common casualty shapes (``events/casualties.py``)."""
+
+    note: str | None = None
+    citizen_nouns: tuple[str, ...]  # foreign nationals with a foreign_citizen_adjective
+    negations: tuple[str, ...]  # right before a number ("not a")
+    lumped_injured: tuple[str, ...]  # "killed and injured": no kind fits
+    not_counted: NotCounted
+
+    @field_validator("negations", "lumped_injured")
+    @classmethod
+    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check(v)
+        return v
+
+    @field_validator("citizen_nouns")
+    @classmethod
+    def _lower(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _lower_case(v)
+        return v
+
+
 class CasualtiesData(_Data):
     killed_words: tuple[str, ...]
     injured_words: tuple[str, ...]
@@ -117,6 +194,8 @@ class CasualtiesData(_Data):
     victim_verbs: tuple[str, ...] = ()
     max_gap_chars: int = 100
     victim_nouns: VictimNouns = VictimNouns()
+    clause_words: ClauseWords
+    figure_words: FigureWords
 
     @field_validator("killed_words", "injured_words", "victim_verbs")
     @classmethod
