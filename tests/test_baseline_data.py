@@ -13,14 +13,20 @@ from pydantic import BaseModel
 
 from extraction.baseline.events.casualties import find_casualties
 from extraction.baseline.events.casualty_clauses import find_clause_casualties
+from extraction.baseline.mentions.mentions import find_mentions
+from extraction.baseline.mentions.person_names import find_names
+from extraction.baseline.mentions.world_places import find_world_places
 from extraction.baseline.text.lexicon import (
     BaselineDataError,
     CasualtiesData,
+    EventsData,
+    StatementsData,
     VictimsData,
     casualties_data,
     load_data,
     victims_data,
 )
+from extraction.baseline.text.sentences import read_document
 from schemas.vocab import CasualtyGroup, CasualtyKind
 
 DATA = Path(__file__).parents[1] / "extraction" / "baseline" / "data"
@@ -92,6 +98,27 @@ def _edit(raw: dict[str, Any], path: str, value: object) -> None:
             ["was (shot"],
             r"victims.json: field 'after_name'.*not a valid regular expression",
         ),
+        (
+            "statements.json",
+            StatementsData,
+            "honorifics",
+            ["Mr\\.", "dr\\."],
+            r"statements.json: field 'honorifics'.*'dr\\\\.' must start with a capital letter",
+        ),
+        (
+            "statements.json",
+            StatementsData,
+            "spokesperson_roles",
+            ["Spokesman"],
+            r"statements.json: field 'spokesperson_roles'.*lower case",
+        ),
+        (
+            "events.json",
+            EventsData,
+            "name_particles",
+            ["de", "De la"],
+            r"events.json: field 'name_particles'.*'De la'.*lower case",
+        ),
     ],
 )
 def test_a_malformed_list_names_its_file_and_field(
@@ -126,3 +153,12 @@ def test_figure_words_decide_the_common_shapes() -> None:
     groups = [(f.kind, f.group, f.quantity.best) for f in find_casualties(text)]
     assert groups == [(CasualtyKind.KILLED, CasualtyGroup.FOREIGN_NATIONALS, 2)]
     assert find_casualties("Three soldiers were killed and wounded.") == []  # lumped_injured
+
+
+def test_titles_and_place_name_particles_come_from_the_data() -> None:
+    doc = read_document("Dame Elena Brandt and Mr. Tomas Vidal said it.")
+    names = [(n, t) for _, _, n, t in find_names(doc, find_mentions(doc), 0, len(doc.text))]
+    assert names == [("Dame Elena Brandt", "Dame"), ("Tomas Vidal", "Mr.")]  # titles_in_name
+    doc = read_document("Gunmen attacked a market in Santa Cruz de la Sierra on Monday.")
+    found = [doc.text[s:e] for s, e, _ in find_world_places(doc, [], None)]
+    assert found == ["Santa Cruz de la Sierra"]  # name_particles

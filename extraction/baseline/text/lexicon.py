@@ -273,6 +273,8 @@ class EventsData(_Data):
     reaction_words: tuple[str, ...]
     subject_gap_words: tuple[str, ...]
     case_free_name_words: tuple[str, ...]
+    name_particles: tuple[str, ...]  # lower-case words inside a place's name ("de la")
+    place_kinds: tuple[str, ...]  # "the city of" before a place's name
     relation_words: tuple[str, ...]
     holder_words: tuple[str, ...]
     nouns_after_generic_actor: tuple[str, ...]
@@ -290,10 +292,18 @@ class EventsData(_Data):
         "passive_target",
         "pattern_cues",
         "incident_cues",
+        "place_kinds",
     )
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         _check(v)
+        return v
+
+    @field_validator("name_particles")
+    @classmethod
+    def _valid_particles(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check(v)
+        _lower_case(v)  # matched case-sensitively, between capitalised words
         return v
 
 
@@ -334,10 +344,13 @@ class StatementsData(_Data):
     channels: tuple[ChannelRule, ...]
     roles: tuple[str, ...]
     analyst_roles: tuple[str, ...]
+    spokesperson_roles: tuple[str, ...]  # roles that speak for an organisation (lower case)
     honorifics: tuple[str, ...]
     name_titles: tuple[str, ...]
+    titles_in_name: tuple[str, ...]  # name_titles that are part of the name ("Sir")
     unnamed_sources: tuple[str, ...]
     pronouns: tuple[str, ...]
+    statement_references: tuple[str, ...]  # pronouns that stand for a written statement
     anaphors: tuple[AnaphorRule, ...]
     kind_cues: tuple[KindCue, ...]
     not_names: tuple[str, ...]
@@ -352,6 +365,21 @@ class StatementsData(_Data):
     @classmethod
     def _valid_narration(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         _check(v)
+        return v
+
+    @field_validator("honorifics", "name_titles", "titles_in_name")
+    @classmethod
+    def _valid_titles(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check(v)
+        for t in v:  # matched case-sensitively, where a capital letter starts a name
+            if not t[:1].isupper():
+                raise ValueError(f"title {t!r} must start with a capital letter")
+        return v
+
+    @field_validator("spokesperson_roles", "statement_references")
+    @classmethod
+    def _lower(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _lower_case(v)
         return v
 
 
