@@ -87,6 +87,13 @@ def _edit(raw: dict[str, Any], path: str, value: object) -> None:
         (
             "casualties.json",
             CasualtiesData,
+            "clause_words.not_a_second",
+            [],
+            r"casualties.json: field 'clause_words.not_a_second'.*empty",
+        ),
+        (
+            "casualties.json",
+            CasualtiesData,
             "clause_words",
             None,
             r"casualties.json: field 'clause_words': Field required",

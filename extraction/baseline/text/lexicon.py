@@ -107,6 +107,14 @@ class VictimNouns(_Data):
     not_people: tuple[str, ...] = ()  # possessors that are not victims ("the country's killing")
 
 
+def _check_alternation(patterns: Sequence[str]) -> None:
+    """A list read as one alternation inside a pattern: valid, and not empty (an empty
+    alternation would match everywhere)."""
+    if not patterns:
+        raise ValueError("the list is empty: an empty alternation would match everywhere")
+    _check(patterns)
+
+
 def _lower_case(words: Sequence[str]) -> None:
     for w in words:
         if not w or w != w.lower() or w != w.strip():
@@ -139,7 +147,7 @@ class ClauseWords(_Data):
     )
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
+        _check_alternation(v)
         return v
 
     @field_validator("injured_verbs", "non_subjects", "relative_pronouns")
@@ -158,7 +166,7 @@ class NotCounted(_Data):
     @field_validator("months", "units")
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
+        _check_alternation(v)
         return v
 
 
@@ -174,7 +182,7 @@ class FigureWords(_Data):
     @field_validator("negations", "lumped_injured")
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
+        _check_alternation(v)
         return v
 
     @field_validator("citizen_nouns")
@@ -292,18 +300,17 @@ class EventsData(_Data):
         "passive_target",
         "pattern_cues",
         "incident_cues",
-        "place_kinds",
     )
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         _check(v)
         return v
 
-    @field_validator("name_particles")
+    @field_validator("name_particles", "place_kinds")
     @classmethod
-    def _valid_particles(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
-        _lower_case(v)  # matched case-sensitively, between capitalised words
+    def _valid_place_words(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check_alternation(v)
+        _lower_case(v)  # particles are matched case-sensitively, between capitalised words
         return v
 
 
