@@ -27,7 +27,7 @@ from schemas.loaders import iter_paths
 from schemas.records import ArticleExtraction
 
 
-def _peak_mb() -> float:
+def peak_mb() -> float:
     """This process's peak resident set (VmHWM; ru_maxrss would carry over the parent's peak
     across fork and exec)."""
     with open("/proc/self/status") as fh:
@@ -37,7 +37,8 @@ def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def _current_mb() -> float:
+def current_mb() -> float:
+    """This process's resident set now (statm)."""
     with open("/proc/self/statm") as fh:
         pages = int(fh.read().split()[1])
     return round(pages * resource.getpagesize() / 2**20, 1)
@@ -57,7 +58,7 @@ def run_one(n: int, model_url: str | None, concurrency: int) -> dict[str, Any]:
             fn, identity = backend_for(config), identity_for(config)
         else:
             fn, identity = _synthetic, RunIdentity(model="synthetic", endpoint="memory://")
-        before = _current_mb()
+        before = current_mb()
         start = time.perf_counter()
         with ResponseCache(Path(tmp) / "cache.sqlite") as cache:
             result = asyncio.run(
@@ -77,7 +78,7 @@ def run_one(n: int, model_url: str | None, concurrency: int) -> dict[str, Any]:
             "concurrency": concurrency,
             "ok": result.progress.ok,
             "rss_before_mb": before,
-            "peak_rss_mb": _peak_mb(),
+            "peak_rss_mb": peak_mb(),
             "seconds": round(seconds, 2),
             "articles_per_s": round(n / seconds, 1),
         }

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.memory import _current_mb, _peak_mb
+from benchmarks.memory import current_mb, peak_mb
 from gazetteer import PlaceKind, place_entries
 from store.api import EventStore
 from store.synthetic import event, result_record
@@ -109,7 +109,7 @@ def run_one(n: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         records = Path(tmp) / "results.jsonl"
         truth = write_records(records, n)
-        before = _current_mb()
+        before = current_mb()
         start = time.perf_counter()
         with EventStore(Path(tmp) / "events.sqlite") as store:
             summary = store.add(records)
@@ -120,7 +120,7 @@ def run_one(n: int) -> dict[str, Any]:
             again = store.add(records)
         again_seconds = time.perf_counter() - again_start
         size_mb = (Path(tmp) / "events.sqlite").stat().st_size / 2**20
-        peak = _peak_mb()
+        peak = peak_mb()
         with EventStore(Path(tmp) / "events.sqlite") as store:
             of = dict(store.con.execute("SELECT article_id, incident_id FROM reports"))
         precision, recall = pairwise_scores(truth, [of[f"bench-{i:07d}"] for i in range(n)])

@@ -33,10 +33,6 @@ from extraction.baseline.text.numbers import (
 from extraction.baseline.text.prefilter import Guarded, guarded
 from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 
-_CITIZEN = frozenset({"citizen", "citizens", "national", "nationals"})
-_LUMPED = re.compile(r"\s+(?:and|or)\s+(?:injured|wounded|hurt)\b", re.IGNORECASE)
-_NEGATED = re.compile(r"\b(?:no|not|not\s+a|without)\s+$", re.IGNORECASE)
-
 
 @dataclass(frozen=True, slots=True)
 class Figure:
@@ -62,6 +58,25 @@ def _keywords() -> list[tuple[CasualtyKind, Guarded]]:
         (CasualtyKind.KILLED, guarded(phrase_regex(d.killed_words))),
         (CasualtyKind.INJURED, guarded(phrase_regex(d.injured_words))),
     ]
+
+
+@cache
+def _citizen() -> frozenset[str]:
+    return frozenset(casualties_data().figure_words.citizen_nouns)
+
+
+@cache
+def _lumped() -> re.Pattern[str]:
+    """An injured word after "killed and" ("killed and injured"): one figure for both kinds."""
+    injured = alternation(casualties_data().figure_words.lumped_injured)
+    return re.compile(rf"\s+(?:and|or)\s+(?:{injured})\b", re.IGNORECASE)
+
+
+@cache
+def _negated() -> re.Pattern[str]:
+    """A negation right before a number ("not a single")."""
+    negations = alternation(casualties_data().figure_words.negations)
+    return re.compile(rf"\b(?:{negations})\s+$", re.IGNORECASE)
 
 
 @cache
@@ -114,7 +129,7 @@ def _group(match: re.Match[str]) -> CasualtyGroup:
         return CasualtyGroup.ALL
     key = " ".join(noun.lower().split())
     group = _group_of().get(key, CasualtyGroup.ALL)
-    if key in _CITIZEN:
+    if key in _citizen():
         np = match.group("np") or ""
         words = set(re.findall(r"[\w.]+", np))
         if any(a in words for a in casualties_data().foreign_citizen_adjectives):
@@ -129,11 +144,14 @@ def _quantity(match: re.Match[str]) -> Quantity | None:
     return q
 
 
-_NOT_COUNTED = re.compile(
-    r"\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
-    r"|\b(?:hours?|days?|weeks?|months?|years?|percent|kilometers?|km|miles?)\b",
-    re.IGNORECASE,
-)
+@cache
+def _not_counted() -> re.Pattern[str]:
+    """A day's month or a unit: what makes a list of numbers no count of people."""
+    nc = casualties_data().figure_words.not_counted
+    return re.compile(
+        rf"\d\s+(?:{alternation(nc.months)})[a-z]*\b|\b(?:{alternation(nc.units)})\b",
+        re.IGNORECASE,
+    )
 
 
 @cache
@@ -152,7 +170,7 @@ def _coordinated_total(window: str, at: int, last: Quantity) -> tuple[int, Quant
         parse_quantity(x.group("hedge"), x.group("num"))
         for x in quantity_regex().finditer(window, m.start(), at)
     ]
-    if _NOT_COUNTED.search(window, m.start(), at):
+    if _not_counted().search(window, m.start(), at):
         return None  # "on 11 February, one adult and four minors": a date, not a count
     parts = [q for q in [*found, last] if q.low is not None or q.best is not None]
     if len(parts) < 2 or len(parts) != len(found) + 1:
@@ -203,7 +221,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> list[F
             window = text[previous_end : kw.start]
             for qm in reversed(list(p["qty"].finditer(window))):
                 b = p["between"].fullmatch(window, qm.end())
-                if b is None or _NEGATED.search(window[max(0, qm.start() - 12) : qm.start()]):
+                if b is None or _negated().search(window[max(0, qm.start() - 12) : qm.start()]):
                     continue
                 q = parse_quantity(qm.group("hedge"), qm.group("num"))
                 if q.article and not b.group("noun"):
@@ -220,7 +238,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> list[F
                     if group is CasualtyGroup.ALL:
                         fig = None
                 break
-        if fig is not None and _LUMPED.match(text, kw.end) and fig.end == kw.end:
+        if fig is not None and _lumped().match(text, kw.end) and fig.end == kw.end:
             fig = None  # "scores of people have been killed and injured": no kind fits
         if fig is not None:
             figures.append(fig)

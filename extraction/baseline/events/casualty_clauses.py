@@ -13,7 +13,7 @@ injured word:
 - "caused (resulted in, led to) the death of X" (1), and "... the death of X and several
   members of his family" (1 plus the vague quantity, with its qualifier).
 
-Verb lists: ``victim_verbs`` in ``data/casualties.json``.
+Word lists: ``victim_verbs`` and ``clause_words`` in ``data/casualties.json``.
 
 >>> t = "Two Peshmerga fighters from the KDPI identified as Ali and Omar were killed on Monday."
 >>> [(f.kind.value, f.quantity.best, t[f.start:f.end]) for f in find_clause_casualties(t)]
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 from extraction.baseline.events.casualties import Figure
@@ -45,48 +46,11 @@ from extraction.baseline.text.numbers import (
 from extraction.baseline.text.prefilter import Guarded, guarded
 from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 
-_INJURED = frozenset({"wounded", "injured", "hurt"})
 _ONE = Quantity(1, Qualifier.EXACT, 1, 1, 1, False)
 _TWO = Quantity(2, Qualifier.EXACT, 2, 2, 2, False)
 _AT_LEAST_TWO = Quantity(2, Qualifier.AT_LEAST, 2, 2, None, False)
 _NAME = (  # capitalised words, not "and"/"or" (a text in capitals capitalises those too)
     r"(?-i:[A-Z])[\w’'.-]*(?:\s+(?!(?:and|or|AND|OR)\b)(?-i:[A-Z])[\w’'.-]*){0,3}"
-)
-_DETERMINERS = r"(?:the|his|her|their|its|these|those|this|that|such)\b"
-_NOT_A_NAME = (
-    r"(?:on|in|at|by|during|when|while|after|before|and|or|as|to|today|yesterday|last|this|"
-    r"him|her|them|it|himself|themselves|people|civilians|soldiers|police)\b"
-)
-_STOPS = "in|at|on|near|by|from|during|after|before|when|while|who|which|that|and|or|of|to|for"
-_NON_SUBJECTS = frozenset(
-    {
-        "who",
-        "that",
-        "which",
-        "they",
-        "we",
-        "people",
-        "others",
-        "many",
-        "some",
-        "all",
-        "those",
-        "also",
-        "had",
-        "have",
-        "has",
-        "and",
-        "or",
-        "later",
-        "subsequently",
-        "reportedly",
-        "both",
-        "nobody",
-        "none",
-        "one",
-        "anyone",
-        "everyone",
-    }
 )
 _PAIR = re.compile(
     r"(?:^|(?<=[.;:!?])|(?<=\bthat)|(?<=\bwhen)|(?<=\bsays)|(?<=\bsaid)|(?<=\breported))"
@@ -95,21 +59,42 @@ _PAIR = re.compile(
     re.IGNORECASE,
 )
 """Two victims joined by "and" at the start of a clause, up to the passive verb's subject."""
-_NOT_A_SECOND = (
-    r"(?:has|have|had|is|was|were|will|would|all|many|other|others|thousands|hundreds|dozens|"
-    r"several|some|also|then|later|its|our|your)\b"
-)
-_NEGATED = re.compile(r"\b(?:no|nobody|none|no\s+one|not|neither)\b[^,;]*$", re.IGNORECASE)
-_RELATIVE = frozenset({"who", "that", "which"})
-_SUBORDINATE = re.compile(
-    r"\b(?:after|before|when|while|since|because|that|who|which|week|day|month|year)s?\b(?!-)",
-    re.IGNORECASE,
-)
-_SUBJECT_BREAK = re.compile(
-    r"^(?!\s+[^\W\d])|\b(?:they|he|she|it|we|who|which|that|sources?|officials?|said|says"
-    r"|according|after|before|when|while|because|since)\b",
-    re.IGNORECASE,
-)
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """``clause_words`` of ``data/casualties.json``: word sets, and regular expressions of the
+    lists that are read inside a pattern."""
+
+    injured: frozenset[str]
+    non_subjects: frozenset[str]
+    relative: frozenset[str]
+    determiners: str
+    not_a_name: str
+    not_a_second: str
+    stops: str
+    negated: re.Pattern[str]
+    subordinate: re.Pattern[str]
+    subject_break: re.Pattern[str]
+
+
+@cache
+def _words() -> _Words:
+    w = casualties_data().clause_words
+    return _Words(
+        injured=frozenset(w.injured_verbs),
+        non_subjects=frozenset(w.non_subjects),
+        relative=frozenset(w.relative_pronouns),
+        determiners=rf"(?:{alternation(w.determiners)})\b",
+        not_a_name=rf"(?:{alternation(w.not_a_name)})\b",
+        not_a_second=rf"(?:{alternation(w.not_a_second)})\b",
+        stops=alternation(w.list_stops),
+        negated=re.compile(rf"\b(?:{alternation(w.negations)})\b[^,;]*$", re.IGNORECASE),
+        subordinate=re.compile(rf"\b(?:{alternation(w.subordinators)})s?\b(?!-)", re.IGNORECASE),
+        subject_break=re.compile(
+            rf"^(?!\s+[^\W\d])|\b(?:{alternation(w.subject_breaks)})\b", re.IGNORECASE
+        ),
+    )
 
 
 @cache
@@ -118,6 +103,7 @@ def _patterns() -> dict[str, Guarded]:
     qty = quantity_regex().pattern
     bare_qty = bare_quantity()
     gap = casualties_data().max_gap_chars
+    w = _words()
     aux = r"(?:was|were|had\s+been|have\s+been|has\s+been|being)(?:\s+(?:\w+ly|also))?"
     flags = re.IGNORECASE
     patterns = {
@@ -137,20 +123,20 @@ def _patterns() -> dict[str, Guarded]:
             rf"death\s+of\s+(?:(?:[\w’'.-]+\s+){{0,4}}?[\w’'.-]+"
             rf"\s+and\s+(?P<more>{qty})\s+(?:members|relatives|others|people|of)\b"
             rf"|(?:a|an|one)\s+[\w’'-]+"
-            rf"|(?!{bare_qty}|{_DETERMINERS}){_NAME})",
+            rf"|(?!{bare_qty}|{w.determiners}){_NAME})",
             flags,
         ),
         "act_of": re.compile(
             rf"\b(?:murders?|assassinations?|killings?|massacres?)\s+of\s+"
             rf"(?:(?:the\s+)?(?P<count>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?[\w’'-]+"
-            rf"|(?!{bare_qty}|{_DETERMINERS})(?P<names>{_NAME}(?:\s+and\s+(?!{_NOT_A_NAME}|{_DETERMINERS}|{_NOT_A_SECOND}){_NAME})?)"
+            rf"|(?!{bare_qty}|{w.determiners})(?P<names>{_NAME}(?:\s+and\s+(?!{w.not_a_name}|{w.determiners}|{w.not_a_second}){_NAME})?)"
             rf"|(?:the|his|her|their)\s+(?P<people>(?:[\w’'-]+\s+){{0,2}}[\w’'-]+)(?![\w’'-]))",
             flags,
         ),
         "acts_of_list": re.compile(  # "the murders of A, B and C" (3)
-            rf"\b(?:murders|assassinations|killings)\s+of\s+(?!{bare_qty}|{_DETERMINERS})"
-            rf"(?P<names>{_NAME}(?:\s*,\s*(?!and\b|{_NOT_A_NAME}|{_DETERMINERS}){_NAME}){{1,6}}"
-            rf",?\s+and\s+(?:of\s+)?(?!{_NOT_A_NAME}|{_DETERMINERS}|{_NOT_A_SECOND}){_NAME})",
+            rf"\b(?:murders|assassinations|killings)\s+of\s+(?!{bare_qty}|{w.determiners})"
+            rf"(?P<names>{_NAME}(?:\s*,\s*(?!and\b|{w.not_a_name}|{w.determiners}){_NAME}){{1,6}}"
+            rf",?\s+and\s+(?:of\s+)?(?!{w.not_a_name}|{w.determiners}|{w.not_a_second}){_NAME})",
             flags,
         ),
         "possessive_act": re.compile(
@@ -162,7 +148,7 @@ def _patterns() -> dict[str, Guarded]:
         "bodies": re.compile(rf"{qty}\s+(?:[\w’'-]+\s+){{0,2}}?(?:bodies|corpses)\b", flags),
         "named_object": re.compile(
             rf"\b(?:killing|killed|murdering|murdered|assassinating|assassinated)\s+"
-            rf"(?!{bare_qty}|{_DETERMINERS}|{_NOT_A_NAME})(?P<names>{_NAME}(?:\s+and\s+(?!{_NOT_A_NAME}|{_DETERMINERS}|{_NOT_A_SECOND}){_NAME})?)",
+            rf"(?!{bare_qty}|{w.determiners}|{w.not_a_name})(?P<names>{_NAME}(?:\s+and\s+(?!{w.not_a_name}|{w.determiners}|{w.not_a_second}){_NAME})?)",
             flags,
         ),
         "object_people": re.compile(
@@ -230,7 +216,7 @@ def named_victims(names: str) -> Quantity:
 def _more_victim() -> re.Pattern[str]:
     bare_qty = bare_quantity()
     return re.compile(
-        rf"(?:\s+(?!(?:{_STOPS})\b)[\w’'-]+){{0,2}}?"  # "six [village priests], their cook"
+        rf"(?:\s+(?!(?:{_words().stops})\b)[\w’'-]+){{0,2}}?"  # "six [village priests], their cook"
         rf"(?:\s+of\s+(?:[\w’'-]+\s+){{0,4}}?[\w’'-]+)?"  # "the mayor [of the town], as well as"
         rf"(?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)(?:(?P<num>{bare_qty})\s+(?:[\w’'-]+\s+){{0,2}}?"
         rf"(?P<counted>[\w’'-]+)|(?:their|his|her|its|the|a|an|another)\s+(?:[\w’'-]+\s+)??(?P<noun>[\w’'-]+))"
@@ -336,7 +322,7 @@ def _distant(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
 
 
 def _kind(verb: str) -> CasualtyKind:
-    return CasualtyKind.INJURED if verb.lower() in _INJURED else CasualtyKind.KILLED
+    return CasualtyKind.INJURED if verb.lower() in _words().injured else CasualtyKind.KILLED
 
 
 def find_clause_casualties(
@@ -358,6 +344,7 @@ def find_clause_casualties(
         return all(e <= us or ue <= s for us, ue in used)
 
     p = _patterns()
+    words = _words()
     for m in p["acts_of_list"].finditer(text, start, end):
         n = len(re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group("names"), flags=re.I))
         out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, _exactly(n), m.start(), m.end()))
@@ -383,7 +370,7 @@ def find_clause_casualties(
         # "the six village priests' murder" (6), "Colonel Invented's assassination" (1)
         whose = m.group("whose").lower()
         not_people = casualties_data().victim_nouns.not_people
-        if not free(*m.span()) or whose in _NON_SUBJECTS or whose in not_people:
+        if not free(*m.span()) or whose in words.non_subjects or whose in not_people:
             continue
         if m.group("count"):
             q = parse_quantity(None, m.group("count"))
@@ -413,10 +400,10 @@ def find_clause_casualties(
             used.append(m.span())
     for m in p["singular"].finditer(text, start, end) if attack else ():
         before = text[max(start, m.start() - 60) : m.start()]
-        timed = _SUBORDINATE.search(before[-30:])
-        if timed and timed.group().lower() in _RELATIVE and re.search(r",\s*\w+\s*$", before):
+        timed = words.subordinate.search(before[-30:])
+        if timed and timed.group().lower() in words.relative and re.search(r",\s*\w+\s*$", before):
             timed = None  # "Invented Person, who was killed": the victim is the name before
-        if _NEGATED.search(before) or timed or not free(*m.span()):
+        if words.negated.search(before) or timed or not free(*m.span()):
             continue
         out.append(Figure(_kind(m.group("verb")), CasualtyGroup.ALL, _ONE, m.start(), m.end()))
         used.append(m.span())
@@ -425,7 +412,7 @@ def find_clause_casualties(
         subject = m.group("subj").lower()
         before = text[max(start, m.start() - 60) : m.start()]
         counted = quantity_regex().fullmatch(m.group("subj")) is not None  # "Two died"
-        if _NEGATED.search(before) or counted or not free(*m.span()):
+        if words.negated.search(before) or counted or not free(*m.span()):
             continue
         pair = (
             None if m.group("died") else _PAIR.search(text, max(0, m.start() - 160), m.end("subj"))
@@ -443,7 +430,7 @@ def find_clause_casualties(
         elif (
             m.group("died")
             and re.fullmatch(r"(?-i:[A-Z])[\w’'-]+", m.group("subj"))
-            and (subject not in _NON_SUBJECTS)
+            and (subject not in words.non_subjects)
         ):
             q = _ONE
         else:
@@ -461,14 +448,14 @@ def find_clause_casualties(
             and m.group("gap")[:1] == ","
         ):
             continue  # "Invented Person, 21, a member of ..., was shot": an age
-        if _SUBJECT_BREAK.search(m.group("gap")):
+        if words.subject_break.search(m.group("gap")):
             continue  # "three security sources, they were killed": another subject
         if free(vs, m.end()):
             out.append(Figure(_kind(m.group("verb")), CasualtyGroup.ALL, q, m.start(), m.end()))
             used.append((m.start(), m.end()))
     for name in ("one_passive", "one_active") if attack else ("one_active",):
         for m in p[name].finditer(text, start, end):
-            if _SUBORDINATE.search(m.group()):
+            if words.subordinate.search(m.group()):
                 continue  # "a week after Amini was killed": the victim is not the phrase's
             if free(m.start("verb"), m.end("verb")):
                 out.append(

@@ -23,15 +23,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pydantic import field_validator
-
 from extraction.baseline.text.lexicon import (
-    _check,
-    _Data,
     casualties_data,
-    load_data,
     numbers_data,
     phrase_regex,
+    victims_data,
 )
 
 MIN_WORDS = 2
@@ -41,25 +37,6 @@ _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?\.?")
 _BRACKETED = re.compile(r"\s*\[[^\]\n]{0,40}\]\s*")  # an editor's insertion: "[retired]"
 _SPACE = re.compile(r"\s*")
 _WORD_GAP = re.compile(r"[ \t]*\n?[ \t]*")  # between two words of a name: one line break at most
-
-
-class VictimsData(_Data):
-    note: str | None = None
-    before_name: tuple[str, ...]
-    after_name: tuple[str, ...]
-    titles: tuple[str, ...]
-    stop_words: tuple[str, ...]
-
-    @field_validator("before_name", "after_name")
-    @classmethod
-    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
-        return v
-
-
-@cache
-def victims_data() -> VictimsData:
-    return load_data("victims.json", VictimsData)
 
 
 @cache

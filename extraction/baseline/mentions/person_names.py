@@ -19,6 +19,7 @@ from functools import cache
 
 from extraction.baseline.mentions.mentions import Mentions
 from extraction.baseline.text.lexicon import phrase_regex, statements_data
+from extraction.baseline.text.numbers import alternation
 from extraction.baseline.text.prefilter import guarding
 from extraction.baseline.text.sentences import Document
 from gazetteer import ActorEntry
@@ -27,17 +28,32 @@ _TOKEN = (
     r"(?:(?:Mc|Mac|O['’])?[A-Z][a-z’']+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?|(?:al|el|bin|ibn|abu|Abu|Al|El)-[A-Z][a-z’']+"
     r"|\([A-Z][a-z]+\))"
 )
-_TITLES = (
-    r"Grand\s+Ayatollah|Ayatollah|Hojatoleslam|Lord|Sir|Dame|Mr\.|Mrs\.|Ms\.|Dr\.|Sardar|Sheikh"
-)
-_NAME = re.compile(
-    r"(?=[A-Z(]|al-|el-|bin-|ibn-|abu-)"  # how a title or name starts: elsewhere, no search
-    rf"(?:(?P<title>{_TITLES})\s+)?"
-    rf"(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|[A-Z]\.(?=\s+[A-Z][a-z])|of\s+[A-Z][a-z]+))*)"
-)
-"""A name: capitalised words, with middle initials ("Ann L. Varga") and a territorial "of".
-The lookahead in front holds at every place a match can start (it only saves trying the rest
-at the others)."""
+
+
+@cache
+def _titles() -> str:
+    """Titles and honorifics before a name ("Grand Ayatollah", "Mr."): ``name_titles`` and
+    ``honorifics`` of the data, matched case-sensitively."""
+    data = statements_data()
+    return alternation([*data.name_titles, *data.honorifics])
+
+
+@cache
+def _name() -> re.Pattern[str]:
+    """A name: capitalised words, with middle initials ("Ann L. Varga") and a territorial "of".
+    The lookahead in front holds at every place a match can start (it only saves trying the rest
+    at the others)."""
+    return re.compile(
+        r"(?=[A-Z(]|al-|el-|bin-|ibn-|abu-)"  # how a title or name starts: elsewhere, no search
+        rf"(?:(?P<title>{_titles()})\s+)?"
+        rf"(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|[A-Z]\.(?=\s+[A-Z][a-z])|of\s+[A-Z][a-z]+))*)"
+    )
+
+
+@cache
+def _titles_in_name() -> frozenset[str]:
+    """Titles that are part of the name ("Sir", "Lord"): ``titles_in_name`` of the data."""
+    return frozenset(statements_data().titles_in_name)
 
 
 _LEADING_WORD = re.compile(r"\(?([A-Z][\w’']*)\)?\s+(?=\S)")
@@ -83,7 +99,7 @@ def find_names(
     spans += [(start + m.start(), start + m.end()) for m in roles().finditer(doc.text[start:end])]
     masked = _blank_spans(doc.text[start:end], start, spans)
     out = []
-    for m in _NAME.finditer(masked):
+    for m in _name().finditer(masked):
         title = m.group("title")
         name_start = m.start("name")
         lead = _LEADING_WORD.match(masked, name_start)
@@ -101,9 +117,7 @@ def find_names(
         if not tokens:
             continue
         if len(tokens) >= 2 or title or (known is not None and tokens[0] in known):
-            s = start + (
-                m.start("title") if title and title in ("Lord", "Sir", "Dame") else name_start
-            )
+            s = start + (m.start("title") if title and title in _titles_in_name() else name_start)
             out.append((s, start + name_end, doc.text[s : start + name_end], title))
     return out
 
@@ -115,7 +129,7 @@ def clean_name(name: str) -> str:
     >>> clean_name("Lord (Tariq) Ahmad of Wimbledon"), clean_name("Mr. al-Kadhimi")
     ('Tariq Ahmad', 'al-Kadhimi')
     """
-    name = re.sub(rf"^(?:(?:{_TITLES})\s+)+", "", name.strip())
+    name = re.sub(rf"^(?:(?:{_titles()})\s+)+", "", name.strip())
     name = re.sub(r"\s+of\s+[A-Z][\w’'-]+$", "", name)
     return " ".join(name.replace("(", "").replace(")", "").split())
 

@@ -25,17 +25,24 @@ from gazetteer import PlaceEntry, PlaceKind
 from gazetteer.world import world_place
 
 MAX_NAME_WORDS = 5
-_PARTICLES = r"(?:de|del|de\s+la|de\s+los|la|las|los|el|al|da|do|dos|du|des|di|y)"
-_NAME = rf"[A-Z][\w'’.-]*(?:\s+(?:{_PARTICLES}\s+)?[A-Z][\w'’.-]*){{0,{MAX_NAME_WORDS - 1}}}"
 _WORD = re.compile(r"\S+")
 _BRACKETED = re.compile(r"\s*\(([A-Za-z .]+)\)")
 
 
 @cache
+def _name() -> str:
+    """Capitalised words, with lower-case particles between them ("Santa Cruz de la Sierra"):
+    ``name_particles`` of ``data/events.json``."""
+    particles = alternation(events_data().name_particles)
+    word = r"[A-Z][\w'’.-]*"
+    return rf"{word}(?:\s+(?:(?:{particles})\s+)?{word}){{0,{MAX_NAME_WORDS - 1}}}"
+
+
+@cache
 def _locative_name() -> re.Pattern[str]:
     preps = alternation(events_data().locative_prepositions)
-    kinds = r"(?:the\s+)?(?:city|town|village|municipality|department|province|district)\s+of\s+"
-    return re.compile(rf"(?<![\w])(?i:{preps})\s+(?:(?i:the)\s+)?(?i:{kinds})?(?P<name>{_NAME})")
+    kinds = rf"(?:the\s+)?(?:{alternation(events_data().place_kinds)})\s+of\s+"
+    return re.compile(rf"(?<![\w])(?i:{preps})\s+(?:(?i:the)\s+)?(?i:{kinds})?(?P<name>{_name()})")
 
 
 def uncased(text: str) -> bool:
@@ -125,7 +132,9 @@ def _in_context(
     return out
 
 
-_APPOSITIVE = re.compile(rf",\s+(?P<name>{_NAME})")
+@cache
+def _appositive() -> re.Pattern[str]:
+    return re.compile(rf",\s+(?P<name>{_name()})")
 
 
 def _appositives(
@@ -135,7 +144,7 @@ def _appositives(
     two."""
     out: list[tuple[int, int, PlaceEntry]] = []
     for _ in range(2):
-        m = _APPOSITIVE.match(text, at, end)
+        m = _appositive().match(text, at, end)
         if m is None:
             break
         found = None

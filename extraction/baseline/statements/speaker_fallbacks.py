@@ -185,7 +185,7 @@ def role_speaker(doc: Document, mentions: Mentions, start: int, end: int) -> Spe
     if m is None:
         return None
     role = roles().search(subject)
-    if role is None or role.group().lower() not in {"spokesman", "spokeswoman", "spokesperson"}:
+    if role is None or role.group().lower() not in statements_data().spokesperson_roles:
         return None
     org: ActorEntry | None = next(
         (a.entry for a in mentions.actors if start <= a.start and a.end <= end), None

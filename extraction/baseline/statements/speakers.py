@@ -72,7 +72,7 @@ def _antecedent(
         person = next((d for d in reversed(earlier) if d.speaker.person), None)
         if person is not None:
             return Speaker(person.speaker.person, person.speaker.role, person.speaker.org)
-    if pronoun.startswith(("the statement", "the government statement")):
+    if pronoun.startswith(statements_data().statement_references):
         written = next((d for d in reversed(earlier) if d.channel is Channel.STATEMENT), None)
         if written is not None and sentence - written.sentence <= 3:
             return Speaker(None, None, written.speaker.org)
@@ -118,7 +118,7 @@ def _speaker(
     )
     if anaphor is not None and not lowered.startswith("the statement"):
         return Speaker(None, None, anaphor.entry)
-    if lowered in _pronouns() or lowered.startswith(("the statement", "the government statement")):
+    if lowered in _pronouns() or lowered.startswith(statements_data().statement_references):
         named = (
             subject_person(doc, mentions, lowered, start, people)
             if lowered in ("he", "she")

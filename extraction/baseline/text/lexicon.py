@@ -107,6 +107,91 @@ class VictimNouns(_Data):
     not_people: tuple[str, ...] = ()  # possessors that are not victims ("the country's killing")
 
 
+def _check_alternation(patterns: Sequence[str]) -> None:
+    """A list read as one alternation inside a pattern: valid, and not empty (an empty
+    alternation would match everywhere)."""
+    if not patterns:
+        raise ValueError("the list is empty: an empty alternation would match everywhere")
+    _check(patterns)
+
+
+def _lower_case(words: Sequence[str]) -> None:
+    for w in words:
+        if not w or w != w.lower() or w != w.strip():
+            raise ValueError(f"entry {w!r} is compared in lower case: write it in lower case")
+
+
+class ClauseWords(_Data):
+    """Words of the casualty shapes read clause by clause (``events/casualty_clauses.py``)."""
+
+    note: str | None = None
+    injured_verbs: tuple[str, ...]  # victim_verbs meaning injured ("wounded")
+    determiners: tuple[str, ...]
+    not_a_name: tuple[str, ...]  # words after "killed" that start no name ("yesterday")
+    not_a_second: tuple[str, ...]  # words after "X and" that start no second victim ("many")
+    non_subjects: tuple[str, ...]  # words before "died" that name no victim ("nobody")
+    list_stops: tuple[str, ...]  # words that end a victim's noun phrase ("in", "who")
+    relative_pronouns: tuple[str, ...]
+    negations: tuple[str, ...]
+    subordinators: tuple[str, ...]  # "a week after X was killed": not the phrase's victim
+    subject_breaks: tuple[str, ...]  # another subject between a number and its verb
+
+    @field_validator(
+        "determiners",
+        "not_a_name",
+        "not_a_second",
+        "list_stops",
+        "negations",
+        "subordinators",
+        "subject_breaks",
+    )
+    @classmethod
+    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check_alternation(v)
+        return v
+
+    @field_validator("injured_verbs", "non_subjects", "relative_pronouns")
+    @classmethod
+    def _lower(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _lower_case(v)
+        return v
+
+
+class NotCounted(_Data):
+    """What makes a list of numbers no count of people: a day's month, a unit."""
+
+    months: tuple[str, ...]  # the start of a month's name after a day's number ("sep")
+    units: tuple[str, ...]  # "hours?", "percent"
+
+    @field_validator("months", "units")
+    @classmethod
+    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check_alternation(v)
+        return v
+
+
+class FigureWords(_Data):
+    """Words of the common casualty shapes (``events/casualties.py``)."""
+
+    note: str | None = None
+    citizen_nouns: tuple[str, ...]  # foreign nationals with a foreign_citizen_adjective
+    negations: tuple[str, ...]  # right before a number ("not a")
+    lumped_injured: tuple[str, ...]  # "killed and injured": no kind fits
+    not_counted: NotCounted
+
+    @field_validator("negations", "lumped_injured")
+    @classmethod
+    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check_alternation(v)
+        return v
+
+    @field_validator("citizen_nouns")
+    @classmethod
+    def _lower(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _lower_case(v)
+        return v
+
+
 class CasualtiesData(_Data):
     killed_words: tuple[str, ...]
     injured_words: tuple[str, ...]
@@ -117,9 +202,27 @@ class CasualtiesData(_Data):
     victim_verbs: tuple[str, ...] = ()
     max_gap_chars: int = 100
     victim_nouns: VictimNouns = VictimNouns()
+    clause_words: ClauseWords
+    figure_words: FigureWords
     additive_words: tuple[str, ...] = ()
 
     @field_validator("killed_words", "injured_words", "victim_verbs", "additive_words")
+    @classmethod
+    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check(v)
+        return v
+
+
+class VictimsData(_Data):
+    """Cues of a named victim (``events/victims.py``)."""
+
+    note: str | None = None
+    before_name: tuple[str, ...]
+    after_name: tuple[str, ...]
+    titles: tuple[str, ...]
+    stop_words: tuple[str, ...]
+
+    @field_validator("before_name", "after_name")
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         _check(v)
@@ -179,6 +282,8 @@ class EventsData(_Data):
     reaction_words: tuple[str, ...]
     subject_gap_words: tuple[str, ...]
     case_free_name_words: tuple[str, ...]
+    name_particles: tuple[str, ...]  # lower-case words inside a place's name ("de la")
+    place_kinds: tuple[str, ...]  # "the city of" before a place's name
     relation_words: tuple[str, ...]
     holder_words: tuple[str, ...]
     nouns_after_generic_actor: tuple[str, ...]
@@ -200,6 +305,13 @@ class EventsData(_Data):
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         _check(v)
+        return v
+
+    @field_validator("name_particles", "place_kinds")
+    @classmethod
+    def _valid_place_words(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check_alternation(v)
+        _lower_case(v)  # particles are matched case-sensitively, between capitalised words
         return v
 
 
@@ -240,10 +352,13 @@ class StatementsData(_Data):
     channels: tuple[ChannelRule, ...]
     roles: tuple[str, ...]
     analyst_roles: tuple[str, ...]
+    spokesperson_roles: tuple[str, ...]  # roles that speak for an organisation (lower case)
     honorifics: tuple[str, ...]
     name_titles: tuple[str, ...]
+    titles_in_name: tuple[str, ...]  # name_titles that are part of the name ("Sir")
     unnamed_sources: tuple[str, ...]
     pronouns: tuple[str, ...]
+    statement_references: tuple[str, ...]  # pronouns that stand for a written statement
     anaphors: tuple[AnaphorRule, ...]
     kind_cues: tuple[KindCue, ...]
     not_names: tuple[str, ...]
@@ -258,6 +373,21 @@ class StatementsData(_Data):
     @classmethod
     def _valid_narration(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         _check(v)
+        return v
+
+    @field_validator("honorifics", "name_titles", "titles_in_name")
+    @classmethod
+    def _valid_titles(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _check(v)
+        for t in v:  # matched case-sensitively, where a capital letter starts a name
+            if not t[:1].isupper():
+                raise ValueError(f"title {t!r} must start with a capital letter")
+        return v
+
+    @field_validator("spokesperson_roles", "statement_references")
+    @classmethod
+    def _lower(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        _lower_case(v)
         return v
 
 
@@ -314,6 +444,11 @@ def numbers_data() -> NumbersData:
 @cache
 def casualties_data() -> CasualtiesData:
     return load_data("casualties.json", CasualtiesData)
+
+
+@cache
+def victims_data() -> VictimsData:
+    return load_data("victims.json", VictimsData)
 
 
 @cache
