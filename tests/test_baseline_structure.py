@@ -313,3 +313,11 @@ def test_victims_killed_also_or_other_add_to_the_first() -> None:
     assert (8, 8) in _killed(x)
     x = _x("A bomb exploded in Mosul. Three soldiers were killed and two were wounded.")
     assert (5, 5) not in _killed(x)
+
+
+def test_not_a_single_victim_is_no_count() -> None:
+    # synthetic sentences
+    x = _x("Gunmen attacked a base in Mosul. Not a single soldier was killed in the raid.")
+    assert _killed(x) == []
+    x = _x("Gunmen attacked a base in Mosul. A soldier was killed in the raid.")
+    assert _killed(x) == [(1, 1)]

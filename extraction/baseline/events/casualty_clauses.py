@@ -442,6 +442,8 @@ def find_clause_casualties(
         q = parse_quantity(m.group("hedge"), m.group("num"))
         if q.best is None and q.low is None:
             continue
+        if words.negated.search(text, max(start, m.start() - 60), m.start()):
+            continue  # "not a single soldier was killed"
         vs = m.start("verb")
         if (
             re.search(r",\s*$", text[max(0, m.start() - 3) : m.start()])
@@ -457,6 +459,8 @@ def find_clause_casualties(
         for m in p[name].finditer(text, start, end):
             if words.subordinate.search(m.group()):
                 continue  # "a week after Amini was killed": the victim is not the phrase's
+            if words.negated.search(text, max(start, m.start() - 60), m.start()):
+                continue  # "not a single soldier was killed"
             if free(m.start("verb"), m.end("verb")):
                 out.append(
                     Figure(_kind(m.group("verb")), CasualtyGroup.ALL, _ONE, m.start(), m.end())
