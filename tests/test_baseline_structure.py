@@ -321,3 +321,14 @@ def test_not_a_single_victim_is_no_count() -> None:
     assert _killed(x) == []
     x = _x("Gunmen attacked a base in Mosul. A soldier was killed in the raid.")
     assert _killed(x) == [(1, 1)]
+
+
+def test_an_earlier_killing_that_counts_its_dead_is_kept_as_recalled() -> None:
+    # synthetic sentences: no day is named for the earlier killing, but its dead are counted
+    x = _x(
+        "Drones struck a base in Koya on Monday. Police said the strike is unrelated to the "
+        "murder of six invented clerics in Mosul last month."
+    )
+    recalled = [e for e in x.events if e.standing is Standing.RECALLED]
+    assert [[c.best for c in e.casualties] for e in recalled] == [[6]]
+    assert recalled[0].location.place == "Mosul"

@@ -28,6 +28,7 @@ from extraction.baseline.events.weapons import WeaponMention
 from extraction.baseline.mentions.actors import RoleActor, related
 from extraction.baseline.mentions.locations import PlaceRef, compatible
 from extraction.baseline.text.dates import DateMention, resolve
+from schemas.vocab import CasualtyKind
 
 _DAY_KINDS = frozenset({"weekday", "day", "relative_day"})
 
@@ -55,9 +56,13 @@ class Group:
 
     @property
     def specific(self) -> bool:
-        """Whether the group is one incident: a day named, or "an airstrike", "two blasts"."""
+        """Whether the group is one incident: a day named, "an airstrike", "two blasts", or its
+        own dead counted beside an attack word ("the murder of six priests")."""
         return any(
-            (c.date is not None and c.date.kind in _DAY_KINDS) or c.incident for c in self.cands
+            (c.date is not None and c.date.kind in _DAY_KINDS)
+            or c.incident
+            or (c.strong and any(f.figure.kind is CasualtyKind.KILLED for f in c.figures))
+            for c in self.cands
         )
 
     @property
