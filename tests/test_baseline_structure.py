@@ -332,3 +332,27 @@ def test_an_earlier_killing_that_counts_its_dead_is_kept_as_recalled() -> None:
     recalled = [e for e in x.events if e.standing is Standing.RECALLED]
     assert [[c.best for c in e.casualties] for e in recalled] == [[6]]
     assert recalled[0].location.place == "Mosul"
+
+
+def test_a_victim_also_killed_in_the_next_sentence_adds_to_the_first() -> None:
+    # synthetic sentences
+    x = _x(
+        "Gunmen attacked a convoy in Mosul on Monday. Reporter Ana Madeup was killed in the "
+        "attack. A sound technician was also killed."
+    )
+    assert len(x.events) == 1
+    assert {(1, 1), (2, 2)} <= set(_killed(x))
+    total = next(c for c in x.events[0].casualties if c.best == 2)
+    assert total.evidence is not None and "also killed" in total.evidence.quote
+    x = _x("Gunmen attacked a convoy in Mosul on Monday. Reporter Ana Madeup was killed.")
+    assert _killed(x) == [(1, 1)]
+
+
+def test_figures_from_different_sources_are_not_added() -> None:
+    # synthetic sentences
+    x = _x(
+        "Gunmen attacked an army post in Mosul on Monday, killing five soldiers, officials "
+        "said. Three fighters of an invented militia were also killed, its commander said."
+    )
+    assert {(5, 5), (3, 3)} <= set(_killed(x))
+    assert (8, 8) not in _killed(x)

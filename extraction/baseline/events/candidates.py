@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extraction.baseline.events.casualties import find_casualties
-from extraction.baseline.events.casualty_clauses import find_clause_casualties, with_totals
+from extraction.baseline.events.casualty_clauses import find_clause_casualties
 from extraction.baseline.events.event_cues import (
     Trigger,
     find_accusations,
@@ -114,7 +114,6 @@ def _candidate(
     figures += find_clause_casualties(
         plain, start, end, [(f.start, f.end) for f in figures], attack=bool(triggers)
     )  # the looser shapes only beside an attack word
-    figures = with_totals(plain, figures)
     if cue("pattern_cues").search(plain, start, end):
         return None  # a campaign or a habit ("has been bombing ... in recent days"), not an event
     deadly = bool(cue("deadly_words").search(plain, start, end))

@@ -270,14 +270,33 @@ def _month_after(text: str, at: int) -> bool:
 
 @cache
 def _additive() -> re.Pattern[str]:
-    return phrase_regex(casualties_data().additive_words)
+    """ "were also killed", "also died"; "7 other people", "two more": a figure that adds."""
+    d = casualties_data()
+    after_number = alternation(d.additive_after_number)
+    return re.compile(
+        rf"{phrase_regex(d.additive_words).pattern}"
+        rf"|(?:\d+|{bare_quantity()})\s+(?:{after_number})(?![\w])",
+        re.IGNORECASE,
+    )
 
 
-def with_totals(text: str, figures: list[Figure]) -> list[Figure]:
-    """``figures`` and, for a figure that adds to an earlier one of its kind in the clause ("X
-    was assassinated ... two members of his escort were also killed", "X died ... 7 other
-    people dead"), their total (3; 8), from the first figure's start to the second's end."""
-    out = list(figures)
+def totals(text: str, figures: list[Figure]) -> list[tuple[Figure, Figure, Figure]]:
+    """For each figure that adds to the one of its kind told before it ("X was assassinated ...
+    two members of his escort were also killed"; "X was killed. A driver was also killed"; "X
+    died ... 7 other people dead"): (the earlier figure, that figure, the total: 3; 2; 8). The
+    total's evidence runs
+    from the first figure to the second in one sentence, and is the second's alone across
+    sentences.
+
+    >>> from extraction.baseline.events.casualties import find_casualties
+    >>> t = "Ana Paz was shot dead. Two guards were also killed."
+    >>> common = find_casualties(t, 0, len(t))
+    >>> found = common + find_clause_casualties(t, 0, None, [(f.start, f.end) for f in common])
+    >>> [(s.quantity.best, total.quantity.best, t[total.start:total.end])
+    ...  for _, s, total in totals(t, found)]
+    [(2, 3, 'Two guards were also killed')]
+    """
+    out: list[tuple[Figure, Figure, Figure]] = []
     ordered = sorted(figures, key=lambda f: f.start)
     for i, second in enumerate(ordered):
         if not _additive().search(text, second.start, second.end):
@@ -286,12 +305,15 @@ def with_totals(text: str, figures: list[Figure]) -> list[Figure]:
             (f for f in reversed(ordered[:i]) if f.kind is second.kind and f.end <= second.start),
             None,
         )
-        if first is None:
+        q = None if first is None else _sum(first.quantity, second.quantity)
+        if first is None or q is None:
             continue
-        q = _sum(first.quantity, second.quantity)
-        if q is not None:
-            out.append(Figure(second.kind, CasualtyGroup.ALL, q, first.start, second.end))
+        start = second.start if _SENTENCE_END.search(text, first.end, second.start) else first.start
+        out.append((first, second, Figure(second.kind, CasualtyGroup.ALL, q, start, second.end)))
     return out
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s")
 
 
 def _sum(a: Quantity, b: Quantity) -> Quantity | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from extraction.baseline.events.casualty_clauses import totals
 from extraction.baseline.events.event_attribution import attributions
 from extraction.baseline.events.events import EventDraft, perpetrators
 from extraction.baseline.events.grouping import Group
@@ -90,6 +91,12 @@ def _figures(
             for r in refs
             if not (headline[0] <= r.figure.start < headline[1] and r.figure.kind in body_kinds)
         ]
+    source = {id(r.figure): r.reported_by for r in refs}
+    refs = refs + [  # a figure that adds to an earlier one from the same source ("also killed")
+        FigureRef(total, source[id(second)])  # brings their total
+        for first, second, total in totals(text, [r.figure for r in refs])
+        if source[id(first)] == source[id(second)]
+    ]
     kept: list[FigureRef] = []
     for r in refs:  # one figure per (values, source); a repeat keeps the one that names a source
         q = r.figure.quantity

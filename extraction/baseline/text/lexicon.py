@@ -205,8 +205,11 @@ class CasualtiesData(_Data):
     clause_words: ClauseWords
     figure_words: FigureWords
     additive_words: tuple[str, ...] = ()
+    additive_after_number: tuple[str, ...] = ()
 
-    @field_validator("killed_words", "injured_words", "victim_verbs", "additive_words")
+    @field_validator(
+        "killed_words", "injured_words", "victim_verbs", "additive_words", "additive_after_number"
+    )
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         _check(v)
