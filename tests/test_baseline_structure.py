@@ -356,3 +356,17 @@ def test_figures_from_different_sources_are_not_added() -> None:
     )
     assert {(5, 5), (3, 3)} <= set(_killed(x))
     assert (8, 8) not in _killed(x)
+
+
+def test_the_killing_of_another_named_person_is_another_event() -> None:
+    # synthetic sentences
+    x = _x(
+        "Gunmen killed Mayor Ana Madeup in Mosul on Monday. Police said they were investigating "
+        "the assassination of Judge Bo Fictio, whose body was found on a road."
+    )
+    assert [[t.name for t in e.targets] for e in x.events] == [["Ana Madeup"], ["Bo Fictio"]]
+    x = _x(
+        "Gunmen killed Mayor Ana Madeup in Mosul on Monday. Police said they were investigating "
+        "the murder of Mayor Ana Madeup."
+    )
+    assert [[t.name for t in e.targets] for e in x.events] == [["Ana Madeup"]]

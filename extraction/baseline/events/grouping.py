@@ -2,9 +2,10 @@
 
 Candidates are grouped, in text order (strong ones first, then weak ones), with the best
 compatible group: a date, a place, a perpetrator or a protest/strike type that disagrees keeps
-them apart; the same date, place, perpetrator and nearness bring them together. A definite
-mention ("the attack") never starts an event of its own once one exists, and a weak clause goes
-to the nearest group.
+them apart, and so do the dead of a person whom none of the group's clauses name as killed; the
+same date, place, perpetrator and nearness bring them together. A definite mention ("the
+attack") never starts an event of its own once one exists, unless no group takes it and it counts
+its own dead ("the assassination of X"); a weak clause goes to the nearest group.
 
 >>> from extraction.baseline.text.dates import find_dates
 >>> [a, b, c] = find_dates("on Sept. 24 ... in late September ... on Sept. 26")
@@ -24,6 +25,7 @@ from extraction.baseline.events.sites import (
     absorb_containers,
     site_compatible,
 )
+from extraction.baseline.events.victims import named_victims
 from extraction.baseline.events.weapons import WeaponMention
 from extraction.baseline.mentions.actors import RoleActor, related
 from extraction.baseline.mentions.locations import PlaceRef, compatible
@@ -61,7 +63,7 @@ class Group:
         return any(
             (c.date is not None and c.date.kind in _DAY_KINDS)
             or c.incident
-            or (c.strong and any(f.figure.kind is CasualtyKind.KILLED for f in c.figures))
+            or (c.strong and _killed(c))
             for c in self.cands
         )
 
@@ -138,6 +140,26 @@ def _other_killing(group: Group, cand: Candidate) -> bool:
     return bool(mine) and bool(theirs) and not (mine & theirs)
 
 
+def _killed(c: Candidate) -> bool:
+    return any(f.figure.kind is CasualtyKind.KILLED for f in c.figures)
+
+
+def _victims(c: Candidate) -> frozenset[str]:
+    """The last words of the persons ``c`` names as killed or attacked ("the murder of X")."""
+    s = c.sentence
+    spans = named_victims(s.plain, c.start - s.start, c.end - s.start)
+    return frozenset(s.plain[a:b].split()[-1].lower() for a, b in spans)
+
+
+def _other_victim(group: Group, cand: Candidate) -> bool:
+    """A clause that counts the dead of a person it names, none of those the group's clauses
+    name as killed, tells of another killing."""
+    if not cand.strong or not _killed(cand) or not (mine := _victims(cand)):
+        return False
+    theirs = frozenset().union(*(_victims(c) for c in group.cands if _killed(c)))
+    return bool(theirs) and not (mine & theirs)
+
+
 def _score(
     group: Group, cand: Candidate, lead: Group | None, anchor: dt.date | None
 ) -> float | None:
@@ -150,7 +172,7 @@ def _score(
         return None
     if group.protest and not cand.protest and any(w.kind in REMOTE for w in cand.weapons):
         return None
-    if _other_killing(group, cand):
+    if _other_killing(group, cand) or _other_victim(group, cand):
         return None
     gperps = group.perps()
     perps_related = any(related(p.entry, g.entry) for p in cand.perps for g in gperps)
@@ -209,10 +231,13 @@ def _add(group: Group, cand: Candidate, founding: bool) -> None:
             group.sites[0].clauses.extend(site.clauses)
 
 
-def _founding(cand: Candidate, groups: list[Group]) -> bool:
+def _founding(cand: Candidate, groups: list[Group], refused: bool) -> bool:
+    """Whether ``cand`` may start an event; ``refused``: no group would take it (a definite
+    mention that counts its own dead, "the assassination of X", then starts one)."""
     if cand.strong:
         reacted = cand.reaction and not (cand.figures and not groups)
-        return not reacted and cand.specific and (not cand.definite or not groups)
+        own_dead = refused and _killed(cand)
+        return not reacted and cand.specific and (not cand.definite or not groups or own_dead)
     return (cand.protest and bool(cand.figures or cand.deadly) and cand.specific) or (
         cand.protest and cand.deadly and cand.date is not None
     )
@@ -243,7 +268,7 @@ def group_candidates(cands: list[Candidate], anchor: dt.date | None) -> list[Gro
                     best = (s, g)
         else:
             best = _nearest(cand, scored)
-        founding = _founding(cand, groups)
+        founding = _founding(cand, groups, refused=bool(groups) and not scored)
         if best is not None and (best[0] > 0 or not founding):
             _add(best[1], cand, founding)
         elif founding:
