@@ -370,3 +370,9 @@ def test_the_killing_of_another_named_person_is_another_event() -> None:
         "the murder of Mayor Ana Madeup."
     )
     assert [[t.name for t in e.targets] for e in x.events] == [["Ana Madeup"]]
+
+
+def test_titles_joined_by_and_name_one_victim() -> None:
+    # synthetic sentence
+    x = _x("GUNMEN IN MOSUL MURDERED SENATOR AND PRESIDENTIAL HOPEFUL ANA MADEUP ON MONDAY.")
+    assert _killed(x) == [(1, 1)]

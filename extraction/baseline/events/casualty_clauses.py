@@ -35,7 +35,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from extraction.baseline.events.casualties import Figure
-from extraction.baseline.text.lexicon import casualties_data, dates_data, phrase_regex
+from extraction.baseline.text.lexicon import (
+    casualties_data,
+    dates_data,
+    phrase_regex,
+    victims_data,
+)
 from extraction.baseline.text.numbers import (
     Quantity,
     alternation,
@@ -201,11 +206,19 @@ def named_victims(names: str) -> Quantity:
     """How many people a phrase without a number names: one per conjunct, at least two for a
     plural noun ("the village priests").
 
+    A conjunct of titles only is one person with the next ("Senator and presidential hopeful
+    Luis Paz").
+
     >>> [(q.best, q.qualifier.value) for q in map(named_victims, ["Ana Ruiz and Luis Paz",
-    ...  "the village priests", "the mayor"])]
-    [(2, 'exact'), (2, 'at_least'), (1, 'exact')]
+    ...  "the village priests", "the mayor", "Senator and presidential hopeful Luis Paz"])]
+    [(2, 'exact'), (2, 'at_least'), (1, 'exact'), (1, 'exact')]
     """
-    parts = re.split(r"\s+and\s+", names, flags=re.IGNORECASE)
+    titles = frozenset(victims_data().titles)
+    parts = [
+        part
+        for part in re.split(r"\s+and\s+", names, flags=re.IGNORECASE)
+        if _plural(part) or not set(part.lower().split()) <= titles
+    ] or [names]
     n = sum(2 if _plural(part) else 1 for part in parts)
     if any(_plural(part) for part in parts):
         return Quantity(n, Qualifier.AT_LEAST, n, n, None, False)
