@@ -376,3 +376,13 @@ def test_titles_joined_by_and_name_one_victim() -> None:
     # synthetic sentence
     x = _x("GUNMEN IN MOSUL MURDERED SENATOR AND PRESIDENTIAL HOPEFUL ANA MADEUP ON MONDAY.")
     assert _killed(x) == [(1, 1)]
+
+
+def test_an_age_after_a_name_is_no_count_and_a_day_before_bodies_is_none() -> None:
+    # synthetic sentences
+    x = _x("GUNMEN ATTACKED A CAR IN MOSUL. ANA MADEUP, 45, A FORMER MAYOR, WAS MURDERED.")
+    assert (45, 45) not in _killed(x)
+    assert (1, 1) in _killed(x)
+    x = _x("GUNMEN ATTACKED A VILLAGE NEAR MOSUL. ON 23 SEPTEMBER\n28 BODIES WERE FOUND THERE.")
+    assert (28, 28) in _killed(x)
+    assert (23, 23) not in _killed(x)

@@ -33,6 +33,9 @@ from extraction.baseline.text.numbers import (
 from extraction.baseline.text.prefilter import Guarded, guarded
 from schemas.vocab import CasualtyGroup, CasualtyKind, Qualifier
 
+_AGE = re.compile(r"[^\W\d][\w’'.-]*,\s*$")
+"""A name and a comma right before a number: the number is an age."""
+
 
 @dataclass(frozen=True, slots=True)
 class Figure:
@@ -223,6 +226,8 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> list[F
                 b = p["between"].fullmatch(window, qm.end())
                 if b is None or _negated().search(window[max(0, qm.start() - 12) : qm.start()]):
                     continue
+                if _AGE.search(window, 0, qm.start()) and window.startswith(",", qm.end()):
+                    continue  # "Ana Ruiz, 45, a former mayor, was murdered": an age
                 q = parse_quantity(qm.group("hedge"), qm.group("num"))
                 if q.article and not b.group("noun"):
                     continue

@@ -341,6 +341,20 @@ def _sum(a: Quantity, b: Quantity) -> Quantity | None:
     return Quantity(n, Qualifier.AT_LEAST, n, n, None, False)
 
 
+def _bodies(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The "bodies" shape's matches whose number is no day ("on 23 September 28 bodies": 28)."""
+    guarded_rx = _patterns()["bodies"]
+    if not guarded_rx.possible(text, start, end):
+        return
+    rx, pos = guarded_rx.rx, start
+    while (m := rx.search(text, pos, end)) is not None:
+        if _month_after(text, m.end("num")):
+            pos = m.end("num")
+            continue
+        yield m
+        pos = m.end()
+
+
 def _distant(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """The "distant" shape's matches with a number, not "a"/"an": after "an attack in which two
     members ... were killed" is passed over, "two members ... were killed" is still read."""
@@ -415,7 +429,7 @@ def find_clause_casualties(
             continue
         out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
         used.append(m.span())
-    for m in p["bodies"].finditer(text, start, end):
+    for m in _bodies(text, start, end):
         q = parse_quantity(m.group("hedge"), m.group("num"))
         if not q.article and (q.best is not None or q.low is not None) and free(*m.span()):
             out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
