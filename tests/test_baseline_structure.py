@@ -386,3 +386,14 @@ def test_an_age_after_a_name_is_no_count_and_a_day_before_bodies_is_none() -> No
     x = _x("GUNMEN ATTACKED A VILLAGE NEAR MOSUL. ON 23 SEPTEMBER\n28 BODIES WERE FOUND THERE.")
     assert (28, 28) in _killed(x)
     assert (23, 23) not in _killed(x)
+
+
+def test_a_time_is_no_count_and_two_titled_victims_count_two() -> None:
+    # synthetic sentences
+    x = _x("A BOMB EXPLODED IN MOSUL. AT 1210 GMT, FOUR PEDESTRIANS WERE KILLED BY THE BLAST.")
+    assert (4, 4) in _killed(x)
+    assert (1210, 1210) not in _killed(x)
+    x = _x(
+        "GUNMEN ATTACKED A CAR IN MOSUL. POLICE SAID THE MAGISTRATE AND THE COLONEL HAD BEEN MURDERED."
+    )
+    assert (2, 2) in _killed(x)

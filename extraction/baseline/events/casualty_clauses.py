@@ -213,7 +213,9 @@ def named_victims(names: str) -> Quantity:
     ...  "the village priests", "the mayor", "Senator and presidential hopeful Luis Paz"])]
     [(2, 'exact'), (2, 'at_least'), (1, 'exact'), (1, 'exact')]
     """
-    titles = frozenset(victims_data().titles)
+    titles = frozenset(victims_data().titles) - frozenset(
+        casualties_data().clause_words.determiners
+    )
     parts = [
         part
         for part in re.split(r"\s+and\s+", names, flags=re.IGNORECASE)
@@ -356,14 +358,15 @@ def _bodies(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
 
 
 def _distant(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """The "distant" shape's matches with a number, not "a"/"an": after "an attack in which two
-    members ... were killed" is passed over, "two members ... were killed" is still read."""
+    """The "distant" shape's matches with a number, not "a"/"an", and no other number before the
+    verb: after "an attack in which two members ... were killed" or "at 1210 GMT, four
+    pedestrians were killed" is passed over, "two members ..." ("four pedestrians ...") is read."""
     guarded_rx = _patterns()["distant"]
     if not guarded_rx.possible(text, start, end):
         return
     rx, pos = guarded_rx.rx, start
     while (m := rx.search(text, pos, end)) is not None:
-        if parse_quantity(m.group("hedge"), m.group("num")).article:
+        if parse_quantity(m.group("hedge"), m.group("num")).article or _counts_in(m.group("gap")):
             pos = m.end("num")
             continue
         yield m
