@@ -394,6 +394,7 @@ def test_a_time_is_no_count_and_two_titled_victims_count_two() -> None:
     assert (4, 4) in _killed(x)
     assert (1210, 1210) not in _killed(x)
     x = _x(
-        "GUNMEN ATTACKED A CAR IN MOSUL. POLICE SAID THE MAGISTRATE AND THE COLONEL HAD BEEN MURDERED."
+        "GUNMEN ATTACKED A CAR IN MOSUL. POLICE SAID THE MAGISTRATE AND THE COLONEL HAD BEEN "
+        "MURDERED."
     )
     assert (2, 2) in _killed(x)
