@@ -398,3 +398,14 @@ def test_a_time_is_no_count_and_two_titled_victims_count_two() -> None:
         "MURDERED."
     )
     assert (2, 2) in _killed(x)
+
+
+def test_a_dated_or_placed_killing_without_an_attack_word_is_an_event() -> None:
+    # synthetic sentences
+    head = "SYNTHVILLE, 5 SEP 89 -- [TEXT] "
+    x = _x(head + "A GROUP OF UNIDENTIFIED INDIVIDUALS TODAY KILLED ANA MADEUP, A TEACHER.")
+    assert _killed(x) == [(1, 1)]
+    x = _x(head + "TWO BODIES WITH BULLET WOUNDS WERE FOUND ON 8 NOVEMBER IN MOSUL.")
+    assert _killed(x) == [(2, 2)]
+    x = _x(head + "THE MINISTER SAID THAT OVER 7,000 PEOPLE HAVE DIED IN THE CONFLICT.")
+    assert x.events == []

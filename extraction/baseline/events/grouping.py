@@ -5,7 +5,9 @@ compatible group: a date, a place, a perpetrator or a protest/strike type that d
 them apart, and so do the dead of a person whom none of the group's clauses name as killed; the
 same date, place, perpetrator and nearness bring them together. A definite mention ("the
 attack") never starts an event of its own once one exists, unless no group takes it and it counts
-its own dead ("the assassination of X"); a weak clause goes to the nearest group.
+its own dead ("the assassination of X"); a weak clause goes to the nearest group, and starts an
+event of its own only for a deadly protest or for dead counted with a date or a place ("two
+bodies were found on 8 November in X").
 
 >>> from extraction.baseline.text.dates import find_dates
 >>> [a, b, c] = find_dates("on Sept. 24 ... in late September ... on Sept. 26")
@@ -238,8 +240,11 @@ def _founding(cand: Candidate, groups: list[Group], refused: bool) -> bool:
         reacted = cand.reaction and not (cand.figures and not groups)
         own_dead = refused and _killed(cand)
         return not reacted and cand.specific and (not cand.definite or not groups or own_dead)
-    return (cand.protest and bool(cand.figures or cand.deadly) and cand.specific) or (
-        cand.protest and cand.deadly and cand.date is not None
+    dated_dead = _killed(cand) and (cand.date is not None or bool(cand.places))
+    return (
+        (cand.protest and bool(cand.figures or cand.deadly) and cand.specific)
+        or (cand.protest and cand.deadly and cand.date is not None)
+        or (dated_dead and not cand.reaction)
     )
 
 
