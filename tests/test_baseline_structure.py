@@ -409,3 +409,24 @@ def test_a_dated_or_placed_killing_without_an_attack_word_is_an_event() -> None:
     assert _killed(x) == [(2, 2)]
     x = _x(head + "THE MINISTER SAID THAT OVER 7,000 PEOPLE HAVE DIED IN THE CONFLICT.")
     assert x.events == []
+
+
+def test_dates_in_capitals_are_read_and_keep_two_killings_apart() -> None:
+    # synthetic sentences (wire copy in capitals; _x gives a publication date in January 2024)
+    from extraction.baseline.text.dates import find_dates
+
+    found = [
+        (d.kind, d.month, d.day, d.weekday)
+        for d in find_dates(
+            "ON 16 NOVEMBER GUNMEN STRUCK; LAST FRIDAY THEY MAY HAVE FLED; IN MARCH."
+        )
+    ]
+    assert found == [("day", 11, 16, None), ("weekday", None, None, 4)]
+    x = _x(
+        "SYNTHVILLE, 20 NOV 89 -- [TEXT] GUNMEN KILLED SIX INVENTED CLERICS ON 16 NOVEMBER IN "
+        "MOSUL. ON 19 NOVEMBER, GUNMEN KILLED TWO INVENTED JUDGES IN MOSUL."
+    )
+    assert sorted(e.date.value.isoformat() for e in x.events if e.date and e.date.value) == [
+        "2023-11-16",
+        "2023-11-19",
+    ]

@@ -49,11 +49,17 @@ class DateMention:
 
 
 def _month_alternation(full_only: bool = False) -> str:
+    """Month names as written ("November", "Nov.") and in capitals ("NOVEMBER", as wire copy
+    writes them); alone (``full_only``), "MAY" and "MARCH" in capitals are verbs, not months."""
     names = [m for m in dates_data().months if not full_only or len(m) > 3 or m == "May"]
+    capitals = [m.upper() for m in names if not (full_only and m in _VERB_MONTHS)]
     out = []
-    for m in sorted(names, key=len, reverse=True):
-        out.append(m if len(m) > 4 or m == "May" else rf"{m}\.?")
+    for m in sorted(names + capitals, key=lambda m: (-len(m), m)):
+        out.append(m if len(m) > 4 or m.lower() == "may" else rf"{m}\.?")
     return "|".join(out)
+
+
+_VERB_MONTHS = frozenset({"May", "March"})
 
 
 @cache
@@ -61,7 +67,7 @@ def _regexes() -> list[tuple[str, Guarded]]:
     d = dates_data()
     months = _month_alternation()
     full = _month_alternation(full_only=True)
-    weekdays = "|".join(d.weekdays)
+    weekdays = "|".join([*d.weekdays, *(w.upper() for w in d.weekdays)])
     parts = "|".join(d.day_parts)
     on = r"(?:(?i:on)\s+)?"
     rules = [
@@ -126,6 +132,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
     found: list[DateMention] = []
     d = dates_data()
     months = {k.lower(): v for k, v in d.months.items()}
+    weekdays = {k.lower(): v for k, v in d.weekdays.items()}
     for kind, rx in _regexes():
         for m in rx.finditer(text, start, end):
             g = m.groupdict()
@@ -136,7 +143,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
                     m.end(),
                     m.group(),
                     kind,
-                    weekday=d.weekdays.get(g["wd"]) if g.get("wd") else None,
+                    weekday=weekdays.get(g["wd"].lower()) if g.get("wd") else None,
                     month=mon,
                     day=int(g["day"]) if g.get("day") else None,
                     year=int(g["year"]) if g.get("year") else None,
