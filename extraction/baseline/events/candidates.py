@@ -16,6 +16,7 @@ word is a *weak* candidate: grouping decides whether it joins an attack or found
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from extraction.baseline.events.casualties import find_casualties
 from extraction.baseline.events.casualty_clauses import find_clause_casualties
@@ -27,6 +28,7 @@ from extraction.baseline.events.event_cues import (
     threat_split,
 )
 from extraction.baseline.events.sites import FigureRef, Site, split_sites
+from extraction.baseline.events.victims import named_victims
 from extraction.baseline.events.weapons import WeaponMention, find_weapons
 from extraction.baseline.mentions.actors import RoleActor, assign_roles
 from extraction.baseline.mentions.locations import PlaceRef, locative_places
@@ -85,6 +87,14 @@ class Candidate:
     @property
     def definite(self) -> bool:
         return bool(self.triggers) and all(t.definite for t in self.triggers)
+
+    @cached_property
+    def victims(self) -> frozenset[str]:
+        """The last words of the persons the clause names as killed or attacked ("the murder
+        of X")."""
+        s = self.sentence
+        spans = named_victims(s.plain, self.start - s.start, self.end - s.start)
+        return frozenset(s.plain[a:b].split()[-1].lower() for a, b in spans)
 
     @property
     def specific(self) -> bool:

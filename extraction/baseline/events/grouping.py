@@ -27,7 +27,6 @@ from extraction.baseline.events.sites import (
     absorb_containers,
     site_compatible,
 )
-from extraction.baseline.events.victims import named_victims
 from extraction.baseline.events.weapons import WeaponMention
 from extraction.baseline.mentions.actors import RoleActor, related
 from extraction.baseline.mentions.locations import PlaceRef, compatible
@@ -146,19 +145,12 @@ def _killed(c: Candidate) -> bool:
     return any(f.figure.kind is CasualtyKind.KILLED for f in c.figures)
 
 
-def _victims(c: Candidate) -> frozenset[str]:
-    """The last words of the persons ``c`` names as killed or attacked ("the murder of X")."""
-    s = c.sentence
-    spans = named_victims(s.plain, c.start - s.start, c.end - s.start)
-    return frozenset(s.plain[a:b].split()[-1].lower() for a, b in spans)
-
-
 def _other_victim(group: Group, cand: Candidate) -> bool:
     """A clause that counts the dead of a person it names, none of those the group's clauses
     name as killed, tells of another killing."""
-    if not cand.strong or not _killed(cand) or not (mine := _victims(cand)):
+    if not cand.strong or not _killed(cand) or not (mine := cand.victims):
         return False
-    theirs = frozenset().union(*(_victims(c) for c in group.cands if _killed(c)))
+    theirs = frozenset().union(*(c.victims for c in group.cands if _killed(c)))
     return bool(theirs) and not (mine & theirs)
 
 
