@@ -430,3 +430,13 @@ def test_dates_in_capitals_are_read_and_keep_two_killings_apart() -> None:
         "2023-11-16",
         "2023-11-19",
     ]
+
+
+def test_a_named_victim_who_died_after_an_apposition() -> None:
+    # synthetic sentences
+    x = _x("Ana Madeup, a former invented mayor, died in hospital after gunmen attacked her car.")
+    assert _killed(x) == [(1, 1)]
+    x = _x("Gunmen attacked the car of Ana Madeup. She died of gunshot wounds on Monday.")
+    assert (1, 1) in _killed(x)
+    x = _x("Gunmen attacked the car of Ana Madeup, a former mayor, who survived.")
+    assert _killed(x) == []

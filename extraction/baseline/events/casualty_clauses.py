@@ -169,6 +169,11 @@ def _patterns() -> dict[str, Guarded]:
         "singular": re.compile(
             rf"\bwas(?:\s+(?:\w+ly|also))?\s+(?P<verb>{verbs}|found\s+dead)", flags
         ),
+        "died_named": re.compile(  # "Ana Ruiz, a former mayor, died"; "he died"
+            rf"(?:(?P<name>{_NAME})\s*,[^;.:]{{3,100}}?,|(?<![\w’'-])(?:he|she))"
+            rf"\s+(?:(?:has|had)\s+)?died(?![\w’'-])",
+            flags,
+        ),
     }
     return {name: guarded(rx) for name, rx in patterns.items()}
 
@@ -450,6 +455,12 @@ def find_clause_casualties(
             q = named_victims(m.group("names"))
             out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
             used.append(m.span())
+    for m in p["died_named"].finditer(text, start, end) if attack else ():
+        if not free(*m.span()) or words.negated.search(text, max(start, m.start() - 60), m.start()):
+            continue
+        q = _AT_LEAST_TWO if m.group("name") and _plural(m.group("name")) else _ONE
+        out.append(Figure(CasualtyKind.KILLED, CasualtyGroup.ALL, q, m.start(), m.end()))
+        used.append(m.span())
     for m in p["singular"].finditer(text, start, end) if attack else ():
         before = text[max(start, m.start() - 60) : m.start()]
         timed = words.subordinate.search(before[-30:])
