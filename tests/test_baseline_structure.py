@@ -440,3 +440,13 @@ def test_a_named_victim_who_died_after_an_apposition() -> None:
     assert (1, 1) in _killed(x)
     x = _x("Gunmen attacked the car of Ana Madeup, a former mayor, who survived.")
     assert _killed(x) == []
+
+
+def test_plural_victims_who_were_killed_count_at_least_two() -> None:
+    # synthetic sentence
+    x = _x(
+        "Gunmen attacked a church in Mosul on Monday. Mourners buried the priests who were "
+        "killed in the attack."
+    )
+    assert _killed(x) == [(2, 2)]
+    assert x.events[0].casualties[0].high is None

@@ -488,6 +488,12 @@ def find_clause_casualties(
             )
             used.append((pair.start("a"), m.end()))
             continue
+        at = m.start()
+        if subject in words.relative:  # "the Jesuit priests who were killed": the noun before
+            window = max(start, m.start() - 40)
+            noun = re.search(r"([\w’'-]+)\s*$", text[window : m.start()])
+            if noun is not None:
+                subject, at = noun.group(1).lower(), window + noun.start(1)
         if subject in _victim_nouns()[1]:
             q = Quantity(2, Qualifier.AT_LEAST, 2, 2, None, False)
         elif (
@@ -499,8 +505,8 @@ def find_clause_casualties(
         else:
             continue
         kind = CasualtyKind.KILLED if m.group("died") else _kind(m.group("verb"))
-        out.append(Figure(kind, CasualtyGroup.ALL, q, m.start(), m.end()))
-        used.append(m.span())
+        out.append(Figure(kind, CasualtyGroup.ALL, q, at, m.end()))
+        used.append((at, m.end()))
     for m in _distant(text, start, end) if attack else ():
         q = parse_quantity(m.group("hedge"), m.group("num"))
         if q.best is None and q.low is None:
