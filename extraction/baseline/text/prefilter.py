@@ -6,6 +6,8 @@ baseline's time went into finding that out. :func:`guarded` wraps a compiled pat
 literal strings one of which every match must contain (:func:`required_literals`, read off the
 parsed pattern); a stretch whose lower-cased text holds none of them is not searched at all. The
 answers are those of the pattern itself: only the work of a search that cannot succeed is saved.
+The literals of all guarded patterns are looked for at once, in one pass of an Aho-Corasick
+automaton over each stretch (``pyahocorasick``), so each pattern's check is one set lookup.
 
 >>> sorted(required_literals(re.compile(r"(?<!\\w)(?:drones?|missiles?)\\s+hit", re.I)))
 ['drone', 'missile']
@@ -26,6 +28,8 @@ from functools import wraps
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
+
+import ahocorasick
 
 _UNSAFE = re.compile("[\u0130\u0131\u017f]")
 """Characters that a case-insensitive pattern matches to an ASCII letter but that lower-case to
@@ -96,7 +100,7 @@ class Guarded:
     """A compiled pattern whose ``search`` and ``finditer`` first check the stretch of text for
     the pattern's required literals; everything else is the pattern's own."""
 
-    __slots__ = ("hints", "pattern", "rx")
+    __slots__ = ("hints", "ids", "pattern", "rx")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
@@ -104,25 +108,26 @@ class Guarded:
         hints = required_literals(rx)
         # a hint that holds another is in a text only when the other is: the shorter suffices
         self.hints = None if hints is None else tuple(sorted(_shortest(hints)))
+        self.ids = None if self.hints is None else _INDEX.register(self.hints)
 
     def possible(self, text: str, start: int, end: int) -> bool:
         """False only when no match can lie in ``text[start:end]``."""
-        if self.hints is None:
+        if self.ids is None:
             return True
         last = _last[0]
         if last[0] is not text or last[1] != start or last[2] != end:
             last = _lowered(text, start, end)
-        return last[3] is None or any(map(last[3].__contains__, self.hints))
+        return last[3] is None or not last[3].isdisjoint(self.ids)
 
     # ``search`` and ``finditer`` repeat ``possible`` inline: they run a thousand times an article
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         end = len(text) if endpos is None else endpos
-        if self.hints is not None:
+        if self.ids is not None:
             last = _last[0]
             if last[0] is not text or last[1] != pos or last[2] != end:
                 last = _lowered(text, pos, end)
-            if last[3] is not None and not any(map(last[3].__contains__, self.hints)):
+            if last[3] is not None and last[3].isdisjoint(self.ids):
                 return None
         return self.rx.search(text, pos, end)
 
@@ -130,11 +135,11 @@ class Guarded:
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else endpos
-        if self.hints is not None:
+        if self.ids is not None:
             last = _last[0]
             if last[0] is not text or last[1] != pos or last[2] != end:
                 last = _lowered(text, pos, end)
-            if last[3] is not None and not any(map(last[3].__contains__, self.hints)):
+            if last[3] is not None and last[3].isdisjoint(self.ids):
                 return iter(())
         return self.rx.finditer(text, pos, end)
 
@@ -149,17 +154,48 @@ def _shortest(hints: frozenset[str]) -> frozenset[str]:
     return frozenset(h for h in hints if not any(o != h and o in h for o in hints))
 
 
-_Lowered = tuple[str, int, int, str | None]
-_last: list[_Lowered] = [("", -1, -1, None)]
-"""The text, start, end and lowered piece of the last stretch checked (the baseline asks about
-one clause many times in a row)."""
+class _HintIndex:
+    """The hints of every guarded pattern, numbered, and one automaton that finds them all."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.automaton: Any = None  # built on the first check after a new hint
+
+    def register(self, hints: tuple[str, ...]) -> frozenset[int]:
+        """The numbers of ``hints``, numbering the new ones."""
+        for h in hints:
+            if h not in self.numbers:
+                self.numbers[h] = len(self.numbers)
+                self.automaton = None
+                _last[0] = _NOTHING  # a stretch checked before holds no answer for a new hint
+        return frozenset(self.numbers[h] for h in hints)
+
+    def found(self, lowered: str) -> set[int]:
+        """The numbers of the hints that occur in ``lowered``."""
+        automaton = self.automaton
+        if automaton is None:
+            automaton = ahocorasick.Automaton()
+            for h, n in self.numbers.items():
+                automaton.add_word(h, n)
+            automaton.make_automaton()
+            self.automaton = automaton
+        return {n for _, n in automaton.iter(lowered)}
+
+
+_INDEX = _HintIndex()
+
+_Lowered = tuple[str, int, int, set[int] | None]
+_NOTHING: _Lowered = ("", -1, -1, None)
+_last: list[_Lowered] = [_NOTHING]
+"""The text, start, end and found hints of the last stretch checked (the baseline asks about one
+clause many times in a row)."""
 
 
 def _lowered(text: str, start: int, end: int) -> _Lowered:
-    """``text[start:end]`` lower-cased (None when it holds an unsafe character), kept as the
-    last stretch checked."""
+    """The hints found in ``text[start:end]`` lower-cased (None when it holds an unsafe
+    character), kept as the last stretch checked."""
     piece = text[max(0, start) : end]
-    last = (text, start, end, None if _UNSAFE.search(piece) else piece.lower())
+    last = (text, start, end, None if _UNSAFE.search(piece) else _INDEX.found(piece.lower()))
     _last[0] = last
     return last
 
