@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import wraps
+from operator import itemgetter
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -167,7 +168,7 @@ class _HintIndex:
             if h not in self.numbers:
                 self.numbers[h] = len(self.numbers)
                 self.automaton = None
-                _last[0] = _NOTHING  # a stretch checked before holds no answer for a new hint
+                forget_stretches()  # a stretch checked before holds no answer for a new hint
         return frozenset(self.numbers[h] for h in hints)
 
     def found(self, lowered: str) -> set[int]:
@@ -179,7 +180,10 @@ class _HintIndex:
                 automaton.add_word(h, n)
             automaton.make_automaton()
             self.automaton = automaton
-        return {n for _, n in automaton.iter(lowered)}
+        return set(map(_SECOND, automaton.iter(lowered)))
+
+
+_SECOND = itemgetter(1)
 
 
 _INDEX = _HintIndex()
@@ -190,14 +194,34 @@ _last: list[_Lowered] = [_NOTHING]
 """The text, start, end and found hints of the last stretch checked (the baseline asks about one
 clause many times in a row)."""
 
+_MAX_SEEN = 4096
+_seen: dict[tuple[str, int, int], set[int] | None] = {}
+"""The found hints of every stretch checked since :func:`forget_stretches` (a clause is asked
+about again after its sentence, and a sentence after its clauses)."""
+
 
 def _lowered(text: str, start: int, end: int) -> _Lowered:
     """The hints found in ``text[start:end]`` lower-cased (None when it holds an unsafe
     character), kept as the last stretch checked."""
-    piece = text[max(0, start) : end]
-    last = (text, start, end, None if _UNSAFE.search(piece) else _INDEX.found(piece.lower()))
+    key = (text, start, end)
+    if key in _seen:
+        found = _seen[key]
+    else:
+        piece = text[max(0, start) : end]
+        found = None if _UNSAFE.search(piece) else _INDEX.found(piece.lower())
+        if len(_seen) >= _MAX_SEEN:
+            _seen.clear()  # a caller that reads no documents (a long run of searches) is bounded
+        _seen[key] = found
+    last = (text, start, end, found)
     _last[0] = last
     return last
+
+
+def forget_stretches() -> None:
+    """Drop the stretches checked so far (the baseline does at each new document: a text's
+    stretches are asked about while it is read, and no longer)."""
+    _seen.clear()
+    _last[0] = _NOTHING
 
 
 def guarded(rx: re.Pattern[str]) -> Guarded:
