@@ -158,7 +158,7 @@ class _Matcher(Generic[T]):
         pick: Callable[[list[T]], T | None],
         words: _Words | None = None,
     ) -> list[tuple[int, int, T]]:
-        tokens, possessive, apostrophe, lower_heads = words or _words(text, start, end)
+        tokens, possessive, apostrophe, lower_heads, prefixes = words or _words(text, start, end)
         out: list[tuple[int, int, T]] = []
         lower_ok = self._lower_ok
         max_by_prefix = self._max_by_prefix
@@ -166,15 +166,14 @@ class _Matcher(Generic[T]):
         # word whose first letters start no form at all
         starts = [
             i
-            for i, (ts, te) in enumerate(tokens)
-            if ((head := lower_heads[i]) is None or head in lower_ok)
-            and normalise_name(text[ts:te])[:_PREFIX] in max_by_prefix
+            for i, head in enumerate(lower_heads)
+            if (head is None or head in lower_ok) and prefixes[i] in max_by_prefix
         ]
         after = 0  # the first token not inside a name found
         for i in starts:
             if i < after:
                 continue
-            found = self._longest_at(text, tokens, i, pick, possessive, apostrophe)
+            found = self._longest_at(text, tokens, i, pick, possessive, apostrophe, prefixes[i])
             if found is None:
                 continue
             n, s, e, entry = found
@@ -190,12 +189,12 @@ class _Matcher(Generic[T]):
         pick: Callable[[list[T]], T | None],
         possessive: set[int],
         apostrophe: list[bool],
+        prefix: str,
     ) -> tuple[int, int, int, T] | None:
         s = tokens[i][0]
-        if text[s : tokens[i][1]].lower() == "the" or i in possessive:
-            return None
         first = text[s : tokens[i][1]]
-        prefix = normalise_name(first)[:_PREFIX]
+        if first.lower() == "the" or i in possessive:
+            return None
         if not first[0].isupper() and prefix not in self._lower_ok:
             return None
         most = self._max_by_prefix.get(prefix, 0)
@@ -233,19 +232,30 @@ class _Matcher(Generic[T]):
         return None
 
 
-_Words = tuple[list[tuple[int, int]], set[int], list[bool], list[str | None]]
+_Words = tuple[list[tuple[int, int]], set[int], list[bool], list[str | None], list[str]]
 
 
 def _words(text: str, start: int, end: int) -> _Words:
     """The word spans of ``text[start:end]``, which of them are a possessive "s", which come
-    right after an apostrophe, and the first letters of each word written in lower-case ASCII
-    (None for the others); the same for both matchers: found once a sentence."""
+    right after an apostrophe, the first letters of each word written in lower-case ASCII (None
+    for the others), and the first letters of each word's key; the same for both matchers:
+    found once a sentence."""
     tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
     possessive = {j for j, t in enumerate(tokens) if t[1] - t[0] == 1 and _possessive_s(text, t)}
     apostrophe = [text[a - 1] in _APOSTROPHE for a, _ in tokens]
     heads = [text[ts : min(te, ts + _PREFIX)] for ts, te in tokens]
     lower_heads = [h if h.islower() and h.isascii() else None for h in heads]
-    return tokens, possessive, apostrophe, lower_heads
+    prefixes = [_key_prefix(text[ts:te]) for ts, te in tokens]
+    return tokens, possessive, apostrophe, lower_heads, prefixes
+
+
+def _key_prefix(word: str) -> str:
+    """The first letters of a word's key: an ASCII word's key is the word in lower case.
+
+    >>> _key_prefix("Kurdistan"), _key_prefix("Ḥezbollah")
+    ('kur', 'hez')
+    """
+    return word[:_PREFIX].lower() if word.isascii() else normalise_name(word)[:_PREFIX]
 
 
 def _possessive_s(text: str, token: tuple[int, int]) -> bool:
