@@ -86,22 +86,74 @@ def _required(items: Any) -> frozenset[str] | None:
     return max(hints, key=lambda h: (min(map(len, h)), -len(h)), default=None)
 
 
+_ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
+
+
+def _leading(items: Any) -> frozenset[str] | None:
+    """Strings one of which every match of the parsed sequence ``items`` starts with, or None."""
+    run = ""
+    for op, av in items:
+        ch = _literal(av) if op is sre.LITERAL else None
+        if ch is not None:
+            run += ch
+            continue
+        if run:
+            break
+        if op in _ZERO_WIDTH:
+            continue  # reads no character of the match: the next item starts it
+        if op is sre.SUBPATTERN:
+            return _leading(av[-1])
+        if op is sre.ATOMIC_GROUP:
+            return _leading(av)
+        if op is sre.BRANCH:
+            alternatives = [_leading(a) for a in av[1]]
+            if all(a is not None for a in alternatives):
+                return frozenset().union(*(a for a in alternatives if a is not None))
+            return None
+        if op in _REPEATS and av[0] >= 1:
+            return _leading(av[2])
+        if op is sre.IN:
+            chars = [_literal(v) if o is sre.LITERAL else None for o, v in av]
+            if chars and all(c is not None for c in chars):
+                return frozenset(c for c in chars if c is not None)
+        return None
+    return frozenset({run}) if run else None
+
+
+def _parsed(rx: re.Pattern[str]) -> Any:
+    try:
+        return _parser.parse(rx.pattern, rx.flags)
+    except Exception:  # the standard library's private parser may change: then no prefilter
+        return None
+
+
+def leading_literals(rx: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of ``rx`` starts with (None: none known),
+    so that a match can only start where one of them is found.
+
+    >>> sorted(leading_literals(re.compile(r"(?<![\\w])(?:air|drone)[- ]?strikes?", re.I)))
+    ['air', 'drone']
+    >>> leading_literals(re.compile(r"(?:x)?strike")) is None  # an optional start
+    True
+    """
+    parsed = _parsed(rx)
+    return None if parsed is None else _leading(parsed)
+
+
 def required_literals(rx: re.Pattern[str]) -> frozenset[str] | None:
     """Lower-case strings one of which every match of ``rx`` contains (None: none known), or
     that a lookahead of the match reads. Lookbehinds and negative lookaheads are skipped (a
     lookbehind may read before the stretch searched)."""
-    try:
-        parsed = _parser.parse(rx.pattern, rx.flags)
-    except Exception:  # the standard library's private parser may change: then no prefilter
-        return None
-    return _required(parsed)
+    parsed = _parsed(rx)
+    return None if parsed is None else _required(parsed)
 
 
 class Guarded:
     """A compiled pattern whose ``search`` and ``finditer`` first check the stretch of text for
-    the pattern's required literals; everything else is the pattern's own."""
+    the pattern's required literals, and try the pattern only where one of its leading literals
+    is found (when every match starts with one); everything else is the pattern's own."""
 
-    __slots__ = ("hints", "ids", "pattern", "rx")
+    __slots__ = ("hints", "ids", "lead", "pattern", "rx")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
@@ -110,6 +162,9 @@ class Guarded:
         # a hint that holds another is in a text only when the other is: the shorter suffices
         self.hints = None if hints is None else tuple(sorted(_shortest(hints)))
         self.ids = None if self.hints is None else _INDEX.register(self.hints)
+        lead = None if hints is None else leading_literals(rx)
+        # a match starting with a leading literal starts with any prefix of it that is another
+        self.lead = None if lead is None else _INDEX.register(tuple(sorted(_unprefixed(lead))))
 
     def possible(self, text: str, start: int, end: int) -> bool:
         """False only when no match can lie in ``text[start:end]``."""
@@ -128,8 +183,16 @@ class Guarded:
             last = _last[0]
             if last[0] is not text or last[1] != pos or last[2] != end:
                 last = _lowered(text, pos, end)
-            if last[3] is not None and last[3].isdisjoint(self.ids):
-                return None
+            if last[3] is not None:
+                if last[3].isdisjoint(self.ids):
+                    return None
+                if self.lead is not None:
+                    match = self.rx.match
+                    for at in self._starts(last):
+                        m = match(text, at, end)
+                        if m is not None:
+                            return m  # the leftmost: no match starts anywhere before
+                    return None
         return self.rx.search(text, pos, end)
 
     def finditer(
@@ -140,9 +203,39 @@ class Guarded:
             last = _last[0]
             if last[0] is not text or last[1] != pos or last[2] != end:
                 last = _lowered(text, pos, end)
-            if last[3] is not None and last[3].isdisjoint(self.ids):
-                return iter(())
+            if last[3] is not None:
+                if last[3].isdisjoint(self.ids):
+                    return iter(())
+                if self.lead is not None:
+                    return self._matches_at(text, self._starts(last), end)
         return self.rx.finditer(text, pos, end)
+
+    def _starts(self, last: _Lowered) -> list[int]:
+        """Where in the stretch a leading literal is found, in text order."""
+        lead, lengths, base = self.lead, _INDEX.lengths, last[5]
+        return sorted({base + e + 1 - lengths[n] for e, n in last[4] if n in lead})  # type: ignore[operator]
+
+    def _matches_at(self, text: str, starts: list[int], end: int) -> Iterator[re.Match[str]]:
+        """The matches ``finditer`` finds, tried only at ``starts``: each match is non-empty,
+        and the next is looked for from its end."""
+        match = self.rx.match
+        after = 0
+        for at in starts:
+            if at >= after:
+                m = match(text, at, end)
+                if m is not None:
+                    after = m.end()
+                    yield m
+
+
+def _unprefixed(lead: frozenset[str]) -> frozenset[str]:
+    """The leading literals that start with no other one: a text starts with one of these
+    exactly where it starts with one of ``lead``.
+
+    >>> sorted(_unprefixed(frozenset({"drone", "drones", "rone", "dr"})))
+    ['dr', 'rone']
+    """
+    return frozenset(h for h in lead if not any(o != h and h.startswith(o) for o in lead))
 
 
 def _shortest(hints: frozenset[str]) -> frozenset[str]:
@@ -156,23 +249,25 @@ def _shortest(hints: frozenset[str]) -> frozenset[str]:
 
 
 class _HintIndex:
-    """The hints of every guarded pattern, numbered, and one automaton that finds them all."""
+    """The literals of every guarded pattern, numbered, and one automaton that finds them all."""
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
-        self.automaton: Any = None  # built on the first check after a new hint
+        self.lengths: list[int] = []
+        self.automaton: Any = None  # built on the first check after a new literal
 
-    def register(self, hints: tuple[str, ...]) -> frozenset[int]:
-        """The numbers of ``hints``, numbering the new ones."""
-        for h in hints:
+    def register(self, literals: tuple[str, ...]) -> frozenset[int]:
+        """The numbers of ``literals``, numbering the new ones."""
+        for h in literals:
             if h not in self.numbers:
                 self.numbers[h] = len(self.numbers)
+                self.lengths.append(len(h))
                 self.automaton = None
-                forget_stretches()  # a stretch checked before holds no answer for a new hint
-        return frozenset(self.numbers[h] for h in hints)
+                forget_stretches()  # a stretch checked before holds no answer for a new literal
+        return frozenset(self.numbers[h] for h in literals)
 
-    def found(self, lowered: str) -> set[int]:
-        """The numbers of the hints that occur in ``lowered``."""
+    def occurrences(self, lowered: str) -> list[tuple[int, int]]:
+        """``(index of the last character, number)`` of every literal found in ``lowered``."""
         automaton = self.automaton
         if automaton is None:
             automaton = ahocorasick.Automaton()
@@ -180,39 +275,41 @@ class _HintIndex:
                 automaton.add_word(h, n)
             automaton.make_automaton()
             self.automaton = automaton
-        return set(map(_SECOND, automaton.iter(lowered)))
+        return list(automaton.iter(lowered))
 
 
 _SECOND = itemgetter(1)
-
-
 _INDEX = _HintIndex()
 
-_Lowered = tuple[str, int, int, set[int] | None]
-_NOTHING: _Lowered = ("", -1, -1, None)
+_Lowered = tuple[str, int, int, set[int] | None, list[tuple[int, int]], int]
+_NOTHING: _Lowered = ("", -1, -1, None, [], 0)
 _last: list[_Lowered] = [_NOTHING]
-"""The text, start, end and found hints of the last stretch checked (the baseline asks about one
-clause many times in a row)."""
+"""The text, start and end of the last stretch checked, the numbers of the literals found in it
+(None: it holds an unsafe character, so no literal says anything), where they were found and
+where the stretch starts (the baseline asks about one clause many times in a row)."""
 
 _MAX_SEEN = 4096
-_seen: dict[tuple[str, int, int], set[int] | None] = {}
-"""The found hints of every stretch checked since :func:`forget_stretches` (a clause is asked
-about again after its sentence, and a sentence after its clauses)."""
+_seen: dict[tuple[str, int, int], _Lowered] = {}
+"""Every stretch checked since :func:`forget_stretches` (a clause is asked about again after
+its sentence, and a sentence after its clauses)."""
 
 
 def _lowered(text: str, start: int, end: int) -> _Lowered:
-    """The hints found in ``text[start:end]`` lower-cased (None when it holds an unsafe
-    character), kept as the last stretch checked."""
+    """The literals found in ``text[start:end]`` lower-cased, kept as the last stretch checked.
+    Lower-casing keeps every offset: the one character that it lengthens ("İ") is unsafe."""
     key = (text, start, end)
-    if key in _seen:
-        found = _seen[key]
-    else:
-        piece = text[max(0, start) : end]
-        found = None if _UNSAFE.search(piece) else _INDEX.found(piece.lower())
+    last = _seen.get(key)
+    if last is None:
+        base = max(0, start)
+        piece = text[base:end]
+        if _UNSAFE.search(piece):
+            last = (text, start, end, None, [], base)
+        else:
+            found = _INDEX.occurrences(piece.lower())
+            last = (text, start, end, set(map(_SECOND, found)), found, base)
         if len(_seen) >= _MAX_SEEN:
             _seen.clear()  # a caller that reads no documents (a long run of searches) is bounded
-        _seen[key] = found
-    last = (text, start, end, found)
+        _seen[key] = last
     _last[0] = last
     return last
 
