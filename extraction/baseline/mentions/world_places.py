@@ -20,6 +20,7 @@ from functools import cache
 
 from extraction.baseline.text.lexicon import events_data
 from extraction.baseline.text.numbers import alternation
+from extraction.baseline.text.prefilter import guarding
 from extraction.baseline.text.sentences import Document
 from gazetteer import PlaceEntry, PlaceKind
 from gazetteer.world import world_place
@@ -32,6 +33,7 @@ _BRACKETED = re.compile(r"\s*\(([A-Za-z .]+)\)")
 
 
 @cache
+@guarding
 def _locative_name() -> re.Pattern[str]:
     preps = alternation(events_data().locative_prepositions)
     kinds = r"(?:the\s+)?(?:city|town|village|municipality|department|province|district)\s+of\s+"

@@ -20,10 +20,11 @@ from functools import cache
 
 from extraction.baseline.mentions.mentions import Mentions
 from extraction.baseline.text.lexicon import statements_data
+from extraction.baseline.text.prefilter import guarded
 from extraction.baseline.text.sentences import Document
 
-_ACCORDING = re.compile(
-    r"\baccording\s+to\s+(?P<src>[^,.;“”\"]{2,120}?)(?=\s*[,.;]|\s*$)", re.IGNORECASE
+_ACCORDING = guarded(
+    re.compile(r"\baccording\s+to\s+(?P<src>[^,.;“”\"]{2,120}?)(?=\s*[,.;]|\s*$)", re.IGNORECASE)
 )
 _TRAILING = re.compile(
     r",\s*(?P<src>[^,;“”\"]{2,90}?)\s+(?:has\s+|have\s+)?(?:said|says|reported|reports|told|added|claimed)"

@@ -23,7 +23,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from operator import itemgetter
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -92,7 +92,7 @@ _ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
 def _leading(items: Any) -> frozenset[str] | None:
     """Strings one of which every match of the parsed sequence ``items`` starts with, or None."""
     run = ""
-    for op, av in items:
+    for k, (op, av) in enumerate(items):
         ch = _literal(av) if op is sre.LITERAL else None
         if ch is not None:
             run += ch
@@ -101,6 +101,9 @@ def _leading(items: Any) -> frozenset[str] | None:
             break
         if op in _ZERO_WIDTH:
             continue  # reads no character of the match: the next item starts it
+        if op in _REPEATS and av[0] == 0:  # optional: the match starts with it or what follows
+            first, rest = _leading(av[2]), _leading(items[k + 1 :])
+            return None if first is None or rest is None else first | rest
         if op is sre.SUBPATTERN:
             return _leading(av[-1])
         if op is sre.ATOMIC_GROUP:
@@ -133,7 +136,9 @@ def leading_literals(rx: re.Pattern[str]) -> frozenset[str] | None:
 
     >>> sorted(leading_literals(re.compile(r"(?<![\\w])(?:air|drone)[- ]?strikes?", re.I)))
     ['air', 'drone']
-    >>> leading_literals(re.compile(r"(?:x)?strike")) is None  # an optional start
+    >>> sorted(leading_literals(re.compile(r"(?:very\\s+)*(?:big|small)", re.I)))
+    ['big', 'small', 'very']
+    >>> leading_literals(re.compile(r"\\w*strike")) is None  # no literal starts every match
     True
     """
     parsed = _parsed(rx)
@@ -153,7 +158,9 @@ class Guarded:
     the pattern's required literals, and try the pattern only where one of its leading literals
     is found (when every match starts with one); everything else is the pattern's own."""
 
-    __slots__ = ("hints", "ids", "lead", "pattern", "rx")
+    __slots__ = ("checked", "hints", "ids", "lead", "pattern", "rx")
+
+    lead: Any  # an automaton of the leading literals, or None
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
@@ -161,10 +168,13 @@ class Guarded:
         hints = required_literals(rx)
         # a hint that holds another is in a text only when the other is: the shorter suffices
         self.hints = None if hints is None else tuple(sorted(_shortest(hints)))
-        self.ids = None if self.hints is None else _INDEX.register(self.hints)
+        # a two-letter word ("in", "on") is in nearly every clause: checking for it only costs
+        weak = self.hints is None or any(len(h) <= 2 and h.isalpha() for h in self.hints)
+        self.ids = None if weak else _INDEX.register(self.hints or ())
         lead = None if hints is None else leading_literals(rx)
         # a match starting with a leading literal starts with any prefix of it that is another
-        self.lead = None if lead is None else _INDEX.register(tuple(sorted(_unprefixed(lead))))
+        self.lead = None if lead is None else _automaton(_unprefixed(lead))
+        self.checked = self.ids is not None or self.lead is not None
 
     def possible(self, text: str, start: int, end: int) -> bool:
         """False only when no match can lie in ``text[start:end]``."""
@@ -179,12 +189,12 @@ class Guarded:
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         end = len(text) if endpos is None else endpos
-        if self.ids is not None:
+        if self.checked:
             last = _last[0]
             if last[0] is not text or last[1] != pos or last[2] != end:
                 last = _lowered(text, pos, end)
             if last[3] is not None:
-                if last[3].isdisjoint(self.ids):
+                if self.ids is not None and last[3].isdisjoint(self.ids):
                     return None
                 if self.lead is not None:
                     match = self.rx.match
@@ -199,12 +209,12 @@ class Guarded:
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else endpos
-        if self.ids is not None:
+        if self.checked:
             last = _last[0]
             if last[0] is not text or last[1] != pos or last[2] != end:
                 last = _lowered(text, pos, end)
             if last[3] is not None:
-                if last[3].isdisjoint(self.ids):
+                if self.ids is not None and last[3].isdisjoint(self.ids):
                     return iter(())
                 if self.lead is not None:
                     return self._matches_at(text, self._starts(last), end)
@@ -212,8 +222,11 @@ class Guarded:
 
     def _starts(self, last: _Lowered) -> list[int]:
         """Where in the stretch a leading literal is found, in text order."""
-        lead, lengths, base = self.lead, _INDEX.lengths, last[5]
-        return sorted({base + e + 1 - lengths[n] for e, n in last[4] if n in lead})  # type: ignore[operator]
+        base = last[5] + 1
+        # no two leading literals start at one offset: none is a prefix of another
+        starts = [base + e - n for e, n in self.lead.iter(last[4])]
+        starts.sort()
+        return starts
 
     def _matches_at(self, text: str, starts: list[int], end: int) -> Iterator[re.Match[str]]:
         """The matches ``finditer`` finds, tried only at ``starts``: each match is non-empty,
@@ -248,12 +261,21 @@ def _shortest(hints: frozenset[str]) -> frozenset[str]:
     return frozenset(h for h in hints if not any(o != h and o in h for o in hints))
 
 
+def _automaton(literals: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton finding ``literals``, each with its length as its value."""
+    automaton = ahocorasick.Automaton()
+    for h in literals:
+        automaton.add_word(h, len(h))
+    automaton.make_automaton()
+    return automaton
+
+
 class _HintIndex:
-    """The literals of every guarded pattern, numbered, and one automaton that finds them all."""
+    """The required literals of every guarded pattern, numbered, and one automaton that finds
+    them all."""
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
-        self.lengths: list[int] = []
         self.automaton: Any = None  # built on the first check after a new literal
 
     def register(self, literals: tuple[str, ...]) -> frozenset[int]:
@@ -261,13 +283,12 @@ class _HintIndex:
         for h in literals:
             if h not in self.numbers:
                 self.numbers[h] = len(self.numbers)
-                self.lengths.append(len(h))
                 self.automaton = None
                 forget_stretches()  # a stretch checked before holds no answer for a new literal
         return frozenset(self.numbers[h] for h in literals)
 
-    def occurrences(self, lowered: str) -> list[tuple[int, int]]:
-        """``(index of the last character, number)`` of every literal found in ``lowered``."""
+    def found(self, lowered: str) -> set[int]:
+        """The numbers of the literals found in ``lowered``."""
         automaton = self.automaton
         if automaton is None:
             automaton = ahocorasick.Automaton()
@@ -275,18 +296,18 @@ class _HintIndex:
                 automaton.add_word(h, n)
             automaton.make_automaton()
             self.automaton = automaton
-        return list(automaton.iter(lowered))
+        return set(map(_SECOND, automaton.iter(lowered)))
 
 
 _SECOND = itemgetter(1)
 _INDEX = _HintIndex()
 
-_Lowered = tuple[str, int, int, set[int] | None, list[tuple[int, int]], int]
-_NOTHING: _Lowered = ("", -1, -1, None, [], 0)
+_Lowered = tuple[str, int, int, set[int] | None, str, int]
+_NOTHING: _Lowered = ("", -1, -1, None, "", 0)
 _last: list[_Lowered] = [_NOTHING]
 """The text, start and end of the last stretch checked, the numbers of the literals found in it
-(None: it holds an unsafe character, so no literal says anything), where they were found and
-where the stretch starts (the baseline asks about one clause many times in a row)."""
+(None: it holds an unsafe character, so no literal says anything), the stretch lower-cased and
+where it starts (the baseline asks about one clause many times in a row)."""
 
 _MAX_SEEN = 4096
 _seen: dict[tuple[str, int, int], _Lowered] = {}
@@ -303,10 +324,10 @@ def _lowered(text: str, start: int, end: int) -> _Lowered:
         base = max(0, start)
         piece = text[base:end]
         if _UNSAFE.search(piece):
-            last = (text, start, end, None, [], base)
+            last = (text, start, end, None, "", base)
         else:
-            found = _INDEX.occurrences(piece.lower())
-            last = (text, start, end, set(map(_SECOND, found)), found, base)
+            lowered = piece.lower()
+            last = (text, start, end, _INDEX.found(lowered), lowered, base)
         if len(_seen) >= _MAX_SEEN:
             _seen.clear()  # a caller that reads no documents (a long run of searches) is bounded
         _seen[key] = last
