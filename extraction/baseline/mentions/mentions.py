@@ -136,10 +136,15 @@ class _Matcher(Generic[T]):
         # prefixes of forms whose first word may be written in lower case ("security forces");
         # a lower-case word never starts any other form (``_case_ok``)
         self._lower_ok: set[str] = set()
+        # every beginning of every key: the key of a run of words that starts with an ASCII word
+        # starts with that word in lower case (``_words``), unless the word and what follows it
+        # fold to a leading "the", which the key drops ("Th'e"): "t" and "th" are let through
+        self._key_starts: set[str] = {"t", "th"}
         for form, entry in items:
             key = normalise_name(form)
             if key:
                 self._by_key.setdefault(key, []).append((form, entry))
+                self._key_starts.update(key[:n] for n in range(1, len(key) + 1))
                 words = len(_TOKEN.findall(form))
                 self._max = max(self._max, words)
                 toks = _TOKEN.findall(form)
@@ -158,16 +163,21 @@ class _Matcher(Generic[T]):
         pick: Callable[[list[T]], T | None],
         words: _Words | None = None,
     ) -> list[tuple[int, int, T]]:
-        tokens, possessive, apostrophe, lower_heads, prefixes = words or _words(text, start, end)
+        tokens, possessive, apostrophe, lower_heads, prefixes, ascii_words = words or _words(
+            text, start, end
+        )
         out: list[tuple[int, int, T]] = []
         lower_ok = self._lower_ok
         max_by_prefix = self._max_by_prefix
+        key_starts = self._key_starts
         # a lower-case word that starts no form (the common case) needs no lookup, nor does a
-        # word whose first letters start no form at all
+        # word whose first letters start no form at all, nor an ASCII word that starts no key
         starts = [
             i
             for i, head in enumerate(lower_heads)
-            if (head is None or head in lower_ok) and prefixes[i] in max_by_prefix
+            if (head is None or head in lower_ok)
+            and prefixes[i] in max_by_prefix
+            and ((word := ascii_words[i]) is None or word in key_starts)
         ]
         after = 0  # the first token not inside a name found
         for i in starts:
@@ -232,21 +242,26 @@ class _Matcher(Generic[T]):
         return None
 
 
-_Words = tuple[list[tuple[int, int]], set[int], list[bool], list[str | None], list[str]]
+_Words = tuple[
+    list[tuple[int, int]], set[int], list[bool], list[str | None], list[str], list[str | None]
+]
 
 
 def _words(text: str, start: int, end: int) -> _Words:
     """The word spans of ``text[start:end]``, which of them are a possessive "s", which come
     right after an apostrophe, the first letters of each word written in lower-case ASCII (None
-    for the others), and the first letters of each word's key; the same for both matchers:
-    found once a sentence."""
+    for the others), the first letters of each word's key, and each ASCII word in lower case
+    (None for the others: the key of a name that starts with an ASCII word starts with it);
+    the same for both matchers: found once a sentence."""
     tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
     possessive = {j for j, t in enumerate(tokens) if t[1] - t[0] == 1 and _possessive_s(text, t)}
     apostrophe = [text[a - 1] in _APOSTROPHE for a, _ in tokens]
     heads = [text[ts : min(te, ts + _PREFIX)] for ts, te in tokens]
     lower_heads = [h if h.islower() and h.isascii() else None for h in heads]
-    prefixes = [_key_prefix(text[ts:te]) for ts, te in tokens]
-    return tokens, possessive, apostrophe, lower_heads, prefixes
+    words = [text[ts:te] for ts, te in tokens]
+    prefixes = [_key_prefix(w) for w in words]
+    ascii_words = [w.lower() if w.isascii() else None for w in words]
+    return tokens, possessive, apostrophe, lower_heads, prefixes, ascii_words
 
 
 def _key_prefix(word: str) -> str:
