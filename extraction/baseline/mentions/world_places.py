@@ -42,8 +42,11 @@ def _locative_name() -> re.Pattern[str]:
 
 def uncased(text: str) -> bool:
     """Whether a text is written in capitals throughout (so capitals say nothing about names)."""
+    lower = sum(map(str.islower, text))
+    if lower >= 0.05 * len(text):
+        return False  # a text has no more letters than characters: no need to count them
     letters = sum(map(str.isalpha, text))
-    return letters > 0 and sum(map(str.islower, text)) < 0.05 * letters
+    return letters > 0 and lower < 0.05 * letters
 
 
 def _prefixes(text: str, start: int, end: int) -> list[tuple[int, int]]:
