@@ -136,14 +136,32 @@ def test_guarded_skips_only_stretches_without_the_literals() -> None:
     assert rx.possible("Two were kılled.", 0, 16)  # a dotless i is always searched
 
 
-def test_guarded_tries_a_pattern_only_where_a_leading_literal_starts() -> None:
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (  # leading literals among the required ones: read off the shared automaton
+            r"(?<![\w])(?:drones?|air)\s+(?:strikes?|hit)",
+            "Drone strikes and DRONES hit; airdrone strikes, air  strike.",
+        ),
+        (  # leading literals no other pattern has: their own automaton
+            r"(?<![\w])(?:zqxs?|vqz)\s+(?:strikes|struck)",
+            "Zqx strikes and ZQXS struck; vqzzqx strikes, vqz  struck.",
+        ),
+    ],
+)
+def test_guarded_tries_a_pattern_only_where_a_leading_literal_starts(
+    pattern: str, text: str
+) -> None:
     """Matches found at the leading literals' offsets are the pattern's own, overlapping
-    literals included ("drone drones"), and each search starts after the last match."""
-    rx = guarded(re.compile(r"(?<![\w])(?:drones?|air)\s+(?:strikes?|hit)", re.IGNORECASE))
-    text = "Drone strikes and DRONES hit; airdrone strike, air  strike."  # synthetic
+    literals included ("airdrone"), and each search starts after the last match. The texts
+    are synthetic."""
+    rx = guarded(re.compile(pattern, re.IGNORECASE))
     forget_stretches()
-    assert rx.lead is not None
-    assert [m.span() for m in rx.finditer(text, 2)] == [m.span() for m in rx.rx.finditer(text, 2)]
-    assert [m.group() for m in rx.finditer(text)] == ["Drone strikes", "DRONES hit", "air  strike"]
-    found, expected = rx.search(text, 1, 40), rx.rx.search(text, 1, 40)
-    assert found is not None and expected is not None and found.span() == expected.span()
+    assert rx.lead is not None or rx.lead_ids is not None
+    for start in (0, 1, 2, 20):
+        assert [m.span() for m in rx.finditer(text, start)] == [
+            m.span() for m in rx.rx.finditer(text, start)
+        ]
+        found, expected = rx.search(text, start, 45), rx.rx.search(text, start, 45)
+        assert (found and found.span()) == (expected and expected.span())
+    assert len([m.group() for m in rx.finditer(text)]) == 3

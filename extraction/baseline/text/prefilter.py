@@ -158,7 +158,7 @@ class Guarded:
     the pattern's required literals, and try the pattern only where one of its leading literals
     is found (when every match starts with one); everything else is the pattern's own."""
 
-    __slots__ = ("checked", "hints", "ids", "lead", "pattern", "rx")
+    __slots__ = ("checked", "hints", "ids", "lead", "lead_ids", "pattern", "rx")
 
     lead: Any  # an automaton of the leading literals, or None
 
@@ -173,8 +173,12 @@ class Guarded:
         self.ids = None if weak else _INDEX.register(self.hints or ())
         lead = None if hints is None else leading_literals(rx)
         # a match starting with a leading literal starts with any prefix of it that is another
-        self.lead = None if lead is None else _automaton(_unprefixed(lead))
-        self.checked = self.ids is not None or self.lead is not None
+        lead = None if lead is None else _unprefixed(lead)
+        # leading literals the shared automaton finds anyway are read off its findings
+        shared = lead is not None and all(h in _INDEX.numbers for h in lead)
+        self.lead_ids = _INDEX.register(tuple(lead)) if lead is not None and shared else None
+        self.lead = _automaton(lead) if lead is not None and not shared else None
+        self.checked = self.ids is not None or lead is not None
 
     def possible(self, text: str, start: int, end: int) -> bool:
         """False only when no match can lie in ``text[start:end]``."""
@@ -196,7 +200,7 @@ class Guarded:
             if last[3] is not None:
                 if self.ids is not None and last[3].isdisjoint(self.ids):
                     return None
-                if self.lead is not None:
+                if self.lead is not None or self.lead_ids is not None:
                     match = self.rx.match
                     for at in self._starts(last):
                         m = match(text, at, end)
@@ -216,7 +220,7 @@ class Guarded:
             if last[3] is not None:
                 if self.ids is not None and last[3].isdisjoint(self.ids):
                     return iter(())
-                if self.lead is not None:
+                if self.lead is not None or self.lead_ids is not None:
                     return self._matches_at(text, self._starts(last), end)
         return self.rx.finditer(text, pos, end)
 
@@ -224,7 +228,11 @@ class Guarded:
         """Where in the stretch a leading literal is found, in text order."""
         base = last[5] + 1
         # no two leading literals start at one offset: none is a prefix of another
-        starts = [base + e - n for e, n in self.lead.iter(last[4])]
+        if self.lead_ids is not None:
+            ids, lengths = self.lead_ids, _INDEX.lengths
+            starts = [base + e - lengths[n] for e, n in last[6] if n in ids]
+        else:
+            starts = [base + e - n for e, n in self.lead.iter(last[4])]
         starts.sort()
         return starts
 
@@ -276,6 +284,7 @@ class _HintIndex:
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
+        self.lengths: list[int] = []
         self.automaton: Any = None  # built on the first check after a new literal
 
     def register(self, literals: tuple[str, ...]) -> frozenset[int]:
@@ -283,12 +292,13 @@ class _HintIndex:
         for h in literals:
             if h not in self.numbers:
                 self.numbers[h] = len(self.numbers)
+                self.lengths.append(len(h))
                 self.automaton = None
                 forget_stretches()  # a stretch checked before holds no answer for a new literal
         return frozenset(self.numbers[h] for h in literals)
 
-    def found(self, lowered: str) -> set[int]:
-        """The numbers of the literals found in ``lowered``."""
+    def found(self, lowered: str) -> list[tuple[int, int]]:
+        """``(offset of the last character, number)`` of each literal found in ``lowered``."""
         automaton = self.automaton
         if automaton is None:
             automaton = ahocorasick.Automaton()
@@ -296,18 +306,19 @@ class _HintIndex:
                 automaton.add_word(h, n)
             automaton.make_automaton()
             self.automaton = automaton
-        return set(map(_SECOND, automaton.iter(lowered)))
+        return list(automaton.iter(lowered))
 
 
 _SECOND = itemgetter(1)
 _INDEX = _HintIndex()
 
-_Lowered = tuple[str, int, int, set[int] | None, str, int]
-_NOTHING: _Lowered = ("", -1, -1, None, "", 0)
+_Lowered = tuple[str, int, int, set[int] | None, str, int, list[tuple[int, int]]]
+_NOTHING: _Lowered = ("", -1, -1, None, "", 0, [])
 _last: list[_Lowered] = [_NOTHING]
 """The text, start and end of the last stretch checked, the numbers of the literals found in it
-(None: it holds an unsafe character, so no literal says anything), the stretch lower-cased and
-where it starts (the baseline asks about one clause many times in a row)."""
+(None: it holds an unsafe character, so no literal says anything), the stretch lower-cased,
+where it starts and where the literals were found in it (the baseline asks about one clause
+many times in a row)."""
 
 _MAX_SEEN = 4096
 _seen: dict[tuple[str, int, int], _Lowered] = {}
@@ -324,10 +335,11 @@ def _lowered(text: str, start: int, end: int) -> _Lowered:
         base = max(0, start)
         piece = text[base:end]
         if _UNSAFE.search(piece):
-            last = (text, start, end, None, "", base)
+            last = (text, start, end, None, "", base, [])
         else:
             lowered = piece.lower()
-            last = (text, start, end, _INDEX.found(lowered), lowered, base)
+            found = _INDEX.found(lowered)
+            last = (text, start, end, set(map(_SECOND, found)), lowered, base, found)
         if len(_seen) >= _MAX_SEEN:
             _seen.clear()  # a caller that reads no documents (a long run of searches) is bounded
         _seen[key] = last
