@@ -139,13 +139,13 @@ def test_guarded_skips_only_stretches_without_the_literals() -> None:
 @pytest.mark.parametrize(
     ("pattern", "text"),
     [
-        (  # leading literals among the required ones: read off the shared automaton
+        (  # read off the shared automaton
             r"(?<![\w])(?:drones?|air)\s+(?:strikes?|hit)",
             "Drone strikes and DRONES hit; airdrone strikes, air  strike.",
         ),
-        (  # leading literals no other pattern has: their own automaton
-            r"(?<![\w])(?:zqxs?|vqz)\s+(?:strikes|struck)",
-            "Zqx strikes and ZQXS struck; vqzzqx strikes, vqz  struck.",
+        (  # a two-letter word among them: their own automaton
+            r"(?<![\w])(?:zqxs?|vq)\s+(?:strikes|struck)",
+            "Zqx strikes and ZQXS struck; vqzqx strikes, vq  struck.",
         ),
     ],
 )
@@ -157,7 +157,7 @@ def test_guarded_tries_a_pattern_only_where_a_leading_literal_starts(
     are synthetic."""
     rx = guarded(re.compile(pattern, re.IGNORECASE))
     forget_stretches()
-    assert rx.lead is not None or rx.lead_ids is not None
+    assert (rx.lead is None) == ("vq" not in pattern) and (rx.lead_ids is None) == ("vq" in pattern)
     for start in (0, 1, 2, 20):
         assert [m.span() for m in rx.finditer(text, start)] == [
             m.span() for m in rx.rx.finditer(text, start)

@@ -169,14 +169,14 @@ class Guarded:
         # a hint that holds another is in a text only when the other is: the shorter suffices
         self.hints = None if hints is None else tuple(sorted(_shortest(hints)))
         # a two-letter word ("in", "on") is in nearly every clause: checking for it only costs
-        weak = self.hints is None or any(len(h) <= 2 and h.isalpha() for h in self.hints)
-        self.ids = None if weak else _INDEX.register(self.hints or ())
-        lead = None if hints is None else leading_literals(rx)
+        self.ids = None if _weak(self.hints) else _INDEX.register(self.hints or ())
+        found = None if hints is None else leading_literals(rx)
         # a match starting with a leading literal starts with any prefix of it that is another
-        lead = None if lead is None else _unprefixed(lead)
-        # leading literals the shared automaton finds anyway are read off its findings
-        shared = lead is not None and all(h in _INDEX.numbers for h in lead)
-        self.lead_ids = _INDEX.register(tuple(lead)) if lead is not None and shared else None
+        lead = None if found is None else tuple(sorted(_unprefixed(found)))
+        # leading literals are read off the shared automaton's findings, but for two-letter
+        # words, which would only lengthen every stretch's findings: those get their own
+        shared = lead is not None and not _weak(lead)
+        self.lead_ids = _INDEX.register(lead) if lead is not None and shared else None
         self.lead = _automaton(lead) if lead is not None and not shared else None
         self.checked = self.ids is not None or lead is not None
 
@@ -247,6 +247,11 @@ class Guarded:
                 if m is not None:
                     after = m.end()
                     yield m
+
+
+def _weak(literals: tuple[str, ...] | None) -> bool:
+    """Whether ``literals`` are none, or hold a word found in nearly every clause ("in")."""
+    return literals is None or any(len(h) <= 2 and h.isalpha() for h in literals)
 
 
 def _unprefixed(lead: frozenset[str]) -> frozenset[str]:
