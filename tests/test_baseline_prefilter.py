@@ -11,10 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extraction.baseline.events import casualties, casualty_clauses, event_cues
+from extraction.baseline.events import casualties, casualty_clauses, event_cues, victims
+from extraction.baseline.mentions import world_places
+from extraction.baseline.statements import paraphrases, sources
 from extraction.baseline.text import dates
 from extraction.baseline.text.lexicon import cue
-from extraction.baseline.text.prefilter import _UNSAFE, Guarded, guarded, required_literals
+from extraction.baseline.text.prefilter import (
+    _UNSAFE,
+    Guarded,
+    forget_stretches,
+    guarded,
+    leading_literals,
+    required_literals,
+)
 from extraction.baseline.text.sentences import _clause_regex
 
 
@@ -38,6 +47,25 @@ from extraction.baseline.text.sentences import _clause_regex
 def test_required_literals(pattern: str, flags: int, expected: set[str] | None) -> None:
     hints = required_literals(re.compile(pattern, flags))
     assert (set(hints) if hints is not None else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "expected"),
+    [
+        (r"(?<![\w])(?:shot\s+dead|killed)(?![\w])", re.I, {"shot", "killed"}),
+        (r"(?:air|drone)[- ]?strikes?", re.I, {"air", "drone"}),
+        (r"\b(?=[a-z])Province", 0, {"province"}),  # zero-width items read no character
+        (r"(?:very\s+)*(?:big|small)", re.I, {"very", "big", "small"}),  # an optional start
+        (r"[;,]\s+and", 0, {";", ","}),
+        (r"(?:x)?\w+", 0, None),  # what follows the optional part names no literal
+        (r"a?", 0, None),  # a match may be empty
+        (r"\d+ killed", 0, None),
+        (r"Ḥezbollah", re.I, None),  # a cased non-ASCII letter is no literal
+    ],
+)
+def test_leading_literals(pattern: str, flags: int, expected: set[str] | None) -> None:
+    lead = leading_literals(re.compile(pattern, flags))
+    assert (set(lead) if lead is not None else None) == expected
 
 
 def test_unsafe_characters_are_all_the_ones_that_lower_case_differently() -> None:
@@ -65,6 +93,8 @@ def _baseline_patterns() -> list[Guarded]:
     out += [rx for _, rx in casualties._keywords()]
     out += list(casualty_clauses._patterns().values())
     out += [rx for _, rx in dates._regexes()] + [rx for _, rx, _ in dates._relative()]
+    out += [world_places._locative_name(), victims._before(), victims._after()]
+    out += [sources._ACCORDING, sources._TRAILING, sources._LEADING, paraphrases._TRAILING_SAID]
     return out
 
 
@@ -73,8 +103,9 @@ _WORDS = [  # synthetic vocabulary, with the characters case-folding treats spec
     *("drone", "STRIKE", "strikes", "İran", "Koya", "on", "Monday", "May", "3", "2021"),
     *("attack", "the", "no", "one", "claimed", "responsibility", "earlier", "this", "week"),
     *("bodies", "of", "five", "people", "wounded", "in", "the", "village", "K", "yesterday"),
+    *("officials", "said", "according", "to", "near", "Mosul", "In", "Tuesday", "told"),
 ]
-_GLUE = [" ", "  ", ", ", "; ", " – ", "’s ", ". ", "\n", "-", ""]
+_GLUE = [" ", "  ", ", ", "; ", " – ", "’s ", ". ", "\n", "-", "", ","]
 
 
 @settings(max_examples=300, deadline=None)
@@ -103,3 +134,34 @@ def test_guarded_skips_only_stretches_without_the_literals() -> None:
     assert rx.possible(text, 0, len(text))
     assert [m.group() for m in rx.finditer(text)] == ["KILLED"]
     assert rx.possible("Two were kılled.", 0, 16)  # a dotless i is always searched
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (  # read off the shared automaton
+            r"(?<![\w])(?:drones?|air)\s+(?:strikes?|hit)",
+            "Drone strikes and DRONES hit; airdrone strikes, air  strike.",
+        ),
+        (  # a two-letter word among them: their own automaton
+            r"(?<![\w])(?:zqxs?|vq)\s+(?:strikes|struck)",
+            "Zqx strikes and ZQXS struck; vqzqx strikes, vq  struck.",
+        ),
+    ],
+)
+def test_guarded_tries_a_pattern_only_where_a_leading_literal_starts(
+    pattern: str, text: str
+) -> None:
+    """Matches found at the leading literals' offsets are the pattern's own, overlapping
+    literals included ("airdrone"), and each search starts after the last match. The texts
+    are synthetic."""
+    rx = guarded(re.compile(pattern, re.IGNORECASE))
+    forget_stretches()
+    assert (rx.lead is None) == ("vq" not in pattern) and (rx.lead_ids is None) == ("vq" in pattern)
+    for start in (0, 1, 2, 20):
+        assert [m.span() for m in rx.finditer(text, start)] == [
+            m.span() for m in rx.rx.finditer(text, start)
+        ]
+        found, expected = rx.search(text, start, 45), rx.rx.search(text, start, 45)
+        assert (found and found.span()) == (expected and expected.span())
+    assert len([m.group() for m in rx.finditer(text)]) == 3

@@ -29,6 +29,7 @@ from extraction.baseline.text.lexicon import (
     phrase_regex,
     victims_data,
 )
+from extraction.baseline.text.prefilter import guarding
 
 MIN_WORDS = 2
 MAX_WORDS = 4
@@ -40,11 +41,13 @@ _WORD_GAP = re.compile(r"[ \t]*\n?[ \t]*")  # between two words of a name: one l
 
 
 @cache
+@guarding
 def _before() -> re.Pattern[str]:
     return phrase_regex(victims_data().before_name)
 
 
 @cache
+@guarding
 def _after() -> re.Pattern[str]:
     cues = phrase_regex(victims_data().after_name, bounded=False).pattern
     return re.compile(rf"\s*(?:,[^,.;:]{{1,60}},\s*|,\s*)?(?:{cues})(?!\w)", re.IGNORECASE)
@@ -165,11 +168,14 @@ def named_victims(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if join is None:
                 break
             span = _name_at(text, _skip_titles(text, join.end() - 1, end), end)
-    for w in _WORD.finditer(text, start, end):
+    after_name = _after()
+    # a cue after a name reads no further than ``end``: with none in the clause, no word is tried
+    words = _WORD.finditer(text, start, end) if after_name.possible(text, start, end) else ()
+    for w in words:
         if not w.group()[:1].isupper():
             continue
         stem = w.end() - 2 if w.group()[-2:-1] in ("'", "’") else w.end()  # "Ruiz's murder"
-        after = _after().match(text, stem, end)
+        after = after_name.rx.match(text, stem, end)
         if after is None:
             continue
         span = _name_before(text, start, stem)

@@ -136,10 +136,15 @@ class _Matcher(Generic[T]):
         # prefixes of forms whose first word may be written in lower case ("security forces");
         # a lower-case word never starts any other form (``_case_ok``)
         self._lower_ok: set[str] = set()
+        # every beginning of every key: the key of a run of words that starts with an ASCII word
+        # starts with that word in lower case (``_words``), unless the word and what follows it
+        # fold to a leading "the", which the key drops ("Th'e"): "t" and "th" are let through
+        self._key_starts: set[str] = {"t", "th"}
         for form, entry in items:
             key = normalise_name(form)
             if key:
                 self._by_key.setdefault(key, []).append((form, entry))
+                self._key_starts.update(key[:n] for n in range(1, len(key) + 1))
                 words = len(_TOKEN.findall(form))
                 self._max = max(self._max, words)
                 toks = _TOKEN.findall(form)
@@ -158,23 +163,27 @@ class _Matcher(Generic[T]):
         pick: Callable[[list[T]], T | None],
         words: _Words | None = None,
     ) -> list[tuple[int, int, T]]:
-        tokens, possessive, apostrophe, lower_heads = words or _words(text, start, end)
+        tokens, possessive, apostrophe, lower_heads, prefixes, ascii_words = words or _words(
+            text, start, end
+        )
         out: list[tuple[int, int, T]] = []
         lower_ok = self._lower_ok
         max_by_prefix = self._max_by_prefix
+        key_starts = self._key_starts
         # a lower-case word that starts no form (the common case) needs no lookup, nor does a
-        # word whose first letters start no form at all
+        # word whose first letters start no form at all, nor an ASCII word that starts no key
         starts = [
             i
-            for i, (ts, te) in enumerate(tokens)
-            if ((head := lower_heads[i]) is None or head in lower_ok)
-            and normalise_name(text[ts:te])[:_PREFIX] in max_by_prefix
+            for i, head in enumerate(lower_heads)
+            if (head is None or head in lower_ok)
+            and prefixes[i] in max_by_prefix
+            and ((word := ascii_words[i]) is None or word in key_starts)
         ]
         after = 0  # the first token not inside a name found
         for i in starts:
             if i < after:
                 continue
-            found = self._longest_at(text, tokens, i, pick, possessive, apostrophe)
+            found = self._longest_at(text, tokens, i, pick, possessive, apostrophe, prefixes[i])
             if found is None:
                 continue
             n, s, e, entry = found
@@ -190,12 +199,12 @@ class _Matcher(Generic[T]):
         pick: Callable[[list[T]], T | None],
         possessive: set[int],
         apostrophe: list[bool],
+        prefix: str,
     ) -> tuple[int, int, int, T] | None:
         s = tokens[i][0]
-        if text[s : tokens[i][1]].lower() == "the" or i in possessive:
-            return None
         first = text[s : tokens[i][1]]
-        prefix = normalise_name(first)[:_PREFIX]
+        if first.lower() == "the" or i in possessive:
+            return None
         if not first[0].isupper() and prefix not in self._lower_ok:
             return None
         most = self._max_by_prefix.get(prefix, 0)
@@ -233,19 +242,35 @@ class _Matcher(Generic[T]):
         return None
 
 
-_Words = tuple[list[tuple[int, int]], set[int], list[bool], list[str | None]]
+_Words = tuple[
+    list[tuple[int, int]], set[int], list[bool], list[str | None], list[str], list[str | None]
+]
 
 
 def _words(text: str, start: int, end: int) -> _Words:
     """The word spans of ``text[start:end]``, which of them are a possessive "s", which come
-    right after an apostrophe, and the first letters of each word written in lower-case ASCII
-    (None for the others); the same for both matchers: found once a sentence."""
+    right after an apostrophe, the first letters of each word written in lower-case ASCII (None
+    for the others), the first letters of each word's key, and each ASCII word in lower case
+    (None for the others: the key of a name that starts with an ASCII word starts with it);
+    the same for both matchers: found once a sentence."""
     tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
     possessive = {j for j, t in enumerate(tokens) if t[1] - t[0] == 1 and _possessive_s(text, t)}
     apostrophe = [text[a - 1] in _APOSTROPHE for a, _ in tokens]
     heads = [text[ts : min(te, ts + _PREFIX)] for ts, te in tokens]
     lower_heads = [h if h.islower() and h.isascii() else None for h in heads]
-    return tokens, possessive, apostrophe, lower_heads
+    words = [text[ts:te] for ts, te in tokens]
+    prefixes = [_key_prefix(w) for w in words]
+    ascii_words = [w.lower() if w.isascii() else None for w in words]
+    return tokens, possessive, apostrophe, lower_heads, prefixes, ascii_words
+
+
+def _key_prefix(word: str) -> str:
+    """The first letters of a word's key: an ASCII word's key is the word in lower case.
+
+    >>> _key_prefix("Kurdistan"), _key_prefix("Ḥezbollah")
+    ('kur', 'hez')
+    """
+    return word[:_PREFIX].lower() if word.isascii() else normalise_name(word)[:_PREFIX]
 
 
 def _possessive_s(text: str, token: tuple[int, int]) -> bool:

@@ -20,6 +20,7 @@ from functools import cache
 
 from extraction.baseline.text.lexicon import events_data
 from extraction.baseline.text.numbers import alternation
+from extraction.baseline.text.prefilter import guarding
 from extraction.baseline.text.sentences import Document
 from gazetteer import PlaceEntry, PlaceKind
 from gazetteer.world import world_place
@@ -39,6 +40,7 @@ def _name() -> str:
 
 
 @cache
+@guarding
 def _locative_name() -> re.Pattern[str]:
     preps = alternation(events_data().locative_prepositions)
     kinds = rf"(?:the\s+)?(?:{alternation(events_data().place_kinds)})\s+of\s+"
@@ -47,8 +49,11 @@ def _locative_name() -> re.Pattern[str]:
 
 def uncased(text: str) -> bool:
     """Whether a text is written in capitals throughout (so capitals say nothing about names)."""
+    lower = sum(map(str.islower, text))
+    if lower >= 0.05 * len(text):
+        return False  # a text has no more letters than characters: no need to count them
     letters = sum(map(str.isalpha, text))
-    return letters > 0 and sum(map(str.islower, text)) < 0.05 * letters
+    return letters > 0 and lower < 0.05 * letters
 
 
 def _prefixes(text: str, start: int, end: int) -> list[tuple[int, int]]:

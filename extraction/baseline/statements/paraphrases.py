@@ -22,7 +22,7 @@ from extraction.baseline.statements.statement_drafts import (
 )
 from extraction.baseline.statements.statement_kinds import channel_of
 from extraction.baseline.text.lexicon import cue, phrase_regex, statements_data
-from extraction.baseline.text.prefilter import guarding
+from extraction.baseline.text.prefilter import guarded, guarding
 from extraction.baseline.text.sentences import Sentence, clauses
 from gazetteer import ActorKind
 from schemas.vocab import Channel, StatementKind, TextType
@@ -61,16 +61,21 @@ def read_paraphrase(walk: Walk, sentence: Sentence) -> None:
         walk.out.append(claim)
 
 
-def _paraphrase(walk: Walk, sentence: Sentence, cs: int, ce: int) -> list[StatementDraft]:
-    doc = walk.doc
-    plain = doc.plain
-    trailing = re.search(
+_TRAILING_SAID = guarded(
+    re.compile(
         r",\s*(?P<subj>[^,;“”\"]{2,90}?)\s+(?:has\s+|have\s+)?"
         r"(?P<verb>said|says|reported|reports|added|claimed)"
         r"(?:\s+(?:in\s+a\s+\w+(?:\s+\w+)?|on\s+\w+|late\s+on\s+\w+|\w+day))?"
-        r"(?:\s*,\s*according\s+to\s+[^.]+)?\s*\.?\s*$",
-        plain[cs:ce],
+        r"(?:\s*,\s*according\s+to\s+[^.]+)?\s*\.?\s*$"
     )
+)
+"""A clause that ends with its speaker and a verb of saying (", the ministry said.")."""
+
+
+def _paraphrase(walk: Walk, sentence: Sentence, cs: int, ce: int) -> list[StatementDraft]:
+    doc = walk.doc
+    plain = doc.plain
+    trailing = _TRAILING_SAID.search(plain[cs:ce])
     candidates: list[tuple[int, int, int, str, bool]] = []  # subject, verb start, verb, trailing
     if trailing:
         ss, se = cs + trailing.start("subj"), cs + trailing.end("subj")

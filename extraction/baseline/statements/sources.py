@@ -20,19 +20,24 @@ from functools import cache
 
 from extraction.baseline.mentions.mentions import Mentions
 from extraction.baseline.text.lexicon import statements_data
+from extraction.baseline.text.prefilter import guarded
 from extraction.baseline.text.sentences import Document
 
-_ACCORDING = re.compile(
-    r"\baccording\s+to\s+(?P<src>[^,.;“”\"]{2,120}?)(?=\s*[,.;]|\s*$)", re.IGNORECASE
+_ACCORDING = guarded(
+    re.compile(r"\baccording\s+to\s+(?P<src>[^,.;“”\"]{2,120}?)(?=\s*[,.;]|\s*$)", re.IGNORECASE)
 )
-_TRAILING = re.compile(
-    r",\s*(?P<src>[^,;“”\"]{2,90}?)\s+(?:has\s+|have\s+)?(?:said|says|reported|reports|told|added|claimed)"
-    r"(?:\s+(?:in\s+a\s+statement|on\s+\w+|late\s+on\s+\w+))?(?:\s*,\s*according\s+to\s+[^.]+)?\s*\.?\s*$",
-    re.IGNORECASE,
+_TRAILING = guarded(
+    re.compile(
+        r",\s*(?P<src>[^,;“”\"]{2,90}?)\s+(?:has\s+|have\s+)?(?:said|says|reported|reports|told|added|claimed)"
+        r"(?:\s+(?:in\s+a\s+statement|on\s+\w+|late\s+on\s+\w+))?(?:\s*,\s*according\s+to\s+[^.]+)?\s*\.?\s*$",
+        re.IGNORECASE,
+    )
 )
-_LEADING = re.compile(
-    r"^(?:(?:In|On|At|Late on|Early on)\s[^,]{1,40},\s*)?(?P<src>[^.;“”\"]{2,120}?)\s+"
-    r"(?:has\s+|have\s+)?(?:also\s+)?(?:said|says|told|reported|announced|claimed|stated)\b",
+_LEADING = guarded(
+    re.compile(
+        r"^(?:(?:In|On|At|Late on|Early on)\s[^,]{1,40},\s*)?(?P<src>[^.;“”\"]{2,120}?)\s+"
+        r"(?:has\s+|have\s+)?(?:also\s+)?(?:said|says|told|reported|announced|claimed|stated)\b",
+    )
 )
 _MAX_LEADING_WORDS = 16
 _TRAILING_WINDOW = 400

@@ -28,7 +28,7 @@ from itertools import islice
 
 from extraction.baseline.text.lexicon import sentences_data
 from extraction.baseline.text.paragraphs import paragraphs
-from extraction.baseline.text.prefilter import Guarded, guarded
+from extraction.baseline.text.prefilter import Guarded, forget_stretches, guarded
 from extraction.pipeline.page import Block, content_blocks
 
 MIN_QUOTE_WORDS = 4
@@ -228,6 +228,7 @@ def _is_headline(block: Block) -> bool:
 
 def read_document(text: str) -> Document:
     """Content blocks, sentences (headline blocks flagged), quotes and the dateline of ``text``."""
+    forget_stretches()  # a new document: the prefilter's stretches of the last one are done with
     blocks = paragraphs(text, content_blocks(text))
     sentences: list[Sentence] = []
     quotes: list[QuotePiece] = []
