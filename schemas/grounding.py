@@ -112,6 +112,8 @@ def align(
     ``hint`` (a character offset), else the first."""
     if not quote.strip():
         return Alignment(AlignmentStatus.NOT_FOUND)
+    if hint is not None and hint >= 0 and text.startswith(quote, hint):
+        return Alignment(AlignmentStatus.EXACT, hint, hint + len(quote), 1.0)  # nearest: itself
     starts = _all_starts(text, quote)
     if starts:
         s = _nearest(starts, hint)

@@ -70,3 +70,22 @@ def test_span_matches_rejects_out_of_range_and_wrong_text() -> None:
     assert span_matches("Koya", text, 0, 4)
     assert not span_matches("Koya", text, 5, 9)
     assert not span_matches("Erbil", text, 17, 99)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["ab", "ba", "abab", "x"]), min_size=1, max_size=30),
+    quote=st.sampled_from(["ab", "abab", "ba ab", "x"]),
+    hint=st.integers(min_value=0, max_value=120),
+)
+def test_an_exact_quote_is_the_occurrence_nearest_the_hint(
+    words: list[str], quote: str, hint: int
+) -> None:
+    text = " ".join(words)
+    starts = [i for i in range(len(text)) if text.startswith(quote, i)]
+    got = align(quote, text, hint=hint)
+    if not starts:
+        assert got.status is not AlignmentStatus.EXACT
+        return
+    assert got.status is AlignmentStatus.EXACT
+    assert got.start == min(starts, key=lambda s: abs(s - hint))
