@@ -30,7 +30,7 @@ Word lists: ``victim_verbs`` and ``clause_words`` in ``data/casualties.json``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -348,34 +348,39 @@ def _sum(a: Quantity, b: Quantity) -> Quantity | None:
     return Quantity(n, Qualifier.AT_LEAST, n, n, None, False)
 
 
-def _bodies(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """The "bodies" shape's matches whose number is no day ("on 23 September 28 bodies": 28)."""
-    guarded_rx = _patterns()["bodies"]
+def _counted(
+    name: str, text: str, start: int, end: int, passed: Callable[[re.Match[str]], bool]
+) -> Iterator[re.Match[str]]:
+    """Matches of shape ``name`` (which starts with a number, group ``num``); a match that
+    ``passed`` rejects is passed over and the search goes on after its number, so a later number
+    in it is still read."""
+    guarded_rx = _patterns()[name]
     if not guarded_rx.possible(text, start, end):
         return
     rx, pos = guarded_rx.rx, start
     while (m := rx.search(text, pos, end)) is not None:
-        if _month_after(text, m.end("num")):
+        if passed(m):
             pos = m.end("num")
             continue
         yield m
         pos = m.end()
+
+
+def _bodies(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The "bodies" shape's matches whose number is no day ("on 23 September 28 bodies": 28)."""
+    return _counted("bodies", text, start, end, lambda m: _month_after(text, m.end("num")))
 
 
 def _distant(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """The "distant" shape's matches with a number, not "a"/"an", and no other number before the
     verb: after "an attack in which two members ... were killed" or "at 1210 GMT, four
     pedestrians were killed" is passed over, "two members ..." ("four pedestrians ...") is read."""
-    guarded_rx = _patterns()["distant"]
-    if not guarded_rx.possible(text, start, end):
-        return
-    rx, pos = guarded_rx.rx, start
-    while (m := rx.search(text, pos, end)) is not None:
-        if parse_quantity(m.group("hedge"), m.group("num")).article or _counts_in(m.group("gap")):
-            pos = m.end("num")
-            continue
-        yield m
-        pos = m.end()
+
+    def passed(m: re.Match[str]) -> bool:
+        q = parse_quantity(m.group("hedge"), m.group("num"))
+        return q.article or _counts_in(m.group("gap"))
+
+    return _counted("distant", text, start, end, passed)
 
 
 def _kind(verb: str) -> CasualtyKind:
