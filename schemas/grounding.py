@@ -114,7 +114,8 @@ def align(
         return Alignment(AlignmentStatus.NOT_FOUND)
     if hint is not None and hint >= 0 and text.startswith(quote, hint):
         return Alignment(AlignmentStatus.EXACT, hint, hint + len(quote), 1.0)  # nearest: itself
-    starts = _all_starts(text, quote)
+    starts = [text.find(quote)] if hint is None else _all_starts(text, quote)
+    starts = [s for s in starts if s != -1]  # without a hint, the first occurrence
     if starts:
         s = _nearest(starts, hint)
         return Alignment(AlignmentStatus.EXACT, s, s + len(quote), 1.0)
