@@ -36,22 +36,22 @@ def test_short_lines_stay_blocks() -> None:
     assert not doc.sentences[1].headline
 
 
-NUMBERED = (  # SYNTHETIC: a communique of short numbered points, wrapped at a fixed width
-    "   SYNTHVILLE, 9 JAN 90 -- [TEXT] HERE IS AN OFFICIAL INVENTED MINISTRY COMMUNIQUE:\n"
+NUMBERED = (  # SYNTHETIC: a statement of short numbered points, wrapped at a fixed width
+    "   SYNTHVILLE, 4 MAY 90 -- [TEXT] THE INVENTED PROVINCE POLICE ISSUED THESE POINTS TONIGHT:\n"
     "\n"
-    "   1. AT 0945 THIS MORNING, A GROUP OF SUBVERSIVES CONDUCTED AN ARMED\n"
-    "TERRORIST ATTACK AGAINST FORMER INVENTED MINISTER GENERAL ANA MADEUP,\n"
-    "RETIRED.\n"
+    "   1. THIS MORNING, SEVERAL MASKED MEN CARRIED OUT AN ARMED\n"
+    "TERRORIST ATTACK ON THE CONVOY OF THE INVENTED GOVERNOR ANA MADEUP\n"
+    "NEAR THE RIVER.\n"
     "\n"
-    "   2. THE VICTIM WAS TAKEN TO THE INVENTED HOSPITAL WHERE SHE\n"
-    "UNFORTUNATELY DIED OF HER WOUNDS.\n"
+    "   2. TWO GUARDS WERE TAKEN TO A CLINIC IN THE PROVINCE, WHERE THEY\n"
+    "ARE BEING TREATED FOR THEIR WOUNDS.\n"
     "\n"
-    "   3. THE AUTHORITIES ARE INVESTIGATING THE ATTACK, AND THEY ARE\n"
-    "CONDUCTING THE APPROPRIATE OPERATIONS TO CAPTURE THE CRIMINALS.\n"
+    "   3. PATROLS HAVE BEEN SENT ALONG THE RIVER ROAD, AND CHECKPOINTS\n"
+    "HAVE BEEN SET UP AT EVERY BRIDGE IN THE PROVINCE.\n"
 )
 
 
 def test_short_numbered_paragraphs_wrapped_mid_sentence_are_joined() -> None:
     doc = read_document(NUMBERED)
-    assert any("A GROUP OF SUBVERSIVES CONDUCTED" in s.text for s in doc.sentences)
+    assert any("SEVERAL MASKED MEN CARRIED OUT" in s.text for s in doc.sentences)
     assert extract_baseline(Article(id="numbered-synthetic", text=NUMBERED)).events

@@ -277,10 +277,10 @@ def test_killed_the_victim_and_the_people_listed_after_it() -> None:
 
 def test_a_day_after_the_act_of_killing_is_no_count() -> None:
     # synthetic sentences
-    x = _x("Gunmen attacked Mosul. Mourners recalled the massacre of 16 November in the town.")
-    assert (16, 16) not in _killed(x)
-    x = _x("Gunmen attacked Mosul. Mourners recalled the massacre of 16 villagers in the town.")
-    assert (16, 16) in _killed(x)
+    x = _x("Gunmen attacked Mosul. Mourners recalled the massacre of 3 April in the town.")
+    assert (3, 3) not in _killed(x)
+    x = _x("Gunmen attacked Mosul. Mourners recalled the massacre of 14 villagers in the town.")
+    assert (14, 14) in _killed(x)
 
 
 def test_a_plural_possessive_killing_counts_at_least_two() -> None:
@@ -302,15 +302,15 @@ def test_the_murders_of_a_list_of_named_victims() -> None:
 def test_victims_killed_also_or_other_add_to_the_first() -> None:
     # synthetic sentences
     x = _x(
-        "Minister Ana Inventa was assassinated today in Mosul during an attack in which two "
-        "members of her escort were also killed."
+        "Minister Ana Inventa was assassinated in Mosul on Monday in an ambush in which three "
+        "of her guards were also killed."
     )
-    assert {(1, 1), (2, 2), (3, 3)} <= set(_killed(x))
+    assert {(1, 1), (3, 3), (4, 4)} <= set(_killed(x))
     x = _x(
-        "A bomb exploded in Mosul. Unionist Bo Madeup died in the blast, which left 7 other "
+        "A bomb exploded in Mosul. Trader Bo Madeup died in the blast, which left 5 other "
         "people dead."
     )
-    assert (8, 8) in _killed(x)
+    assert (6, 6) in _killed(x)
     x = _x("A bomb exploded in Mosul. Three soldiers were killed and two were wounded.")
     assert (5, 5) not in _killed(x)
 
@@ -337,14 +337,14 @@ def test_an_earlier_killing_that_counts_its_dead_is_kept_as_recalled() -> None:
 def test_a_victim_also_killed_in_the_next_sentence_adds_to_the_first() -> None:
     # synthetic sentences
     x = _x(
-        "Gunmen attacked a convoy in Mosul on Monday. Reporter Ana Madeup was killed in the "
-        "attack. A sound technician was also killed."
+        "Gunmen attacked a convoy in Mosul on Monday. Driver Ana Madeup was killed in the "
+        "attack. A passenger was also killed."
     )
     assert len(x.events) == 1
     assert {(1, 1), (2, 2)} <= set(_killed(x))
     total = next(c for c in x.events[0].casualties if c.best == 2)
     assert total.evidence is not None and "also killed" in total.evidence.quote
-    x = _x("Gunmen attacked a convoy in Mosul on Monday. Reporter Ana Madeup was killed.")
+    x = _x("Gunmen attacked a convoy in Mosul on Monday. Driver Ana Madeup was killed.")
     assert _killed(x) == [(1, 1)]
 
 
@@ -374,28 +374,27 @@ def test_the_killing_of_another_named_person_is_another_event() -> None:
 
 def test_titles_joined_by_and_name_one_victim() -> None:
     # synthetic sentence
-    x = _x("GUNMEN IN MOSUL MURDERED SENATOR AND PRESIDENTIAL HOPEFUL ANA MADEUP ON MONDAY.")
+    x = _x("GUNMEN IN MOSUL MURDERED MAYOR AND CANDIDATE ANA MADEUP ON MONDAY.")
     assert _killed(x) == [(1, 1)]
 
 
 def test_an_age_after_a_name_is_no_count_and_a_day_before_bodies_is_none() -> None:
     # synthetic sentences
-    x = _x("GUNMEN ATTACKED A CAR IN MOSUL. ANA MADEUP, 45, A FORMER MAYOR, WAS MURDERED.")
-    assert (45, 45) not in _killed(x)
+    x = _x("GUNMEN ATTACKED A CAR IN MOSUL. BO FICTIO, 52, AN INVENTED SHOPKEEPER, WAS MURDERED.")
+    assert (52, 52) not in _killed(x)
     assert (1, 1) in _killed(x)
-    x = _x("GUNMEN ATTACKED A VILLAGE NEAR MOSUL. ON 23 SEPTEMBER\n28 BODIES WERE FOUND THERE.")
-    assert (28, 28) in _killed(x)
-    assert (23, 23) not in _killed(x)
+    x = _x("GUNMEN ATTACKED A VILLAGE NEAR MOSUL. ON 12 JUNE\n17 BODIES WERE FOUND THERE.")
+    assert (17, 17) in _killed(x)
+    assert (12, 12) not in _killed(x)
 
 
 def test_a_time_is_no_count_and_two_titled_victims_count_two() -> None:
     # synthetic sentences
-    x = _x("A BOMB EXPLODED IN MOSUL. AT 1210 GMT, FOUR PEDESTRIANS WERE KILLED BY THE BLAST.")
-    assert (4, 4) in _killed(x)
-    assert (1210, 1210) not in _killed(x)
+    x = _x("A BOMB EXPLODED IN MOSUL. AT 0940 GMT, THREE SHOPKEEPERS WERE KILLED BY THE BLAST.")
+    assert (3, 3) in _killed(x)
+    assert (940, 940) not in _killed(x)
     x = _x(
-        "GUNMEN ATTACKED A CAR IN MOSUL. POLICE SAID THE MAGISTRATE AND THE COLONEL HAD BEEN "
-        "MURDERED."
+        "GUNMEN ATTACKED A CAR IN MOSUL. POLICE SAID THE JUDGE AND THE CAPTAIN HAD BEEN MURDERED."
     )
     assert (2, 2) in _killed(x)
 
@@ -403,10 +402,10 @@ def test_a_time_is_no_count_and_two_titled_victims_count_two() -> None:
 def test_a_dated_or_placed_killing_without_an_attack_word_is_an_event() -> None:
     # synthetic sentences
     head = "SYNTHVILLE, 5 SEP 89 -- [TEXT] "
-    x = _x(head + "A GROUP OF UNIDENTIFIED INDIVIDUALS TODAY KILLED ANA MADEUP, A TEACHER.")
+    x = _x(head + "SOMEONE TODAY KILLED ANA MADEUP, A TEACHER, IN HER SHOP.")
     assert _killed(x) == [(1, 1)]
-    x = _x(head + "TWO BODIES WITH BULLET WOUNDS WERE FOUND ON 8 NOVEMBER IN MOSUL.")
-    assert _killed(x) == [(2, 2)]
+    x = _x(head + "THREE BODIES WERE FOUND ON 4 MAY BESIDE A ROAD IN MOSUL.")
+    assert _killed(x) == [(3, 3)]
     x = _x(head + "THE MINISTER SAID THAT OVER 7,000 PEOPLE HAVE DIED IN THE CONFLICT.")
     assert x.events == []
 
@@ -417,11 +416,9 @@ def test_dates_in_capitals_are_read_and_keep_two_killings_apart() -> None:
 
     found = [
         (d.kind, d.month, d.day, d.weekday)
-        for d in find_dates(
-            "ON 16 NOVEMBER GUNMEN STRUCK; LAST FRIDAY THEY MAY HAVE FLED; IN MARCH."
-        )
+        for d in find_dates("ON 3 APRIL GUNMEN STRUCK; LAST FRIDAY THEY MAY HAVE FLED; IN MARCH.")
     ]
-    assert found == [("day", 11, 16, None), ("weekday", None, None, 4)]
+    assert found == [("day", 4, 3, None), ("weekday", None, None, 4)]
     x = _x(
         "SYNTHVILLE, 20 NOV 89 -- [TEXT] GUNMEN KILLED SIX INVENTED CLERICS ON 16 NOVEMBER IN "
         "MOSUL. ON 19 NOVEMBER, GUNMEN KILLED TWO INVENTED JUDGES IN MOSUL."

@@ -227,7 +227,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> list[F
                 if b is None or _negated().search(window[max(0, qm.start() - 12) : qm.start()]):
                     continue
                 if _AGE.search(window, 0, qm.start()) and window.startswith(",", qm.end()):
-                    continue  # "Ana Ruiz, 45, a former mayor, was murdered": an age
+                    continue  # "Bo Fictio, 52, a shopkeeper, was murdered": an age
                 q = parse_quantity(qm.group("hedge"), qm.group("num"))
                 if q.article and not b.group("noun"):
                     continue

@@ -211,11 +211,11 @@ def named_victims(names: str) -> Quantity:
     """How many people a phrase without a number names: one per conjunct, at least two for a
     plural noun ("the village priests").
 
-    A conjunct of titles only is one person with the next ("Senator and presidential hopeful
+    A conjunct of titles only is one person with the next ("Mayor and presidential candidate
     Luis Paz").
 
     >>> [(q.best, q.qualifier.value) for q in map(named_victims, ["Ana Ruiz and Luis Paz",
-    ...  "the village priests", "the mayor", "Senator and presidential hopeful Luis Paz"])]
+    ...  "the village priests", "the mayor", "Mayor and presidential candidate Luis Paz"])]
     [(2, 'exact'), (2, 'at_least'), (1, 'exact'), (1, 'exact')]
     """
     titles = frozenset(victims_data().titles) - frozenset(
@@ -284,13 +284,13 @@ def _month() -> re.Pattern[str]:
 
 
 def _month_after(text: str, at: int) -> bool:
-    """Whether a month name follows ``at`` ("16 November": a day, not a count)."""
+    """Whether a month name follows ``at`` ("3 April": a day, not a count)."""
     return _month().match(text, at) is not None
 
 
 @cache
 def _additive() -> re.Pattern[str]:
-    """ "were also killed", "also died"; "7 other people", "two more": a figure that adds."""
+    """ "were also killed", "also died"; "5 other people", "two more": a figure that adds."""
     d = casualties_data()
     after_number = alternation(d.additive_after_number)
     return re.compile(
@@ -302,8 +302,8 @@ def _additive() -> re.Pattern[str]:
 
 def totals(text: str, figures: list[Figure]) -> list[tuple[Figure, Figure, Figure]]:
     """For each figure that adds to the one of its kind told before it ("X was assassinated ...
-    two members of his escort were also killed"; "X was killed. A driver was also killed"; "X
-    died ... 7 other people dead"): (the earlier figure, that figure, the total: 3; 2; 8). The
+    three of her guards were also killed"; "X was killed. A driver was also killed"; "X
+    died ... 5 other people dead"): (the earlier figure, that figure, the total: 4; 2; 6). The
     total's evidence runs
     from the first figure to the second in one sentence, and is the second's alone across
     sentences.
@@ -367,14 +367,15 @@ def _counted(
 
 
 def _bodies(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """The "bodies" shape's matches whose number is no day ("on 23 September 28 bodies": 28)."""
+    """The "bodies" shape's matches whose number is no day ("on 12 June 17 bodies": 17)."""
     return _counted("bodies", text, start, end, lambda m: _month_after(text, m.end("num")))
 
 
 def _distant(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """The "distant" shape's matches with a number, not "a"/"an", and no other number before the
-    verb: after "an attack in which two members ... were killed" or "at 1210 GMT, four
-    pedestrians were killed" is passed over, "two members ..." ("four pedestrians ...") is read."""
+    verb: after "an ambush in which three guards ... were killed" or "at 0940 GMT, three
+    shopkeepers were killed" is passed over, "three guards ..." ("three shopkeepers ...") is
+    read."""
 
     def passed(m: re.Match[str]) -> bool:
         q = parse_quantity(m.group("hedge"), m.group("num"))
@@ -417,7 +418,7 @@ def find_clause_casualties(
         if m.group("count"):
             q = parse_quantity(None, m.group("count"))
             if (q.best is None and q.low is None) or _month_after(text, m.end("count")):
-                continue  # "the massacre of 16 November": a date
+                continue  # "the massacre of 3 April": a date
         elif m.group("people"):
             head = _victim_head(text, m.start("people"), m.end("people"))
             if head is None:

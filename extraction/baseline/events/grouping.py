@@ -6,8 +6,8 @@ them apart, and so do the dead of a person whom none of the group's clauses name
 same date, place, perpetrator and nearness bring them together. A definite mention ("the
 attack") never starts an event of its own once one exists, unless no group takes it and it counts
 its own dead ("the assassination of X"); a weak clause goes to the nearest group, and starts an
-event of its own only for a deadly protest or for dead counted with a date or a place ("two
-bodies were found on 8 November in X").
+event of its own only for a deadly protest or for dead counted with a date or a place ("three
+bodies were found on 4 May near X").
 
 >>> from extraction.baseline.text.dates import find_dates
 >>> [a, b, c] = find_dates("on Sept. 24 ... in late September ... on Sept. 26")
