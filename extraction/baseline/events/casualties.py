@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from extraction.baseline.text.lexicon import casualties_data, phrase_regex
+from extraction.baseline.text.lexicon import casualties_data, dates_data, phrase_regex
 from extraction.baseline.text.numbers import (
     Quantity,
     alternation,
@@ -149,12 +149,11 @@ def _quantity(match: re.Match[str]) -> Quantity | None:
 
 @cache
 def _not_counted() -> re.Pattern[str]:
-    """A day's month or a unit: what makes a list of numbers no count of people."""
-    nc = casualties_data().figure_words.not_counted
-    return re.compile(
-        rf"\d\s+(?:{alternation(nc.months)})[a-z]*\b|\b(?:{alternation(nc.units)})\b",
-        re.IGNORECASE,
-    )
+    """A day's month (a day's number, then a word starting as a month's name in ``dates.json``
+    starts) or a unit: what makes a list of numbers no count of people."""
+    months = alternation({m[:3].lower() for m in dates_data().months})
+    units = alternation(casualties_data().figure_words.not_counted.units)
+    return re.compile(rf"\d\s+(?:{months})[a-z]*\b|\b(?:{units})\b", re.IGNORECASE)
 
 
 @cache

@@ -158,12 +158,12 @@ class ClauseWords(_Data):
 
 
 class NotCounted(_Data):
-    """What makes a list of numbers no count of people: a day's month, a unit."""
+    """What makes a list of numbers no count of people besides a day's month (``dates.json``):
+    a unit."""
 
-    months: tuple[str, ...]  # the start of a month's name after a day's number ("sep")
     units: tuple[str, ...]  # "hours?", "percent"
 
-    @field_validator("months", "units")
+    @field_validator("units")
     @classmethod
     def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         _check_alternation(v)
