@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from extraction.baseline.text.prefilter import Guarded, guarded
 from gazetteer import ActorKind
@@ -63,28 +63,62 @@ class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _patterns(v: tuple[str, ...]) -> tuple[str, ...]:
+    _check(v)
+    return v
+
+
+def _pattern(v: str) -> str:
+    _check([v])
+    return v
+
+
+def _alternation(v: tuple[str, ...]) -> tuple[str, ...]:
+    """A list read as one alternation inside a pattern: valid, and not empty (an empty
+    alternation would match everywhere)."""
+    if not v:
+        raise ValueError("the list is empty: an empty alternation would match everywhere")
+    _check(v)
+    return v
+
+
+def _lower_case(v: tuple[str, ...]) -> tuple[str, ...]:
+    for w in v:
+        if not w or w != w.lower() or w != w.strip():
+            raise ValueError(f"entry {w!r} is compared in lower case: write it in lower case")
+    return v
+
+
+def _titles(v: tuple[str, ...]) -> tuple[str, ...]:
+    _check(v)
+    for t in v:  # matched case-sensitively, where a capital letter starts a name
+        if not t[:1].isupper():
+            raise ValueError(f"title {t!r} must start with a capital letter")
+    return v
+
+
+Pattern = Annotated[str, AfterValidator(_pattern)]
+"""One regular expression (a space matches any white space)."""
+Patterns = Annotated[tuple[str, ...], AfterValidator(_patterns)]
+"""Regular expressions, each valid."""
+Alternation = Annotated[tuple[str, ...], AfterValidator(_alternation)]
+"""Regular expressions read as one alternation inside a pattern: valid and not empty."""
+LowerWords = Annotated[tuple[str, ...], AfterValidator(_lower_case)]
+"""Plain words compared in lower case."""
+Titles = Annotated[tuple[str, ...], AfterValidator(_titles)]
+"""Regular expressions matched case-sensitively, each starting with a capital letter."""
+
+
 class SentencesData(_Data):
     abbreviations: tuple[str, ...]
-    clause_boundaries: tuple[str, ...]
-
-    @field_validator("clause_boundaries")
-    @classmethod
-    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
-        return v
+    clause_boundaries: Patterns
 
 
 class VagueRule(_Data):
-    pattern: str
+    pattern: Pattern
     qualifier: Qualifier
     low: int | None
     best: int | None
-
-    @field_validator("pattern")
-    @classmethod
-    def _valid(cls, v: str) -> str:
-        _check([v])
-        return v
 
 
 class NumbersData(_Data):
@@ -107,140 +141,68 @@ class VictimNouns(_Data):
     not_people: tuple[str, ...] = ()  # possessors that are not victims ("the country's killing")
 
 
-def _check_alternation(patterns: Sequence[str]) -> None:
-    """A list read as one alternation inside a pattern: valid, and not empty (an empty
-    alternation would match everywhere)."""
-    if not patterns:
-        raise ValueError("the list is empty: an empty alternation would match everywhere")
-    _check(patterns)
-
-
-def _lower_case(words: Sequence[str]) -> None:
-    for w in words:
-        if not w or w != w.lower() or w != w.strip():
-            raise ValueError(f"entry {w!r} is compared in lower case: write it in lower case")
-
-
 class ClauseWords(_Data):
     """Words of the casualty shapes read clause by clause (``events/casualty_clauses.py``)."""
 
     note: str | None = None
-    injured_verbs: tuple[str, ...]  # victim_verbs meaning injured ("wounded")
-    determiners: tuple[str, ...]
-    not_a_name: tuple[str, ...]  # words after "killed" that start no name ("yesterday")
-    not_a_second: tuple[str, ...]  # words after "X and" that start no second victim ("many")
-    non_subjects: tuple[str, ...]  # words before "died" that name no victim ("nobody")
-    list_stops: tuple[str, ...]  # words that end a victim's noun phrase ("in", "who")
-    relative_pronouns: tuple[str, ...]
-    negations: tuple[str, ...]
-    subordinators: tuple[str, ...]  # "a week after X was killed": not the phrase's victim
-    subject_breaks: tuple[str, ...]  # another subject between a number and its verb
-
-    @field_validator(
-        "determiners",
-        "not_a_name",
-        "not_a_second",
-        "list_stops",
-        "negations",
-        "subordinators",
-        "subject_breaks",
-    )
-    @classmethod
-    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check_alternation(v)
-        return v
-
-    @field_validator("injured_verbs", "non_subjects", "relative_pronouns")
-    @classmethod
-    def _lower(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _lower_case(v)
-        return v
+    injured_verbs: LowerWords  # victim_verbs meaning injured ("wounded")
+    determiners: Alternation
+    not_a_name: Alternation  # words after "killed" that start no name ("yesterday")
+    not_a_second: Alternation  # words after "X and" that start no second victim ("many")
+    non_subjects: LowerWords  # words before "died" that name no victim ("nobody")
+    list_stops: Alternation  # words that end a victim's noun phrase ("in", "who")
+    relative_pronouns: LowerWords
+    negations: Alternation
+    subordinators: Alternation  # "a week after X was killed": not the phrase's victim
+    subject_breaks: Alternation  # another subject between a number and its verb
 
 
 class NotCounted(_Data):
     """What makes a list of numbers no count of people besides a day's month (``dates.json``):
     a unit."""
 
-    units: tuple[str, ...]  # "hours?", "percent"
-
-    @field_validator("units")
-    @classmethod
-    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check_alternation(v)
-        return v
+    units: Alternation  # "hours?", "percent"
 
 
 class FigureWords(_Data):
     """Words of the common casualty shapes (``events/casualties.py``)."""
 
     note: str | None = None
-    citizen_nouns: tuple[str, ...]  # foreign nationals with a foreign_citizen_adjective
-    negations: tuple[str, ...]  # right before a number ("not a")
-    lumped_injured: tuple[str, ...]  # "killed and injured": no kind fits
+    citizen_nouns: LowerWords  # foreign nationals with a foreign_citizen_adjective
+    negations: Alternation  # right before a number ("not a")
+    lumped_injured: Alternation  # "killed and injured": no kind fits
     not_counted: NotCounted
-
-    @field_validator("negations", "lumped_injured")
-    @classmethod
-    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check_alternation(v)
-        return v
-
-    @field_validator("citizen_nouns")
-    @classmethod
-    def _lower(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _lower_case(v)
-        return v
 
 
 class CasualtiesData(_Data):
-    killed_words: tuple[str, ...]
-    injured_words: tuple[str, ...]
+    killed_words: Patterns
+    injured_words: Patterns
     active_verbs: tuple[str, ...]
     between_words: tuple[str, ...]
     groups: tuple[GroupRule, ...]
     foreign_citizen_adjectives: tuple[str, ...]
-    victim_verbs: tuple[str, ...] = ()
+    victim_verbs: Patterns = ()
     max_gap_chars: int = 100
     victim_nouns: VictimNouns = VictimNouns()
     clause_words: ClauseWords
     figure_words: FigureWords
-    additive_words: tuple[str, ...] = ()
-    additive_after_number: tuple[str, ...] = ()
-
-    @field_validator(
-        "killed_words", "injured_words", "victim_verbs", "additive_words", "additive_after_number"
-    )
-    @classmethod
-    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
-        return v
+    additive_words: Patterns = ()
+    additive_after_number: Patterns = ()
 
 
 class VictimsData(_Data):
     """Cues of a named victim (``events/victims.py``)."""
 
     note: str | None = None
-    before_name: tuple[str, ...]
-    after_name: tuple[str, ...]
+    before_name: Patterns
+    after_name: Patterns
     titles: tuple[str, ...]
     stop_words: tuple[str, ...]
-
-    @field_validator("before_name", "after_name")
-    @classmethod
-    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
-        return v
 
 
 class WeaponRule(_Data):
     kind: WeaponKind
-    patterns: tuple[str, ...]
-
-    @field_validator("patterns")
-    @classmethod
-    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
-        return v
+    patterns: Patterns
 
 
 class WeaponsData(_Data):
@@ -248,7 +210,7 @@ class WeaponsData(_Data):
 
 
 class TriggerRule(_Data):
-    pattern: str
+    pattern: Pattern
     role: str = Field(pattern="^(noun|verb|noun_or_verb)$")
     sub_type: SubType | None = None
     outcome: Outcome | None = None
@@ -257,76 +219,42 @@ class TriggerRule(_Data):
     needs_object: bool = False
     needs_protest: bool = False
 
-    @field_validator("pattern")
-    @classmethod
-    def _valid(cls, v: str) -> str:
-        _check([v])
-        return v
-
 
 class EventsData(_Data):
     triggers: tuple[TriggerRule, ...]
     agentive_verbs: tuple[str, ...]
-    passive_target: tuple[str, ...]
+    passive_target: Patterns
     outcome: dict[Outcome, tuple[str, ...]]
-    got_through: tuple[str, ...]
-    recall: tuple[str, ...]
-    threat: tuple[str, ...]
-    claim: tuple[str, ...]
-    claimed_by: tuple[str, ...]
-    unattributed: tuple[str, ...]
+    got_through: Patterns
+    recall: Patterns
+    threat: Patterns
+    claim: Patterns
+    claimed_by: Patterns
+    unattributed: Patterns
     accusation_verbs: tuple[str, ...]
     protest_words: tuple[str, ...]
     deadly_words: tuple[str, ...]
     also: tuple[str, ...]
     locative_prepositions: tuple[str, ...]
-    near_cues: tuple[str, ...]
+    near_cues: Patterns
     definite_determiners: tuple[str, ...]
     reaction_words: tuple[str, ...]
     subject_gap_words: tuple[str, ...]
     case_free_name_words: tuple[str, ...]
-    name_particles: tuple[str, ...]  # lower-case words inside a place's name ("de la")
-    place_kinds: tuple[str, ...]  # "the city of" before a place's name
+    # lower-case words inside a place's name ("de la"), matched case-sensitively between
+    # capitalised words; "the city of" before a place's name
+    name_particles: Annotated[Alternation, AfterValidator(_lower_case)]
+    place_kinds: Annotated[Alternation, AfterValidator(_lower_case)]
     relation_words: tuple[str, ...]
     holder_words: tuple[str, ...]
     nouns_after_generic_actor: tuple[str, ...]
-    pattern_cues: tuple[str, ...]
-    incident_cues: tuple[str, ...]
-
-    @field_validator(
-        "recall",
-        "threat",
-        "claim",
-        "claimed_by",
-        "got_through",
-        "unattributed",
-        "near_cues",
-        "passive_target",
-        "pattern_cues",
-        "incident_cues",
-    )
-    @classmethod
-    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
-        return v
-
-    @field_validator("name_particles", "place_kinds")
-    @classmethod
-    def _valid_place_words(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check_alternation(v)
-        _lower_case(v)  # particles are matched case-sensitively, between capitalised words
-        return v
+    pattern_cues: Patterns
+    incident_cues: Patterns
 
 
 class ChannelRule(_Data):
     channel: Channel
-    patterns: tuple[str, ...]
-
-    @field_validator("patterns")
-    @classmethod
-    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
-        return v
+    patterns: Patterns
 
 
 class AnaphorRule(_Data):
@@ -336,13 +264,7 @@ class AnaphorRule(_Data):
 
 class KindCue(_Data):
     kind: StatementKind
-    patterns: tuple[str, ...]
-
-    @field_validator("patterns")
-    @classmethod
-    def _valid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
-        return v
+    patterns: Patterns
 
 
 class StatementsData(_Data):
@@ -355,13 +277,13 @@ class StatementsData(_Data):
     channels: tuple[ChannelRule, ...]
     roles: tuple[str, ...]
     analyst_roles: tuple[str, ...]
-    spokesperson_roles: tuple[str, ...]  # roles that speak for an organisation (lower case)
-    honorifics: tuple[str, ...]
-    name_titles: tuple[str, ...]
-    titles_in_name: tuple[str, ...]  # name_titles that are part of the name ("Sir")
+    spokesperson_roles: LowerWords  # roles that speak for an organisation
+    honorifics: Titles
+    name_titles: Titles
+    titles_in_name: Titles  # name_titles that are part of the name ("Sir")
     unnamed_sources: tuple[str, ...]
     pronouns: tuple[str, ...]
-    statement_references: tuple[str, ...]  # pronouns that stand for a written statement
+    statement_references: LowerWords  # pronouns that stand for a written statement
     anaphors: tuple[AnaphorRule, ...]
     kind_cues: tuple[KindCue, ...]
     not_names: tuple[str, ...]
@@ -370,28 +292,7 @@ class StatementsData(_Data):
     clause_verbs: tuple[str, ...]
     relay_words: tuple[str, ...]
     head_roles: tuple[str, ...]
-    narration_cues: tuple[str, ...]
-
-    @field_validator("narration_cues")
-    @classmethod
-    def _valid_narration(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
-        return v
-
-    @field_validator("honorifics", "name_titles", "titles_in_name")
-    @classmethod
-    def _valid_titles(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _check(v)
-        for t in v:  # matched case-sensitively, where a capital letter starts a name
-            if not t[:1].isupper():
-                raise ValueError(f"title {t!r} must start with a capital letter")
-        return v
-
-    @field_validator("spokesperson_roles", "statement_references")
-    @classmethod
-    def _lower(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        _lower_case(v)
-        return v
+    narration_cues: Patterns
 
 
 class OffsetRule(_Data):
