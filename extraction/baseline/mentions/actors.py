@@ -25,6 +25,7 @@ from functools import cache
 from extraction.baseline.mentions.mentions import ActorMention
 from extraction.baseline.statements.sources import source_spans
 from extraction.baseline.text.lexicon import events_data, phrase_regex
+from extraction.baseline.text.numbers import alternation
 from extraction.baseline.text.prefilter import guarding
 from extraction.baseline.text.spans import evidence
 from gazetteer import ActorEntry, ActorKind, actor_for_demonym, gazetteer
@@ -52,7 +53,7 @@ def _gap_words() -> frozenset[str]:
 
 @cache
 def _relation_before() -> re.Pattern[str]:
-    words = "|".join(w.replace(" ", r"\s+") for w in events_data().relation_words)
+    words = alternation(events_data().relation_words)
     return re.compile(rf"\b(?:{words})\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -60,7 +61,7 @@ def _relation_before() -> re.Pattern[str]:
 def _holder_before() -> re.Pattern[str]:
     """ "positions held by the army", "facilities used by the militia": the actor owns what
     is attacked; it is a target, not the agent of the attack."""
-    words = "|".join(w.replace(" ", r"\s+") for w in events_data().holder_words)
+    words = alternation(events_data().holder_words)
     return re.compile(rf"\b(?:{words})\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 
 

@@ -34,6 +34,7 @@ from extraction.baseline.statements.speaker_fallbacks import (
 )
 from extraction.baseline.statements.statement_drafts import Speaker, StatementDraft, Walk
 from extraction.baseline.text.lexicon import phrase_regex, statements_data
+from extraction.baseline.text.numbers import alternation
 from extraction.baseline.text.sentences import Document
 from gazetteer import ActorEntry, ActorKind, gazetteer
 from schemas.vocab import Channel
@@ -44,7 +45,7 @@ ORG_DISTANCE = 60
 
 @cache
 def _relation_before() -> re.Pattern[str]:
-    words = "|".join(w.replace(" ", r"\s+") for w in statements_data().speaker_relation_words)
+    words = alternation(statements_data().speaker_relation_words)
     return re.compile(rf"\b(?:{words})\s+(?:the\s+)?$", re.IGNORECASE)
 
 
